@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded SQLite file and port 3000', () => {
+    const c = loadConfig({});
+    expect(c.database).toEqual({ type: 'sqlite', path: './data/app.sqlite', migrationsRun: true, logging: false });
+    expect(c.port).toBe(3000);
+    expect(c.publicUrl).toBe('http://localhost:3000');
+  });
+
+  it('reads a MySQL URL, pool size and the migrations switch', () => {
+    const c = loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/app', DB_MIGRATIONS_RUN: 'false', DB_POOL_SIZE: '4' });
+    expect(c.database).toEqual({ type: 'mysql', url: 'mysql://u:p@db:3306/app', poolSize: 4, migrationsRun: false, logging: false });
+  });
+
+  it('strips a trailing slash from PUBLIC_URL', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://people.example.com/' }).publicUrl).toBe('https://people.example.com');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(3000);
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['DATABASE_URL', { DATABASE_URL: 'postgres://x' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],
+    ['DB_MIGRATIONS_RUN', { DB_MIGRATIONS_RUN: 'maybe' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+  ])('names %s when it is invalid', (name, env) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(name));
+  });
+
+  it('lists every invalid variable at once', () => {
+    try {
+      loadConfig({ PORT: '-1', DATABASE_URL: 'oracle://x' });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect((e as ConfigError).problems).toHaveLength(2);
+    }
+  });
+});

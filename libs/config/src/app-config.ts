@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the service reads, validated once at boot.
+ * `.env.example` at the repository root documents the same list; keep them in step.
+ */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z
+    .url({ message: 'must be an absolute http(s) URL, e.g. https://people.example.com' })
+    .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
+    .optional(),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/app.sqlite')
+    .refine((v) => /^(mysql|mariadb):\/\//.test(v) || /^sqlite:.+/.test(v), 'must be mysql://… or sqlite:<file path>'),
+  DB_MIGRATIONS_RUN: booleanFlag.default(true),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  DB_LOGGING: booleanFlag.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: booleanFlag.default(false),
+  TRUST_PROXY: booleanFlag.default(false),
+});
+
+export type DatabaseConfig =
+  | { type: 'mysql'; url: string; poolSize: number; migrationsRun: boolean; logging: boolean }
+  | { type: 'sqlite'; path: string; migrationsRun: boolean; logging: boolean };
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Base URL clients reach this service on; the SCIM Tenant URL is `${publicUrl}/scim/v2`. */
+  publicUrl: string;
+  database: DatabaseConfig;
+  log: { level: string; pretty: boolean };
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings in .env files mean "not set", not "set to nothing".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const database: DatabaseConfig = e.DATABASE_URL.startsWith('sqlite:')
+    ? { type: 'sqlite', path: e.DATABASE_URL.slice('sqlite:'.length), migrationsRun: e.DB_MIGRATIONS_RUN, logging: e.DB_LOGGING }
+    : {
+        type: 'mysql',
+        url: e.DATABASE_URL.replace(/^mariadb:/, 'mysql:'),
+        poolSize: e.DB_POOL_SIZE,
+        migrationsRun: e.DB_MIGRATIONS_RUN,
+        logging: e.DB_LOGGING,
+      };
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    database,
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    trustProxy: e.TRUST_PROXY,
+  };
+}
