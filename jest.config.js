@@ -7,7 +7,11 @@ const moduleNameMapper = {
 };
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
+  // content-disposition 3 (used by @fastify/static for Swagger UI) ships ESM only. Node 20.19+
+  // requires it natively, Jest before Node 24.9 cannot, so tests transpile that one package.
+  '^.+/node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
 };
+const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
 module.exports = {
   projects: [
     {
@@ -17,6 +21,7 @@ module.exports = {
       moduleFileExtensions: ['js', 'json', 'ts'],
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
     },
     {
@@ -26,6 +31,7 @@ module.exports = {
       moduleFileExtensions: ['js', 'json', 'ts'],
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testTimeout: 60000,
     },

@@ -24,7 +24,6 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   DB_LOGGING: booleanFlag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_PRETTY: booleanFlag.default(false),
   TRUST_PROXY: booleanFlag.default(false),
 });
 
@@ -39,7 +38,7 @@ export interface AppConfig {
   /** Base URL clients reach this service on; the SCIM Tenant URL is `${publicUrl}/scim/v2`. */
   publicUrl: string;
   database: DatabaseConfig;
-  log: { level: string; pretty: boolean };
+  log: { level: string };
   trustProxy: boolean;
 }
 
@@ -75,7 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     publicUrl,
     database,
-    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    log: { level: e.LOG_LEVEL },
     trustProxy: e.TRUST_PROXY,
   };
 }

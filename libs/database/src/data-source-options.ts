@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { DataSourceOptions, MixedList } from 'typeorm';
+import type { DataSourceOptions, LoggerOptions, MixedList } from 'typeorm';
 import type { DatabaseConfig } from '@app/config';
 import { MIGRATIONS } from './migrations';
 
@@ -44,7 +44,7 @@ export function buildDataSourceOptions(
     migrationsRun: db.migrationsRun,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: db.logging ? (['query', 'error'] as const) : (['error'] as const),
+    logging: db.logging ? (['query', 'error'] as LoggerOptions) : (['error'] as LoggerOptions),
   };
   if (db.type === 'sqlite') {
     const path = db.path === ':memory:' ? db.path : resolve(db.path);

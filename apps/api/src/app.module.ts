@@ -1,0 +1,51 @@
+import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { AppConfig, ConfigModule } from '@app/config';
+import { resolveDataSourceOptions } from '@app/database';
+import { AuthModule } from './auth/auth.module';
+import { DirectoriesModule } from './directories/directories.module';
+import { ENTITIES } from './entities';
+import { AllExceptionsFilter } from './errors/all-exceptions.filter';
+import { HealthModule } from './health/health.module';
+import { loggerParams } from './logging';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { ScimModule } from './scim/scim.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Where logs go; stdout by default. Tests pass a capture stream. */
+  logStream?: DestinationStream;
+}
+
+/**
+ * The whole API. The global pipe and filter are registered here (not in main.ts) so that tests
+ * importing AppModule behave exactly like production.
+ */
+@Module({})
+export class AppModule {
+  static register({ config, logStream }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config, logStream)),
+        TypeOrmModule.forRootAsync({ useFactory: () => resolveDataSourceOptions(config.database, ENTITIES) }),
+        HealthModule,
+        AuthModule,
+        OrganizationsModule,
+        DirectoriesModule,
+        ScimModule,
+      ],
+      providers: [
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+        },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { ApiToken } from './api-token.entity';
+import { AdminPrincipal } from './principals';
+import { hashToken, issueToken, looksLike } from './secret-token';
+import { UsageThrottle } from './usage-throttle';
+
+@Injectable()
+export class ApiTokensService {
+  private readonly logger = new Logger(ApiTokensService.name);
+  private readonly usage = new UsageThrottle();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Mints an admin API token; the secret is returned once and only its hash is stored. */
+  async issue(
+    manager: EntityManager,
+    owner: { userId: string; organizationId: string },
+    name: string,
+  ): Promise<{ token: ApiToken; secret: string }> {
+    const issued = issueToken('adm');
+    const token = manager.create(ApiToken, {
+      id: randomUUID(),
+      organizationId: owner.organizationId,
+      userId: owner.userId,
+      name,
+      tokenHash: issued.hash,
+      tokenPrefix: issued.prefix,
+      createdAt: new Date(),
+      lastUsedAt: null,
+      expiresAt: null,
+      revokedAt: null,
+    });
+    await manager.insert(ApiToken, token);
+    return { token, secret: issued.token };
+  }
+
+  /** Resolves a bearer secret to an admin, or null when it is unknown, revoked, expired or not an admin's. */
+  async authenticate(secret: string): Promise<AdminPrincipal | null> {
+    if (!looksLike('adm', secret)) return null;
+    const now = new Date();
+    const row = await this.dataSource
+      .createQueryBuilder()
+      .select(['t.id AS "tokenId"', 't.user_id AS "userId"', 't.organization_id AS "organizationId"'])
+      .from('api_tokens', 't')
+      .innerJoin('users', 'u', 'u.id = t.user_id AND u.organization_id = t.organization_id')
+      .where('t.token_hash = :hash', { hash: hashToken(secret) })
+      .andWhere('t.revoked_at IS NULL')
+      .andWhere('(t.expires_at IS NULL OR t.expires_at > :now)', { now })
+      .andWhere('u.is_admin = :yes AND u.archived_at IS NULL', { yes: true })
+      .getRawOne<{ tokenId: string; userId: string; organizationId: string }>();
+    if (!row) return null;
+    if (this.usage.shouldRecord(row.tokenId)) {
+      this.dataSource
+        .createQueryBuilder()
+        .update(ApiToken)
+        .set({ lastUsedAt: now })
+        .where('id = :id', { id: row.tokenId })
+        .execute()
+        .catch((err: unknown) => this.logger.warn({ err }, 'Could not record API token use'));
+    }
+    return { kind: 'admin', ...row };
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Stable error codes of the service. Services throw DomainError with one of these; exactly one
+ * place per transport (errors/rest-error.ts, errors/scim-error.ts) turns a code into a response.
+ */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'ORGANIZATION_NOT_FOUND',
+  'DIRECTORY_NOT_FOUND',
+  'DIRECTORY_TOKEN_NOT_FOUND',
+  'USER_NOT_FOUND',
+  'EMAIL_ALREADY_IN_USE',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (code: Extract<ErrorCode, `${string}NOT_FOUND`>, what: string, id: string): DomainError =>
+  new DomainError(code, `${what} ${id} not found`);

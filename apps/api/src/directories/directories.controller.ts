@@ -1,0 +1,90 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { CurrentAdmin } from '../auth/current-principal.decorator';
+import { AdminAuth } from '../auth/guards';
+import type { AdminPrincipal } from '../auth/principals';
+import { pageOf, PageQuery } from '../common/page';
+import { DirectoriesService } from './directories.service';
+import { mapDirectory, mapDirectoryToken } from './directories.mapper';
+import {
+  CreateDirectoryDto,
+  CreateDirectoryTokenDto,
+  CreatedDirectoryResponse,
+  CreatedDirectoryTokenResponse,
+  DirectoryPage,
+  DirectoryResponse,
+  DirectoryTokenPage,
+  UpdateDirectoryDto,
+} from './dto/directory.dto';
+
+@ApiTags('Directories')
+@AdminAuth()
+@Controller('api/v1/directories')
+export class DirectoriesController {
+  constructor(
+    private readonly directories: DirectoriesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Creates a directory and its first SCIM token: paste `scimBaseUrl` and `token` into Entra. */
+  @Post()
+  async create(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateDirectoryDto): Promise<CreatedDirectoryResponse> {
+    const { directory, token, secret } = await this.directories.create(admin.organizationId, body.name);
+    return { ...mapDirectory(directory, this.config.publicUrl), token: secret, tokenId: token.id };
+  }
+
+  @Get()
+  async list(@CurrentAdmin() admin: AdminPrincipal, @Query() q: PageQuery): Promise<DirectoryPage> {
+    const [items, total] = await this.directories.list(admin.organizationId, q);
+    return pageOf(items.map((d) => mapDirectory(d, this.config.publicUrl)), total, q);
+  }
+
+  @Get(':id')
+  async get(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<DirectoryResponse> {
+    return mapDirectory(await this.directories.get(admin.organizationId, id), this.config.publicUrl);
+  }
+
+  /** Renames, pauses (`status: "paused"`) or resumes (`status: "active"`) a directory. */
+  @Patch(':id')
+  async update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateDirectoryDto): Promise<DirectoryResponse> {
+    return mapDirectory(await this.directories.update(admin.organizationId, id, body), this.config.publicUrl);
+  }
+
+  /** Deletes a directory and revokes its tokens; the people it provisioned stay. */
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<void> {
+    await this.directories.remove(admin.organizationId, id);
+  }
+
+  /** Mints another named SCIM token (for rotation without downtime). */
+  @Post(':id/tokens')
+  async mintToken(
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Param('id') id: string,
+    @Body() body: CreateDirectoryTokenDto,
+  ): Promise<CreatedDirectoryTokenResponse> {
+    const { token, secret } = await this.directories.mintToken(admin.organizationId, id, {
+      name: body.name,
+      description: body.description ?? null,
+      expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
+    });
+    return { ...mapDirectoryToken(token), token: secret };
+  }
+
+  /** Lists the directory's tokens, revoked ones included; secrets are never shown again. */
+  @Get(':id/tokens')
+  async listTokens(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Query() q: PageQuery): Promise<DirectoryTokenPage> {
+    const [items, total] = await this.directories.listTokens(admin.organizationId, id, q);
+    const now = new Date();
+    return pageOf(items.map((t) => mapDirectoryToken(t, now)), total, q);
+  }
+
+  /** Revokes a token: it answers 401 from the next request on. */
+  @Delete(':id/tokens/:tokenId')
+  @HttpCode(204)
+  async revokeToken(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Param('tokenId') tokenId: string): Promise<void> {
+    await this.directories.revokeToken(admin.organizationId, id, tokenId);
+  }
+}

@@ -1,0 +1,31 @@
+import { DirectoryToken } from './directory-token.entity';
+import { Directory } from './directory.entity';
+import { DirectoryResponse, DirectoryTokenResponse } from './dto/directory.dto';
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function mapDirectory(d: Directory, publicUrl: string): DirectoryResponse {
+  return {
+    id: d.id,
+    name: d.name,
+    status: d.status,
+    scimBaseUrl: `${publicUrl}/scim/v2`,
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+    lastActivityAt: iso(d.lastActivityAt),
+  };
+}
+
+export function mapDirectoryToken(t: DirectoryToken, now = new Date()): DirectoryTokenResponse {
+  return {
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    prefix: t.tokenPrefix,
+    status: t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt <= now ? 'expired' : 'active',
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: iso(t.lastUsedAt),
+    expiresAt: iso(t.expiresAt),
+    revokedAt: iso(t.revokedAt),
+  };
+}

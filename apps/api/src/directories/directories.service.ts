@@ -1,0 +1,159 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { dateParam } from '@app/database';
+import { DirectoryPrincipal } from '../auth/principals';
+import { hashToken, issueToken, looksLike } from '../auth/secret-token';
+import { UsageThrottle } from '../auth/usage-throttle';
+import { DomainError, notFound } from '../common/domain-error';
+import { PageQuery } from '../common/page';
+import { DirectoryToken } from './directory-token.entity';
+import { Directory, DirectoryStatus } from './directory.entity';
+
+export interface NewTokenInput {
+  name: string;
+  description?: string | null;
+  expiresAt?: Date | null;
+}
+
+/** Directories of an organisation and their SCIM tokens. Every method is scoped by organisation. */
+@Injectable()
+export class DirectoriesService {
+  private readonly logger = new Logger(DirectoriesService.name);
+  private readonly usage = new UsageThrottle();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async create(organizationId: string, name: string): Promise<{ directory: Directory; token: DirectoryToken; secret: string }> {
+    return this.dataSource.transaction(async (m) => {
+      const now = new Date();
+      const directory = m.create(Directory, {
+        id: randomUUID(),
+        organizationId,
+        name,
+        status: 'active',
+        createdAt: now,
+        updatedAt: now,
+        lastActivityAt: null,
+        deletedAt: null,
+      });
+      await m.insert(Directory, directory);
+      const { token, secret } = await this.insertToken(m, directory, { name: 'Default token' });
+      return { directory, token, secret };
+    });
+  }
+
+  async list(organizationId: string, q: PageQuery): Promise<[Directory[], number]> {
+    return this.dataSource.getRepository(Directory).findAndCount({
+      where: { organizationId, deletedAt: IsNull() },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: (q.page - 1) * q.limit,
+      take: q.limit,
+    });
+  }
+
+  async get(organizationId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<Directory> {
+    const directory = await manager.findOneBy(Directory, { id, organizationId, deletedAt: IsNull() });
+    if (!directory) throw notFound('DIRECTORY_NOT_FOUND', 'Directory', id);
+    return directory;
+  }
+
+  async update(organizationId: string, id: string, changes: { name?: string; status?: DirectoryStatus }): Promise<Directory> {
+    return this.dataSource.transaction(async (m) => {
+      const directory = await this.get(organizationId, id, m);
+      if (changes.name !== undefined) directory.name = changes.name;
+      if (changes.status !== undefined) directory.status = changes.status;
+      directory.updatedAt = new Date();
+      await m.update(Directory, { id: directory.id }, { name: directory.name, status: directory.status, updatedAt: directory.updatedAt });
+      return directory;
+    });
+  }
+
+  /**
+   * Deletes a directory: it disappears from the API and every token stops working. The row stays
+   * so the people it provisioned keep their history; they are no longer managed by a live directory.
+   */
+  async remove(organizationId: string, id: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const directory = await this.get(organizationId, id, m);
+      const now = new Date();
+      await m.update(Directory, { id: directory.id }, { deletedAt: now, updatedAt: now });
+      await m.update(DirectoryToken, { directoryId: directory.id, revokedAt: IsNull() }, { revokedAt: now });
+    });
+  }
+
+  async mintToken(organizationId: string, directoryId: string, input: NewTokenInput): Promise<{ token: DirectoryToken; secret: string }> {
+    if (input.expiresAt && input.expiresAt <= new Date()) {
+      throw new DomainError('VALIDATION_FAILED', 'expiresAt must be in the future');
+    }
+    return this.dataSource.transaction(async (m) => this.insertToken(m, await this.get(organizationId, directoryId, m), input));
+  }
+
+  async listTokens(organizationId: string, directoryId: string, q: PageQuery): Promise<[DirectoryToken[], number]> {
+    await this.get(organizationId, directoryId);
+    return this.dataSource.getRepository(DirectoryToken).findAndCount({
+      where: { organizationId, directoryId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: (q.page - 1) * q.limit,
+      take: q.limit,
+    });
+  }
+
+  /** Revokes a token; revoking twice is harmless. */
+  async revokeToken(organizationId: string, directoryId: string, tokenId: string): Promise<void> {
+    await this.get(organizationId, directoryId);
+    const token = await this.dataSource.getRepository(DirectoryToken).findOneBy({ id: tokenId, directoryId, organizationId });
+    if (!token) throw notFound('DIRECTORY_TOKEN_NOT_FOUND', 'Token', tokenId);
+    if (!token.revokedAt) await this.dataSource.getRepository(DirectoryToken).update({ id: token.id }, { revokedAt: new Date() });
+  }
+
+  /**
+   * Resolves a SCIM bearer secret to its directory, on every SCIM request: one indexed lookup,
+   * no cache, so a revocation or pause takes effect on the very next request on every replica.
+   */
+  async authenticateToken(secret: string): Promise<DirectoryPrincipal | null> {
+    if (!looksLike('scim', secret)) return null;
+    const now = new Date();
+    const rows: Array<{ tokenId: string; directoryId: string; organizationId: string }> = await this.dataSource.query(
+      `SELECT t.id AS tokenId, t.directory_id AS directoryId, d.organization_id AS organizationId
+         FROM directory_tokens t
+         JOIN directories d ON d.id = t.directory_id AND d.organization_id = t.organization_id
+        WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
+          AND d.deleted_at IS NULL AND d.status = 'active'`,
+      [hashToken(secret), dateParam(this.dataSource, now)],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    if (this.usage.shouldRecord(row.tokenId)) void this.recordUse(row.tokenId, row.directoryId, now);
+    return { kind: 'directory', ...row };
+  }
+
+  private async recordUse(tokenId: string, directoryId: string, at: Date): Promise<void> {
+    try {
+      await this.dataSource.getRepository(DirectoryToken).update({ id: tokenId }, { lastUsedAt: at });
+      await this.dataSource.getRepository(Directory).update({ id: directoryId }, { lastActivityAt: at });
+    } catch (err) {
+      this.logger.warn({ err }, 'Could not record directory token use');
+    }
+  }
+
+  private async insertToken(m: EntityManager, directory: Directory, input: NewTokenInput): Promise<{ token: DirectoryToken; secret: string }> {
+    const issued = issueToken('scim');
+    const token = m.create(DirectoryToken, {
+      id: randomUUID(),
+      organizationId: directory.organizationId,
+      directoryId: directory.id,
+      name: input.name,
+      description: input.description ?? null,
+      tokenHash: issued.hash,
+      tokenPrefix: issued.prefix,
+      createdAt: new Date(),
+      lastUsedAt: null,
+      expiresAt: input.expiresAt ?? null,
+      revokedAt: null,
+    });
+    await m.insert(DirectoryToken, token);
+    return { token, secret: issued.token };
+  }
+}

@@ -1,0 +1,23 @@
+import { ErrorCode } from '../common/domain-error';
+
+/** The one mapping from domain error codes to HTTP statuses, for both transports. */
+export function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'VALIDATION_FAILED':
+      return 400;
+    case 'NOT_FOUND':
+    case 'ORGANIZATION_NOT_FOUND':
+    case 'DIRECTORY_NOT_FOUND':
+    case 'DIRECTORY_TOKEN_NOT_FOUND':
+    case 'USER_NOT_FOUND':
+      return 404;
+    case 'EMAIL_ALREADY_IN_USE':
+      return 409;
+    default: {
+      const unhandled: never = code;
+      throw new Error(`Unmapped error code ${String(unhandled)}`);
+    }
+  }
+}

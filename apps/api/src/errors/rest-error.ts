@@ -1,0 +1,71 @@
+import { HttpException } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
+import { statusOf } from './error-status';
+import { isClientError } from './client-error';
+
+export interface RenderedError {
+  status: number;
+  contentType: string;
+  body: unknown;
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+/** Stable codes for errors that do not come from our services. */
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 400:
+      return 'BAD_REQUEST';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 404:
+      return 'NOT_FOUND';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case 429:
+      return 'RATE_LIMITED';
+    default:
+      return status >= 500 ? 'INTERNAL_ERROR' : 'REQUEST_FAILED';
+  }
+}
+
+/** REST JSON errors: `{ statusCode, error, message, code }`. */
+export function renderRestError(exception: unknown): RenderedError {
+  let status = 500;
+  let code = 'INTERNAL_ERROR';
+  let message: string | string[] = 'Internal server error';
+  if (exception instanceof DomainError) {
+    status = statusOf(exception.code);
+    code = exception.code;
+    message = exception.message;
+  } else if (exception instanceof HttpException) {
+    status = exception.getStatus();
+    const response = exception.getResponse();
+    const raw = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+    message = Array.isArray(raw) ? raw.map(String) : String(raw ?? exception.message);
+    // ValidationPipe reports an array of constraint messages.
+    code = status === 400 && Array.isArray(raw) ? 'VALIDATION_FAILED' : codeForStatus(status);
+  } else if (isClientError(exception)) {
+    status = exception.statusCode;
+    code = exception.code === 'INVALID_JSON' ? 'INVALID_JSON' : codeForStatus(status);
+    message = exception.message;
+  }
+  return {
+    status,
+    contentType: 'application/json; charset=utf-8',
+    body: { statusCode: status, error: REASONS[status] ?? 'Error', message, code },
+  };
+}

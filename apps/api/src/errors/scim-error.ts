@@ -1,0 +1,61 @@
+import { HttpException } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
+import { statusOf } from './error-status';
+import { isClientError } from './client-error';
+import type { RenderedError } from './rest-error';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+const SCIM_ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+export type ScimType =
+  | 'invalidFilter'
+  | 'tooMany'
+  | 'uniqueness'
+  | 'mutability'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'noTarget'
+  | 'invalidValue'
+  | 'invalidVers'
+  | 'sensitive';
+
+/** A protocol-level SCIM failure raised by the SCIM adapter itself. */
+export class ScimProtocolError extends Error {
+  constructor(
+    readonly status: number,
+    readonly scimType: ScimType | undefined,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'ScimProtocolError';
+  }
+}
+
+export function isScimPath(url: string): boolean {
+  return url === '/scim' || url.startsWith('/scim/') || url.startsWith('/scim?');
+}
+
+function body(status: number, detail: string, scimType?: string): RenderedError {
+  return {
+    status,
+    contentType: SCIM_CONTENT_TYPE,
+    body: { schemas: [SCIM_ERROR_URN], status: String(status), ...(scimType ? { scimType } : {}), detail },
+  };
+}
+
+/** SCIM Error schema (RFC 7644 §3.12): `status` is a string; `scimType` where one applies. */
+export function renderScimError(exception: unknown): RenderedError {
+  if (exception instanceof ScimProtocolError) return body(exception.status, exception.message, exception.scimType);
+  if (exception instanceof DomainError) {
+    const status = statusOf(exception.code);
+    return body(status, exception.message, status === 409 ? 'uniqueness' : status === 400 ? 'invalidValue' : undefined);
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    return body(status, status === 404 ? 'Resource not found' : exception.message, status === 400 ? 'invalidSyntax' : undefined);
+  }
+  if (isClientError(exception)) {
+    return body(exception.statusCode, exception.message, exception.statusCode === 400 ? 'invalidSyntax' : undefined);
+  }
+  return body(500, 'Internal server error');
+}

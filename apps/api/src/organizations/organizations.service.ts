@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { normalizedKey } from '@app/database';
+import { ApiTokensService } from '../auth/api-tokens.service';
+import { User } from '../users/user.entity';
+import { Organization } from './organization.entity';
+
+export interface SetupInput {
+  organizationName: string;
+  adminEmail: string;
+  adminName?: string;
+}
+
+export interface SetupResult {
+  organizationId: string;
+  adminUserId: string;
+  adminToken: string;
+}
+
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly apiTokens: ApiTokensService,
+  ) {}
+
+  /** Creates an organisation, its first admin and an admin API token, all or nothing. */
+  async setup(input: SetupInput): Promise<SetupResult> {
+    return this.dataSource.transaction(async (m) => {
+      const now = new Date();
+      const organization = m.create(Organization, { id: randomUUID(), name: input.organizationName, createdAt: now, updatedAt: now });
+      await m.insert(Organization, organization);
+      const admin = m.create(User, {
+        id: randomUUID(),
+        organizationId: organization.id,
+        email: input.adminEmail,
+        emailKey: normalizedKey(input.adminEmail),
+        userName: null,
+        userNameKey: null,
+        externalId: null,
+        givenName: null,
+        familyName: null,
+        displayName: input.adminName ?? input.adminEmail,
+        // The first admin works through API tokens from the start, so the account is active.
+        status: 'active',
+        isAdmin: true,
+        archivedAt: null,
+        archiveReason: null,
+        directoryId: null,
+        scimVisible: false,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await m.insert(User, admin);
+      const { secret } = await this.apiTokens.issue(m, { userId: admin.id, organizationId: organization.id }, 'setup');
+      return { organizationId: organization.id, adminUserId: admin.id, adminToken: secret };
+    });
+  }
+}
