@@ -27,7 +27,6 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {

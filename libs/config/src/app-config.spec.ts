@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig } from './app-config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
   it('defaults to the embedded SQLite file and port 3000', () => {
@@ -39,5 +41,25 @@ describe('loadConfig', () => {
     } catch (e) {
       expect((e as ConfigError).problems).toHaveLength(2);
     }
+  });
+});
+
+describe('.env.example', () => {
+  const lines = readFileSync(join(__dirname, '../../../.env.example'), 'utf8').split('\n');
+
+  it('lists exactly the variables the service reads', () => {
+    const listed = lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=')[0]);
+    expect(listed.sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it('explains each variable in a comment on the line above', () => {
+    lines.forEach((line, i) => {
+      if (/^[A-Z_]+=/.test(line)) expect(lines[i - 1]).toMatch(/^# \S/);
+    });
+  });
+
+  it('holds values the service accepts', () => {
+    const env = Object.fromEntries(lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    expect(() => loadConfig(env)).not.toThrow();
   });
 });

@@ -27,6 +27,9 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
 });
 
+/** Names of every variable the service reads (documented one by one in .env.example). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
+
 export type DatabaseConfig =
   | { type: 'mysql'; url: string; poolSize: number; migrationsRun: boolean; logging: boolean }
   | { type: 'sqlite'; path: string; migrationsRun: boolean; logging: boolean };
