@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppConfig, ConfigModule } from '@app/config';
-import { resolveDataSourceOptions } from '@app/database';
+import { DatabaseModule, resolveDataSourceOptions } from '@app/database';
 import { AuthModule } from './auth/auth.module';
 import { DirectoriesModule } from './directories/directories.module';
 import { ENTITIES } from './entities';
@@ -33,6 +33,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config, logStream)),
         TypeOrmModule.forRootAsync({ useFactory: () => resolveDataSourceOptions(config.database, ENTITIES) }),
+        DatabaseModule,
         HealthModule,
         AuthModule,
         OrganizationsModule,

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { parseArgs } from 'node:util';
 import { ConfigError, ConfigModule, loadConfig } from '@app/config';
-import { resolveDataSourceOptions } from '@app/database';
+import { DatabaseModule, resolveDataSourceOptions } from '@app/database';
 import { ENTITIES } from './entities';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { OrganizationsService } from './organizations/organizations.service';
@@ -37,6 +37,7 @@ async function setup(argv: string[]): Promise<void> {
     imports: [
       ConfigModule.forRoot(config),
       TypeOrmModule.forRootAsync({ useFactory: () => resolveDataSourceOptions(config.database, ENTITIES) }),
+      DatabaseModule,
       OrganizationsModule,
     ],
   })

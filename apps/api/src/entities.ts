@@ -1,8 +1,13 @@
 import { ApiToken } from './auth/api-token.entity';
 import { DirectoryToken } from './directories/directory-token.entity';
 import { Directory } from './directories/directory.entity';
+import { Department } from './org-structure/department.entity';
+import { OrgSourceMapping } from './org-structure/org-source-mapping.entity';
+import { Role } from './org-structure/role.entity';
+import { Site } from './org-structure/site.entity';
 import { Organization } from './organizations/organization.entity';
+import { UserEmail } from './users/user-email.entity';
 import { User } from './users/user.entity';
 
 /** Every entity of the API; the data source, the CLI and the tests share this list. */
-export const ENTITIES = [Organization, User, Directory, DirectoryToken, ApiToken];
+export const ENTITIES = [Organization, User, UserEmail, Directory, DirectoryToken, ApiToken, Site, Department, Role, OrgSourceMapping];

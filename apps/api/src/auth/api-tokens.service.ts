@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { Transactions } from '@app/database';
 import { ApiToken } from './api-token.entity';
 import { AdminPrincipal } from './principals';
 import { hashToken, issueToken, looksLike } from './secret-token';
@@ -12,7 +13,10 @@ export class ApiTokensService {
   private readonly logger = new Logger(ApiTokensService.name);
   private readonly usage = new UsageThrottle();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+  ) {}
 
   /** Mints an admin API token; the secret is returned once and only its hash is stored. */
   async issue(
@@ -53,12 +57,8 @@ export class ApiTokensService {
       .getRawOne<{ tokenId: string; userId: string; organizationId: string }>();
     if (!row) return null;
     if (this.usage.shouldRecord(row.tokenId)) {
-      this.dataSource
-        .createQueryBuilder()
-        .update(ApiToken)
-        .set({ lastUsedAt: now })
-        .where('id = :id', { id: row.tokenId })
-        .execute()
+      this.tx
+        .run((m) => m.update(ApiToken, { id: row.tokenId }, { lastUsedAt: now }))
         .catch((err: unknown) => this.logger.warn({ err }, 'Could not record API token use'));
     }
     return { kind: 'admin', ...row };

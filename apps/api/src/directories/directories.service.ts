@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { dateParam } from '@app/database';
+import { dateParam, Transactions } from '@app/database';
 import { DirectoryPrincipal } from '../auth/principals';
 import { hashToken, issueToken, looksLike } from '../auth/secret-token';
 import { UsageThrottle } from '../auth/usage-throttle';
@@ -23,10 +23,13 @@ export class DirectoriesService {
   private readonly logger = new Logger(DirectoriesService.name);
   private readonly usage = new UsageThrottle();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+  ) {}
 
   async create(organizationId: string, name: string): Promise<{ directory: Directory; token: DirectoryToken; secret: string }> {
-    return this.dataSource.transaction(async (m) => {
+    return this.tx.run(async (m) => {
       const now = new Date();
       const directory = m.create(Directory, {
         id: randomUUID(),
@@ -60,7 +63,7 @@ export class DirectoriesService {
   }
 
   async update(organizationId: string, id: string, changes: { name?: string; status?: DirectoryStatus }): Promise<Directory> {
-    return this.dataSource.transaction(async (m) => {
+    return this.tx.run(async (m) => {
       const directory = await this.get(organizationId, id, m);
       if (changes.name !== undefined) directory.name = changes.name;
       if (changes.status !== undefined) directory.status = changes.status;
@@ -75,7 +78,7 @@ export class DirectoriesService {
    * so the people it provisioned keep their history; they are no longer managed by a live directory.
    */
   async remove(organizationId: string, id: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    await this.tx.run(async (m) => {
       const directory = await this.get(organizationId, id, m);
       const now = new Date();
       await m.update(Directory, { id: directory.id }, { deletedAt: now, updatedAt: now });
@@ -87,7 +90,7 @@ export class DirectoriesService {
     if (input.expiresAt && input.expiresAt <= new Date()) {
       throw new DomainError('VALIDATION_FAILED', 'expiresAt must be in the future');
     }
-    return this.dataSource.transaction(async (m) => this.insertToken(m, await this.get(organizationId, directoryId, m), input));
+    return this.tx.run(async (m) => this.insertToken(m, await this.get(organizationId, directoryId, m), input));
   }
 
   async listTokens(organizationId: string, directoryId: string, q: PageQuery): Promise<[DirectoryToken[], number]> {
@@ -105,7 +108,7 @@ export class DirectoriesService {
     await this.get(organizationId, directoryId);
     const token = await this.dataSource.getRepository(DirectoryToken).findOneBy({ id: tokenId, directoryId, organizationId });
     if (!token) throw notFound('DIRECTORY_TOKEN_NOT_FOUND', 'Token', tokenId);
-    if (!token.revokedAt) await this.dataSource.getRepository(DirectoryToken).update({ id: token.id }, { revokedAt: new Date() });
+    if (!token.revokedAt) await this.tx.run((m) => m.update(DirectoryToken, { id: token.id }, { revokedAt: new Date() }));
   }
 
   /**
@@ -131,8 +134,10 @@ export class DirectoriesService {
 
   private async recordUse(tokenId: string, directoryId: string, at: Date): Promise<void> {
     try {
-      await this.dataSource.getRepository(DirectoryToken).update({ id: tokenId }, { lastUsedAt: at });
-      await this.dataSource.getRepository(Directory).update({ id: directoryId }, { lastActivityAt: at });
+      await this.tx.run(async (m) => {
+        await m.update(DirectoryToken, { id: tokenId }, { lastUsedAt: at });
+        await m.update(Directory, { id: directoryId }, { lastActivityAt: at });
+      });
     } catch (err) {
       this.logger.warn({ err }, 'Could not record directory token use');
     }

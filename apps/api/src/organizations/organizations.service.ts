@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { normalizedKey } from '@app/database';
+import { normalizedKey, Transactions } from '@app/database';
 import { ApiTokensService } from '../auth/api-tokens.service';
 import { User } from '../users/user.entity';
 import { Organization } from './organization.entity';
@@ -22,13 +20,13 @@ export interface SetupResult {
 @Injectable()
 export class OrganizationsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
     private readonly apiTokens: ApiTokensService,
   ) {}
 
   /** Creates an organisation, its first admin and an admin API token, all or nothing. */
   async setup(input: SetupInput): Promise<SetupResult> {
-    return this.dataSource.transaction(async (m) => {
+    return this.tx.run(async (m) => {
       const now = new Date();
       const organization = m.create(Organization, { id: randomUUID(), name: input.organizationName, createdAt: now, updatedAt: now });
       await m.insert(Organization, organization);

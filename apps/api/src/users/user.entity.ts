@@ -1,6 +1,9 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
 import { Directory } from '../directories/directory.entity';
+import { Department } from '../org-structure/department.entity';
+import { Role } from '../org-structure/role.entity';
+import { Site } from '../org-structure/site.entity';
 import { Organization } from '../organizations/organization.entity';
 
 export const USER_STATUSES = ['uninvited', 'invited', 'active'] as const;
@@ -15,6 +18,11 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 @Index('IDX_users_org_email_key', ['organizationId', 'emailKey'])
 @Index('IDX_users_org_external_id', ['organizationId', 'externalId'])
 @Index('IDX_users_directory', ['directoryId'])
+@Index('IDX_users_directory_scim', ['directoryId', 'scimVisible', 'createdAt'])
+@Index('IDX_users_manager', ['managerId'])
+@Index('IDX_users_site', ['siteId'])
+@Index('IDX_users_department', ['departmentId'])
+@Index('IDX_users_role', ['roleId'])
 export class User {
   @IdColumn()
   id!: string;
@@ -51,6 +59,77 @@ export class User {
 
   @Column({ name: 'display_name', type: 'varchar', length: 255, nullable: true })
   displayName!: string | null;
+
+  @Column({ name: 'name_formatted', type: 'varchar', length: 255, nullable: true })
+  nameFormatted!: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  title!: string | null;
+
+  @Column({ name: 'preferred_language', type: 'varchar', length: 64, nullable: true })
+  preferredLanguage!: string | null;
+
+  @Column({ name: 'employee_number', type: 'varchar', length: 255, nullable: true })
+  employeeNumber!: string | null;
+
+  /** The enterprise `department` exactly as the directory sent it (the link is departmentId). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  department!: string | null;
+
+  @Column({ name: 'address_formatted', type: 'varchar', length: 1000, nullable: true })
+  addressFormatted!: string | null;
+
+  @Column({ name: 'address_street', type: 'varchar', length: 255, nullable: true })
+  addressStreet!: string | null;
+
+  @Column({ name: 'address_locality', type: 'varchar', length: 255, nullable: true })
+  addressLocality!: string | null;
+
+  @Column({ name: 'address_region', type: 'varchar', length: 255, nullable: true })
+  addressRegion!: string | null;
+
+  @Column({ name: 'address_postal_code', type: 'varchar', length: 64, nullable: true })
+  addressPostalCode!: string | null;
+
+  @Column({ name: 'address_country', type: 'varchar', length: 255, nullable: true })
+  addressCountry!: string | null;
+
+  @Column({ name: 'phone_work', type: 'varchar', length: 64, nullable: true })
+  phoneWork!: string | null;
+
+  @Column({ name: 'phone_mobile', type: 'varchar', length: 64, nullable: true })
+  phoneMobile!: string | null;
+
+  @Column({ name: 'phone_fax', type: 'varchar', length: 64, nullable: true })
+  phoneFax!: string | null;
+
+  @RefColumn('manager_id', { nullable: true })
+  managerId!: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'manager_id', foreignKeyConstraintName: 'FK_users_manager' })
+  manager?: User | null;
+
+  @RefColumn('site_id', { nullable: true })
+  siteId!: string | null;
+
+  @ManyToOne(() => Site, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'site_id', foreignKeyConstraintName: 'FK_users_site' })
+  site?: Site | null;
+
+  @RefColumn('department_id', { nullable: true })
+  departmentId!: string | null;
+
+  @ManyToOne(() => Department, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'department_id', foreignKeyConstraintName: 'FK_users_department' })
+  departmentEntity?: Department | null;
+
+  @RefColumn('role_id', { nullable: true })
+  roleId!: string | null;
+
+  @ManyToOne(() => Role, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'role_id', foreignKeyConstraintName: 'FK_users_role' })
+  role?: Role | null;
 
   @Column({ type: 'varchar', length: 16 })
   status!: UserStatus;

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { dateParam, isSqlite, isUniqueViolation, normalizedKey } from '@app/database';
+import { OrgKind } from './org-source-mapping.entity';
+
+const TABLES: Record<OrgKind, string> = { site: 'sites', department: 'departments', role: 'roles' };
+
+export interface SiteAddress {
+  streetAddress?: string | null;
+  locality?: string | null;
+  region?: string | null;
+  postalCode?: string | null;
+  country?: string | null;
+}
+
+export interface DirectoryScope {
+  organizationId: string;
+  directoryId: string;
+}
+
+/**
+ * Sites, departments and roles are created the first time a directory mentions them and then
+ * belong to the app. A directory value reaches its entity through OrgSourceMapping, so an in-app
+ * rename keeps catching the old value. Concurrent first mentions converge on one row through the
+ * unique keys: the loser of an insert race re-reads the winner's row with a locking read (which,
+ * unlike a plain read under REPEATABLE READ, sees rows committed after our snapshot).
+ */
+@Injectable()
+export class OrgStructureService {
+  /** The id of the entity `value` maps to for this directory, creating entity and mapping on first sight. */
+  async resolve(m: EntityManager, scope: DirectoryScope, kind: OrgKind, value: string, address?: SiteAddress): Promise<string> {
+    const sourceKey = normalizedKey(value);
+    const mapped = await this.mappedEntity(m, scope.directoryId, kind, sourceKey, false);
+    if (mapped) return mapped;
+    const entityId = await this.findOrCreateEntity(m, scope.organizationId, kind, value.trim(), address);
+    try {
+      await m.query(
+        'INSERT INTO org_source_mappings (id, organization_id, directory_id, kind, source_key, entity_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [randomUUID(), scope.organizationId, scope.directoryId, kind, sourceKey, entityId, dateParam(m.dataSource, new Date())],
+      );
+      return entityId;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const winner = await this.mappedEntity(m, scope.directoryId, kind, sourceKey, true);
+      if (!winner) throw err;
+      return winner;
+    }
+  }
+
+  private async mappedEntity(m: EntityManager, directoryId: string, kind: OrgKind, sourceKey: string, lock: boolean): Promise<string | undefined> {
+    const rows: Array<{ entity_id: string }> = await m.query(
+      `SELECT entity_id FROM org_source_mappings WHERE directory_id = ? AND kind = ? AND source_key = ?${this.forUpdate(m, lock)}`,
+      [directoryId, kind, sourceKey],
+    );
+    return rows[0]?.entity_id;
+  }
+
+  private async findOrCreateEntity(m: EntityManager, organizationId: string, kind: OrgKind, name: string, address?: SiteAddress): Promise<string> {
+    const table = TABLES[kind];
+    const nameKey = normalizedKey(name);
+    const find = async (lock: boolean): Promise<string | undefined> => {
+      const rows: Array<{ id: string }> = await m.query(
+        `SELECT id FROM ${table} WHERE organization_id = ? AND name_key = ?${this.forUpdate(m, lock)}`,
+        [organizationId, nameKey],
+      );
+      return rows[0]?.id;
+    };
+    const existing = await find(false);
+    if (existing) return existing;
+    const id = randomUUID();
+    const now = dateParam(m.dataSource, new Date());
+    try {
+      if (kind === 'site') {
+        await m.query(
+          `INSERT INTO sites (id, organization_id, name, name_key, street_address, locality, region, postal_code, country, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id, organizationId, name, nameKey, address?.streetAddress ?? null, address?.locality ?? null,
+            address?.region ?? null, address?.postalCode ?? null, address?.country ?? null, now, now,
+          ],
+        );
+      } else {
+        await m.query(`INSERT INTO ${table} (id, organization_id, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, [
+          id, organizationId, name, nameKey, now, now,
+        ]);
+      }
+      return id;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const winner = await find(true);
+      if (!winner) throw err;
+      return winner;
+    }
+  }
+
+  /** SQLite has no row locks (one writer at a time) and no FOR UPDATE syntax. */
+  private forUpdate(m: EntityManager, lock: boolean): string {
+    return lock && !isSqlite(m.dataSource) ? ' FOR UPDATE' : '';
+  }
+}
