@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ScimModule } from './scim/scim.module';
+import { UsersModule } from './users/users.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -38,6 +39,7 @@ export class AppModule {
         AuthModule,
         OrganizationsModule,
         DirectoriesModule,
+        UsersModule,
         ScimModule,
       ],
       providers: [

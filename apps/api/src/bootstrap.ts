@@ -20,6 +20,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     // One id per request, taken from a well-formed X-Request-Id or made up; logged and echoed.
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
+    // SCIM clients vary: `/scim/v2/users` and `/scim/v2/Users/` reach the same route.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     bufferLogs: true,

@@ -10,7 +10,12 @@ export const ERROR_CODES = [
   'DIRECTORY_NOT_FOUND',
   'DIRECTORY_TOKEN_NOT_FOUND',
   'USER_NOT_FOUND',
+  'SITE_NOT_FOUND',
+  'DEPARTMENT_NOT_FOUND',
+  'ROLE_NOT_FOUND',
   'EMAIL_ALREADY_IN_USE',
+  'USER_NAME_TAKEN',
+  'INVALID_MANAGER',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isScimError } from '@app/scim-protocol';
 import { DomainError } from '../common/domain-error';
 import { isClientError } from './client-error';
 import { isScimPath, renderScimError } from './scim-error';
@@ -17,7 +18,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    if (!(exception instanceof DomainError) && !(exception instanceof HttpException) && !isClientError(exception)) {
+    if (!(exception instanceof DomainError) && !(exception instanceof HttpException) && !isScimError(exception) && !isClientError(exception)) {
       this.logger.error({ err: exception }, 'Unhandled error');
     }
     const rendered = isScimPath(request.url) ? renderScimError(exception) : renderRestError(exception);

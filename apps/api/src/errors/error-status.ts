@@ -6,14 +6,19 @@ export function statusOf(code: ErrorCode): number {
     case 'UNAUTHENTICATED':
       return 401;
     case 'VALIDATION_FAILED':
+    case 'INVALID_MANAGER':
       return 400;
     case 'NOT_FOUND':
     case 'ORGANIZATION_NOT_FOUND':
     case 'DIRECTORY_NOT_FOUND':
     case 'DIRECTORY_TOKEN_NOT_FOUND':
     case 'USER_NOT_FOUND':
+    case 'SITE_NOT_FOUND':
+    case 'DEPARTMENT_NOT_FOUND':
+    case 'ROLE_NOT_FOUND':
       return 404;
     case 'EMAIL_ALREADY_IN_USE':
+    case 'USER_NAME_TAKEN':
       return 409;
     default: {
       const unhandled: never = code;

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { isScimError } from '@app/scim-protocol';
 import { DomainError } from '../common/domain-error';
 import { statusOf } from './error-status';
 import { isClientError } from './client-error';
@@ -7,32 +8,8 @@ import type { RenderedError } from './rest-error';
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 const SCIM_ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
-export type ScimType =
-  | 'invalidFilter'
-  | 'tooMany'
-  | 'uniqueness'
-  | 'mutability'
-  | 'invalidSyntax'
-  | 'invalidPath'
-  | 'noTarget'
-  | 'invalidValue'
-  | 'invalidVers'
-  | 'sensitive';
-
-/** A protocol-level SCIM failure raised by the SCIM adapter itself. */
-export class ScimProtocolError extends Error {
-  constructor(
-    readonly status: number,
-    readonly scimType: ScimType | undefined,
-    detail: string,
-  ) {
-    super(detail);
-    this.name = 'ScimProtocolError';
-  }
-}
-
 export function isScimPath(url: string): boolean {
-  return url === '/scim' || url.startsWith('/scim/') || url.startsWith('/scim?');
+  return /^\/scim(?:[/?]|$)/i.test(url);
 }
 
 function body(status: number, detail: string, scimType?: string): RenderedError {
@@ -45,7 +22,7 @@ function body(status: number, detail: string, scimType?: string): RenderedError 
 
 /** SCIM Error schema (RFC 7644 §3.12): `status` is a string; `scimType` where one applies. */
 export function renderScimError(exception: unknown): RenderedError {
-  if (exception instanceof ScimProtocolError) return body(exception.status, exception.message, exception.scimType);
+  if (isScimError(exception)) return body(exception.status, exception.detail, exception.scimType);
   if (exception instanceof DomainError) {
     const status = statusOf(exception.code);
     return body(status, exception.message, status === 409 ? 'uniqueness' : status === 400 ? 'invalidValue' : undefined);

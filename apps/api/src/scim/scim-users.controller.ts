@@ -1,12 +1,17 @@
-import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ListResponse } from '@app/scim-protocol';
 import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
-import { ScimUsersService, ScimListResponse } from './scim-users.service';
+import { ListQuery, ScimUsersService } from './scim-users.service';
 
-/** SCIM 2.0 Users (RFC 7644). Documented by /scim/v2/Schemas rather than OpenAPI. */
+type Json = Record<string, unknown>;
+type Projection = { attributes?: string; excludedAttributes?: string };
+
+/** SCIM 2.0 Users (RFC 7644 §3). Documented by /scim/v2/Schemas rather than OpenAPI. */
 @ApiExcludeController()
 @DirectoryAuth()
 @Controller('scim/v2/Users')
@@ -15,12 +20,54 @@ export class ScimUsersController {
 
   @Get()
   @Header('content-type', SCIM_CONTENT_TYPE)
-  list(
-    @CurrentDirectory() directory: DirectoryPrincipal,
-    @Query('filter') filter?: string,
-    @Query('startIndex') startIndex?: string,
-    @Query('count') count?: string,
-  ): Promise<ScimListResponse> {
-    return this.users.list(directory, { filter, startIndex, count });
+  list(@CurrentDirectory() dir: DirectoryPrincipal, @Query() query: ListQuery): Promise<ListResponse<Json>> {
+    return this.users.list(dir, query);
+  }
+
+  @Get(':id')
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  get(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @Query() projection: Projection): Promise<Json> {
+    return this.users.get(dir, id, projection);
+  }
+
+  @Post()
+  @HttpCode(201)
+  async create(@CurrentDirectory() dir: DirectoryPrincipal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<Json> {
+    const created = await this.users.create(dir, body);
+    void reply.header('content-type', SCIM_CONTENT_TYPE).header('location', (created.meta as { location: string }).location);
+    return created;
+  }
+
+  @Put(':id')
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  replace(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<Json> {
+    return this.users.replace(dir, id, body);
+  }
+
+  /**
+   * 204 by default (Entra and Microsoft's test collection expect it; RFC 7644 §3.5.2 allows it);
+   * 200 with the resource when the client asks for attributes.
+   */
+  @Patch(':id')
+  async patch(
+    @CurrentDirectory() dir: DirectoryPrincipal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() projection: Projection,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Json | undefined> {
+    const updated = await this.users.patch(dir, id, body, projection);
+    if (!projection.attributes && !projection.excludedAttributes) {
+      void reply.status(204);
+      return undefined;
+    }
+    void reply.header('content-type', SCIM_CONTENT_TYPE);
+    return updated;
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string): Promise<void> {
+    await this.users.remove(dir, id);
   }
 }

@@ -2,90 +2,103 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { normalizedKey } from '@app/database';
+import { isSqlite } from '@app/database';
+import {
+  applyPatch,
+  compileFilter,
+  listResponse,
+  ListResponse,
+  parseFilter,
+  parsePagination,
+  parsePatchRequest,
+  parseResourceBody,
+  projectResource,
+  toNamedParameters,
+  ProjectionParams,
+  USER_RESOURCE,
+} from '@app/scim-protocol';
 import type { DirectoryPrincipal } from '../auth/principals';
-import { ScimProtocolError } from '../errors/scim-error';
+import { ManagedUsersService } from '../users/managed-users.service';
 import { User } from '../users/user.entity';
+import { fieldsFromScim, toScimUser } from './scim-user.mapper';
+import { USER_ATTRIBUTE_MAP } from './user-attribute-map';
 
-const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const MAX_COUNT = 100;
+export const SCIM_PAGE = { defaultCount: 100, maxCount: 500 };
 
-export interface ScimListResponse {
-  schemas: string[];
-  totalResults: number;
-  startIndex: number;
-  itemsPerPage: number;
-  Resources: unknown[];
+export interface ListQuery extends ProjectionParams {
+  filter?: string;
+  startIndex?: string;
+  count?: string;
 }
 
-/**
- * The read side Entra needs for Test Connection and its match lookup: `userName eq "…"`.
- * Only this filter shape is understood so far; anything else is refused with invalidFilter
- * rather than answered with a wrong (e.g. empty) result.
- */
+type Json = Record<string, unknown>;
+
+/** SCIM Users on top of the people domain: parsing, filtering, projection, shapes. */
 @Injectable()
 export class ScimUsersService {
+  private readonly baseUrl: string;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    private readonly users: ManagedUsersService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.baseUrl = `${config.publicUrl}/scim/v2`;
+  }
 
-  async list(
-    directory: DirectoryPrincipal,
-    params: { filter?: string; startIndex?: string; count?: string },
-  ): Promise<ScimListResponse> {
-    const startIndex = Math.max(1, toInt(params.startIndex) ?? 1);
-    const count = Math.min(MAX_COUNT, Math.max(0, toInt(params.count) ?? MAX_COUNT));
+  /** The filter runs in SQL (values bound), with an exact totalResults from COUNT(*). */
+  async list(dir: DirectoryPrincipal, q: ListQuery): Promise<ListResponse<Json>> {
+    const page = parsePagination(q, SCIM_PAGE);
     const qb = this.dataSource
       .getRepository(User)
       .createQueryBuilder('u')
       .where('u.organization_id = :org AND u.directory_id = :dir AND u.scim_visible = :visible', {
-        org: directory.organizationId,
-        dir: directory.directoryId,
+        org: dir.organizationId,
+        dir: dir.directoryId,
         visible: true,
       });
-    if (params.filter !== undefined) {
-      qb.andWhere('u.user_name_key = :key', { key: normalizedKey(parseUserNameEq(params.filter)) });
+    if (q.filter !== undefined) {
+      // Unquoted values (`userName sw O`) are not RFC 7644 but Microsoft's test collection sends them.
+      const ast = parseFilter(q.filter, { allowUnquotedValues: true });
+      const predicate = toNamedParameters(compileFilter(ast, USER_ATTRIBUTE_MAP, isSqlite(this.dataSource) ? 'sqlite' : 'mysql'), 'scim');
+      qb.andWhere(`(${predicate.sql})`, predicate.params);
     }
-    const [users, total] = await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').skip(startIndex - 1).take(count).getManyAndCount();
-    return {
-      schemas: [LIST_RESPONSE],
-      totalResults: total,
-      startIndex,
-      itemsPerPage: users.length,
-      Resources: users.map((u) => this.toScim(u)),
-    };
+    const total = await qb.getCount();
+    const rows = page.count === 0 || total <= page.offset ? [] : await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').offset(page.offset).limit(page.count).getMany();
+    const resources = (await this.users.hydrate(this.dataSource.manager, rows)).map((mu) => this.shape(toScimUser(mu, this.baseUrl), q));
+    return listResponse(resources, { totalResults: total, startIndex: page.startIndex, itemsPerPage: resources.length });
   }
 
-  private toScim(u: User): Record<string, unknown> {
-    return {
-      schemas: [USER_SCHEMA],
-      id: u.id,
-      ...(u.externalId ? { externalId: u.externalId } : {}),
-      userName: u.userName,
-      active: u.archivedAt === null,
-      ...(u.displayName ? { displayName: u.displayName } : {}),
-      meta: {
-        resourceType: 'User',
-        created: u.createdAt.toISOString(),
-        lastModified: u.updatedAt.toISOString(),
-        location: `${this.config.publicUrl}/scim/v2/Users/${u.id}`,
-        version: `W/"${u.version}"`,
-      },
-    };
+  async get(dir: DirectoryPrincipal, id: string, projection: ProjectionParams): Promise<Json> {
+    return this.shape(toScimUser(await this.users.get(scope(dir), id), this.baseUrl), projection);
+  }
+
+  async create(dir: DirectoryPrincipal, body: unknown): Promise<Json> {
+    const fields = fieldsFromScim(parseResourceBody(body, USER_RESOURCE));
+    return toScimUser(await this.users.create(scope(dir), fields), this.baseUrl);
+  }
+
+  async replace(dir: DirectoryPrincipal, id: string, body: unknown): Promise<Json> {
+    const fields = fieldsFromScim(parseResourceBody(body, USER_RESOURCE));
+    return toScimUser(await this.users.replace(scope(dir), id, fields), this.baseUrl);
+  }
+
+  /** Parses first (a malformed request never takes a lock), then applies every operation or none. */
+  async patch(dir: DirectoryPrincipal, id: string, body: unknown, projection: ProjectionParams): Promise<Json> {
+    const operations = parsePatchRequest(body, USER_RESOURCE);
+    const updated = await this.users.update(scope(dir), id, (current) =>
+      fieldsFromScim(applyPatch(toScimUser(current, this.baseUrl), operations, USER_RESOURCE)),
+    );
+    return this.shape(toScimUser(updated, this.baseUrl), projection);
+  }
+
+  async remove(dir: DirectoryPrincipal, id: string): Promise<void> {
+    await this.users.remove(scope(dir), id);
+  }
+
+  private shape(resource: Json, projection: ProjectionParams): Json {
+    return projection.attributes || projection.excludedAttributes ? projectResource(resource, projection, USER_RESOURCE) : resource;
   }
 }
 
-function toInt(v: string | undefined): number | undefined {
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new ScimProtocolError(400, 'invalidValue', `"${v}" is not an integer`);
-  return n;
-}
-
-function parseUserNameEq(filter: string): string {
-  const m = /^\s*userName\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i.exec(filter);
-  if (!m) throw new ScimProtocolError(400, 'invalidFilter', `Unsupported filter: ${filter.slice(0, 200)}`);
-  return JSON.parse(`"${m[1]}"`) as string;
-}
+const scope = (dir: DirectoryPrincipal) => ({ organizationId: dir.organizationId, directoryId: dir.directoryId });

@@ -1,0 +1,73 @@
+import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import {
+  ALL_SCHEMAS,
+  listResponse,
+  resourceTypeRepresentation,
+  schemaRepresentation,
+  ScimError,
+  serviceProviderConfig,
+  USER_RESOURCE,
+} from '@app/scim-protocol';
+import { DirectoryAuth } from '../auth/guards';
+import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
+import { SCIM_PAGE } from './scim-users.service';
+
+/**
+ * Discovery (RFC 7644 §4), describing exactly what this server supports. Authenticated like the
+ * rest of /scim/v2: Entra calls these with its token.
+ */
+@ApiExcludeController()
+@DirectoryAuth()
+@Controller('scim/v2')
+export class ScimDiscoveryController {
+  private readonly baseUrl: string;
+  private readonly resources = [USER_RESOURCE];
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.baseUrl = `${config.publicUrl}/scim/v2`;
+  }
+
+  /** `/serviceConfiguration` is the route Microsoft's reference server and test collection use. */
+  @Get(['ServiceProviderConfig', 'serviceConfiguration'])
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  config(): unknown {
+    return serviceProviderConfig({ baseUrl: this.baseUrl, maxResults: SCIM_PAGE.maxCount });
+  }
+
+  @Get('ResourceTypes')
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  resourceTypes(): unknown {
+    const items = this.resources.map((r) => resourceTypeRepresentation(r, this.baseUrl));
+    return listResponse(items, { totalResults: items.length, startIndex: 1, itemsPerPage: items.length });
+  }
+
+  @Get('ResourceTypes/:name')
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  resourceType(@Param('name') name: string): unknown {
+    const found = this.resources.find((r) => r.name.toLowerCase() === name.toLowerCase());
+    if (!found) throw new ScimError(404, undefined, `Resource type ${name} not found`);
+    return resourceTypeRepresentation(found, this.baseUrl);
+  }
+
+  @Get('Schemas')
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  schemas(): unknown {
+    const items = this.served().map((s) => schemaRepresentation(s, this.baseUrl));
+    return listResponse(items, { totalResults: items.length, startIndex: 1, itemsPerPage: items.length });
+  }
+
+  @Get('Schemas/:id')
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  schema(@Param('id') id: string): unknown {
+    const found = this.served().find((s) => s.id.toLowerCase() === id.toLowerCase());
+    if (!found) throw new ScimError(404, undefined, `Schema ${id} not found`);
+    return schemaRepresentation(found, this.baseUrl);
+  }
+
+  private served() {
+    const ids = new Set(this.resources.flatMap((r) => [r.core.id, ...r.extensions.map((e) => e.id)]));
+    return ALL_SCHEMAS.filter((s) => ids.has(s.id));
+  }
+}

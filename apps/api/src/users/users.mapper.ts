@@ -1,0 +1,28 @@
+import type { User } from './user.entity';
+import type { UserResponse } from './dto/user.dto';
+
+const ref = (e: { id: string; name: string } | null | undefined) => (e ? { id: e.id, name: e.name } : null);
+
+/** Whitelists what the admin API shows of a person (never the entity itself). */
+export function mapUser(u: User): UserResponse {
+  return {
+    id: u.id,
+    email: u.email,
+    userName: u.userName,
+    firstName: u.givenName,
+    lastName: u.familyName,
+    displayName: u.displayName,
+    title: u.title,
+    status: u.archivedAt ? 'archived' : u.status,
+    directoryId: u.directoryId,
+    externalId: u.externalId,
+    site: ref(u.site),
+    department: ref(u.departmentEntity),
+    role: ref(u.role),
+    manager: u.manager ? { id: u.manager.id, displayName: u.manager.displayName } : null,
+    isAdmin: u.isAdmin,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+    archivedAt: u.archivedAt ? u.archivedAt.toISOString() : null,
+  };
+}

@@ -1,0 +1,102 @@
+import { parseDateTime } from '../datetime';
+import { ScimError } from '../errors';
+import { getProperty, isJsonObject, JsonObject } from '../json-object';
+import { findSubAttribute } from '../schemas/attribute-resolver';
+import { SchemaAttribute } from '../schemas/schema-types';
+
+/** `CLEAR` stands for "unassign": null, "" or whitespace (ENTRA.md §2.4: "" clears). */
+export const CLEAR = Symbol('clear');
+export type Coerced<T> = T | typeof CLEAR;
+
+export type Scalar = string | number | boolean;
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return JSON.stringify(value);
+}
+
+/** Coerces a value for a non-complex attribute to its schema type. */
+export function coerceScalar(definition: SchemaAttribute, raw: unknown, label: string): Coerced<Scalar> {
+  if (raw === null || raw === undefined) return CLEAR;
+  if (typeof raw === 'string' && raw.trim() === '') return CLEAR;
+  switch (definition.type) {
+    case 'boolean':
+      if (typeof raw === 'boolean') return raw;
+      // Entra sends "True"/"False" for active (ENTRA.md §2.5, pitfall 2).
+      if (typeof raw === 'string' && /^\s*(true|false)\s*$/i.test(raw)) return raw.trim().toLowerCase() === 'true';
+      throw ScimError.invalidValue(`"${label}" must be true or false, not ${describe(raw)}`);
+    case 'integer':
+    case 'decimal': {
+      const number = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isFinite(number) || (definition.type === 'integer' && !Number.isInteger(number))) {
+        throw ScimError.invalidValue(`"${label}" must be ${definition.type === 'integer' ? 'an integer' : 'a number'}, not ${describe(raw)}`);
+      }
+      return number;
+    }
+    case 'dateTime':
+      if (typeof raw === 'string' && parseDateTime(raw)) return raw;
+      throw ScimError.invalidValue(`"${label}" must be an ISO 8601 dateTime, not ${describe(raw)}`);
+    case 'complex':
+      throw ScimError.invalidValue(`"${label}" is complex; send an object`);
+    default:
+      // string, reference, binary. Stored as sent (no trimming), numbers accepted as their text.
+      if (typeof raw === 'string') return raw;
+      if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
+      throw ScimError.invalidValue(`"${label}" must be a string, not ${describe(raw)}`);
+  }
+}
+
+/**
+ * True for complex attributes that point at another resource by `value` (manager, members,
+ * groups). Clients send them as a bare id, `{value}`, or a one-element array.
+ */
+export function isReferenceComplex(definition: SchemaAttribute): boolean {
+  return definition.type === 'complex' && findSubAttribute(definition, 'value') !== undefined && findSubAttribute(definition, '$ref') !== undefined;
+}
+
+/** manager as `"id"`, `{value:"id"}`, `[{value:"id", $ref:"…"}]` → `{value:"id"}`; empty → CLEAR. */
+export function coerceReference(raw: unknown, label: string): Coerced<{ value: string }> {
+  let current = raw;
+  if (Array.isArray(current)) {
+    if (current.length === 0) return CLEAR;
+    if (current.length > 1) throw ScimError.invalidValue(`"${label}" takes a single value, not ${current.length}`);
+    current = current[0];
+  }
+  if (isJsonObject(current)) current = getProperty(current, 'value');
+  if (current === null || current === undefined) return CLEAR;
+  if (typeof current === 'number' && Number.isFinite(current)) current = String(current);
+  if (typeof current !== 'string') throw ScimError.invalidValue(`"${label}" must be an id or {"value": id}, not ${describe(current)}`);
+  const id = current.trim();
+  return id === '' ? CLEAR : { value: id };
+}
+
+/**
+ * Coerces one value of a complex attribute: sub-attribute names to canonical casing, values to
+ * their type. Unknown sub-attributes are ignored (RFC 7644 §3.3: unknown attributes are ignored
+ * on input); readOnly ones and `$ref` (the server derives it from `value`) are dropped. Cleared
+ * sub-attributes map to null so a merge can unset them.
+ */
+export function coerceElement(parent: SchemaAttribute, raw: unknown, label: string): JsonObject {
+  const source = typeof raw === 'string' && findSubAttribute(parent, 'value') ? { value: raw } : raw;
+  if (!isJsonObject(source)) throw ScimError.invalidValue(`"${label}" values must be objects, not ${describe(raw)}`);
+  const element: JsonObject = {};
+  for (const [key, value] of Object.entries(source)) {
+    const sub = findSubAttribute(parent, key.trim());
+    if (!sub || sub.mutability === 'readOnly' || sub.name === '$ref') continue;
+    const coerced = coerceScalar(sub, value, `${label}.${sub.name}`);
+    element[sub.name] = coerced === CLEAR ? null : coerced;
+  }
+  return element;
+}
+
+/** A multi-valued complex value: an array (or one element) → elements with something in them. */
+export function coerceElements(parent: SchemaAttribute, raw: unknown, label: string): JsonObject[] {
+  if (raw === null || raw === undefined) return [];
+  const items = Array.isArray(raw) ? raw : [raw];
+  return items
+    .filter((item) => item !== null && !(typeof item === 'string' && item.trim() === ''))
+    .map((item) => coerceElement(parent, item, label))
+    .filter((element) => Object.values(element).some((value) => value !== null));
+}
