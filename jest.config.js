@@ -13,6 +13,8 @@ const transform = {
 };
 const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
 module.exports = {
+  // Jest 29 reads the timeout only at the top level, not per project.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -33,7 +35,6 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       moduleNameMapper,
-      testTimeout: 60000,
     },
   ],
 };

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityTarget } from 'typeorm';
+import { notFound } from '../common/domain-error';
+import { PageQuery } from '../common/page';
+import { Department } from './department.entity';
+import { OrgKind } from './org-source-mapping.entity';
+import { Role } from './role.entity';
+import { Site } from './site.entity';
+
+type OrgEntity = Site | Department | Role;
+export type WithCount<T> = { entity: T; userCount: number };
+
+const ENTITY: Record<OrgKind, EntityTarget<OrgEntity>> = { site: Site, department: Department, role: Role };
+const USER_COLUMN: Record<OrgKind, string> = { site: 'site_id', department: 'department_id', role: 'role_id' };
+const NOT_FOUND = { site: 'SITE_NOT_FOUND', department: 'DEPARTMENT_NOT_FOUND', role: 'ROLE_NOT_FOUND' } as const;
+
+/** Read side of sites, departments and roles, with the number of people linked to each. */
+@Injectable()
+export class OrgStructureQueryService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async list<T extends OrgEntity>(organizationId: string, kind: OrgKind, q: PageQuery): Promise<[WithCount<T>[], number]> {
+    const [entities, total] = await this.dataSource.getRepository(ENTITY[kind]).findAndCount({
+      where: { organizationId },
+      order: { name: 'ASC', id: 'ASC' },
+      skip: (q.page - 1) * q.limit,
+      take: q.limit,
+    });
+    const counts = await this.counts(kind, entities.map((e) => e.id));
+    return [entities.map((entity) => ({ entity: entity as T, userCount: counts.get(entity.id) ?? 0 })), total];
+  }
+
+  async get<T extends OrgEntity>(organizationId: string, kind: OrgKind, id: string): Promise<WithCount<T>> {
+    const entity = await this.dataSource.getRepository(ENTITY[kind]).findOneBy({ id, organizationId });
+    if (!entity) throw notFound(NOT_FOUND[kind], kind[0].toUpperCase() + kind.slice(1), id);
+    return { entity: entity as T, userCount: (await this.counts(kind, [id])).get(id) ?? 0 };
+  }
+
+  /** One grouped query for a whole page. */
+  private async counts(kind: OrgKind, ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const column = USER_COLUMN[kind];
+    const rows: Array<{ id: string; n: number | string }> = await this.dataSource.query(
+      `SELECT ${column} AS id, COUNT(*) AS n FROM users WHERE ${column} IN (${ids.map(() => '?').join(', ')}) GROUP BY ${column}`,
+      ids,
+    );
+    return new Map(rows.map((r) => [r.id, Number(r.n)]));
+  }
+}
