@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { isSqlite } from '@app/database';
 import {
@@ -49,6 +49,18 @@ export class ScimUsersService {
   /** The filter runs in SQL (values bound), with an exact totalResults from COUNT(*). */
   async list(dir: DirectoryPrincipal, q: ListQuery): Promise<ListResponse<Json>> {
     const page = parsePagination(q, SCIM_PAGE);
+    const qb = this.listQuery(dir, q.filter);
+    const total = await qb.getCount();
+    const rows =
+      page.count === 0 || total <= page.offset
+        ? []
+        : await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').offset(page.offset).limit(page.count).getMany();
+    const resources = (await this.users.hydrate(this.dataSource.manager, rows)).map((mu) => this.shape(toScimUser(mu, this.baseUrl), q));
+    return listResponse(resources, { totalResults: total, startIndex: page.startIndex, itemsPerPage: resources.length });
+  }
+
+  /** The directory's visible people, narrowed by a SCIM filter compiled to SQL. */
+  listQuery(dir: DirectoryPrincipal, filter: string | undefined): SelectQueryBuilder<User> {
     const qb = this.dataSource
       .getRepository(User)
       .createQueryBuilder('u')
@@ -57,16 +69,13 @@ export class ScimUsersService {
         dir: dir.directoryId,
         visible: true,
       });
-    if (q.filter !== undefined) {
+    if (filter !== undefined) {
       // Unquoted values (`userName sw O`) are not RFC 7644 but Microsoft's test collection sends them.
-      const ast = parseFilter(q.filter, { allowUnquotedValues: true });
+      const ast = parseFilter(filter, { allowUnquotedValues: true });
       const predicate = toNamedParameters(compileFilter(ast, USER_ATTRIBUTE_MAP, isSqlite(this.dataSource) ? 'sqlite' : 'mysql'), 'scim');
       qb.andWhere(`(${predicate.sql})`, predicate.params);
     }
-    const total = await qb.getCount();
-    const rows = page.count === 0 || total <= page.offset ? [] : await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').offset(page.offset).limit(page.count).getMany();
-    const resources = (await this.users.hydrate(this.dataSource.manager, rows)).map((mu) => this.shape(toScimUser(mu, this.baseUrl), q));
-    return listResponse(resources, { totalResults: total, startIndex: page.startIndex, itemsPerPage: resources.length });
+    return qb;
   }
 
   async get(dir: DirectoryPrincipal, id: string, projection: ProjectionParams): Promise<Json> {

@@ -31,7 +31,7 @@ export const USER_ATTRIBUTE_MAP: AttributeMap = {
     active: { kind: 'column', sql: '(u.archived_at IS NULL)', type: 'boolean', caseExact: false },
     emails: {
       kind: 'rows',
-      exists: 'EXISTS (SELECT 1 FROM user_emails ue WHERE ue.user_id = u.id AND %s)',
+      exists: 'EXISTS (SELECT 1 FROM user_emails ue WHERE ue.organization_id = u.organization_id AND ue.user_id = u.id AND %s)',
       subAttributes: {
         value: keyed('ue.value', 'ue.value_key'),
         type: text('ue.type'),
