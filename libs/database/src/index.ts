@@ -5,3 +5,4 @@ export * from './sql-values';
 export * from './transactions';
 export * from './database.module';
 export * from './db-errors';
+export * from './fast-insert';

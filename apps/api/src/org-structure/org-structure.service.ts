@@ -26,13 +26,41 @@ export interface DirectoryScope {
  * unique keys: the loser of an insert race re-reads the winner's row with a locking read (which,
  * unlike a plain read under REPEATABLE READ, sees rows committed after our snapshot).
  */
+export interface OrgMention {
+  kind: OrgKind;
+  value: string;
+  address?: SiteAddress;
+}
+
 @Injectable()
 export class OrgStructureService {
+  /**
+   * Entity ids for several mentions at once (in order). Values this directory has sent before
+   * cost one query together; only first sights go on to find or create the entity.
+   */
+  async resolveAll(m: EntityManager, scope: DirectoryScope, mentions: OrgMention[]): Promise<string[]> {
+    if (mentions.length === 0) return [];
+    const keys = mentions.map((x) => normalizedKey(x.value));
+    const rows: Array<{ kind: OrgKind; source_key: string; entity_id: string }> = await m.query(
+      `SELECT kind, source_key, entity_id FROM org_source_mappings WHERE directory_id = ? AND (${mentions
+        .map(() => '(kind = ? AND source_key = ?)')
+        .join(' OR ')})`,
+      [scope.directoryId, ...mentions.flatMap((x, i) => [x.kind, keys[i]])],
+    );
+    const ids: string[] = [];
+    for (const [i, mention] of mentions.entries()) {
+      const mapped = rows.find((r) => r.kind === mention.kind && r.source_key === keys[i]);
+      ids.push(mapped ? mapped.entity_id : await this.resolveNew(m, scope, mention, keys[i]));
+    }
+    return ids;
+  }
+
   /** The id of the entity `value` maps to for this directory, creating entity and mapping on first sight. */
   async resolve(m: EntityManager, scope: DirectoryScope, kind: OrgKind, value: string, address?: SiteAddress): Promise<string> {
-    const sourceKey = normalizedKey(value);
-    const mapped = await this.mappedEntity(m, scope.directoryId, kind, sourceKey, false);
-    if (mapped) return mapped;
+    return (await this.resolveAll(m, scope, [{ kind, value, address }]))[0];
+  }
+
+  private async resolveNew(m: EntityManager, scope: DirectoryScope, { kind, value, address }: OrgMention, sourceKey: string): Promise<string> {
     const entityId = await this.findOrCreateEntity(m, scope.organizationId, kind, value.trim(), address);
     try {
       await m.query(
@@ -42,18 +70,14 @@ export class OrgStructureService {
       return entityId;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      const winner = await this.mappedEntity(m, scope.directoryId, kind, sourceKey, true);
-      if (!winner) throw err;
-      return winner;
+      // Another transaction mapped this value first: use its mapping (a locking read sees it).
+      const rows: Array<{ entity_id: string }> = await m.query(
+        `SELECT entity_id FROM org_source_mappings WHERE directory_id = ? AND kind = ? AND source_key = ?${this.forUpdate(m, true)}`,
+        [scope.directoryId, kind, sourceKey],
+      );
+      if (!rows[0]) throw err;
+      return rows[0].entity_id;
     }
-  }
-
-  private async mappedEntity(m: EntityManager, directoryId: string, kind: OrgKind, sourceKey: string, lock: boolean): Promise<string | undefined> {
-    const rows: Array<{ entity_id: string }> = await m.query(
-      `SELECT entity_id FROM org_source_mappings WHERE directory_id = ? AND kind = ? AND source_key = ?${this.forUpdate(m, lock)}`,
-      [directoryId, kind, sourceKey],
-    );
-    return rows[0]?.entity_id;
   }
 
   private async findOrCreateEntity(m: EntityManager, organizationId: string, kind: OrgKind, name: string, address?: SiteAddress): Promise<string> {

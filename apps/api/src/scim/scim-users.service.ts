@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { isSqlite } from '@app/database';
 import {
@@ -13,7 +13,6 @@ import {
   parsePatchRequest,
   parseResourceBody,
   projectResource,
-  toNamedParameters,
   ProjectionParams,
   USER_RESOURCE,
 } from '@app/scim-protocol';
@@ -49,33 +48,32 @@ export class ScimUsersService {
   /** The filter runs in SQL (values bound), with an exact totalResults from COUNT(*). */
   async list(dir: DirectoryPrincipal, q: ListQuery): Promise<ListResponse<Json>> {
     const page = parsePagination(q, SCIM_PAGE);
-    const qb = this.listQuery(dir, q.filter);
-    const total = await qb.getCount();
-    const rows =
-      page.count === 0 || total <= page.offset
-        ? []
-        : await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').offset(page.offset).limit(page.count).getMany();
-    const resources = (await this.users.hydrate(this.dataSource.manager, rows)).map((mu) => this.shape(toScimUser(mu, this.baseUrl), q));
+    const { where, params } = this.listWhere(dir, q.filter);
+    // Raw SQL on purpose: this is the lookup Entra sends for every user of every cycle.
+    const [{ n }]: Array<{ n: number | string }> = await this.dataSource.query(`SELECT COUNT(*) AS n FROM users u WHERE ${where}`, params);
+    const total = Number(n);
+    let users: User[] = [];
+    if (page.count > 0 && total > page.offset) {
+      const ids: Array<{ id: string }> = await this.dataSource.query(
+        `SELECT u.id FROM users u WHERE ${where} ORDER BY u.created_at, u.id LIMIT ? OFFSET ?`,
+        [...params, page.count, page.offset],
+      );
+      const byId = new Map((await this.dataSource.getRepository(User).findBy({ id: In(ids.map((r) => r.id)) })).map((u) => [u.id, u]));
+      users = ids.map((r) => byId.get(r.id)).filter((u): u is User => u !== undefined);
+    }
+    const resources = (await this.users.hydrate(this.dataSource.manager, users)).map((mu) => this.shape(toScimUser(mu, this.baseUrl), q));
     return listResponse(resources, { totalResults: total, startIndex: page.startIndex, itemsPerPage: resources.length });
   }
 
-  /** The directory's visible people, narrowed by a SCIM filter compiled to SQL. */
-  listQuery(dir: DirectoryPrincipal, filter: string | undefined): SelectQueryBuilder<User> {
-    const qb = this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .where('u.organization_id = :org AND u.directory_id = :dir AND u.scim_visible = :visible', {
-        org: dir.organizationId,
-        dir: dir.directoryId,
-        visible: true,
-      });
-    if (filter !== undefined) {
-      // Unquoted values (`userName sw O`) are not RFC 7644 but Microsoft's test collection sends them.
-      const ast = parseFilter(filter, { allowUnquotedValues: true });
-      const predicate = toNamedParameters(compileFilter(ast, USER_ATTRIBUTE_MAP, isSqlite(this.dataSource) ? 'sqlite' : 'mysql'), 'scim');
-      qb.andWhere(`(${predicate.sql})`, predicate.params);
-    }
-    return qb;
+  /** The directory's visible people, narrowed by a SCIM filter compiled to SQL (`users u`, `?` placeholders). */
+  listWhere(dir: DirectoryPrincipal, filter: string | undefined): { where: string; params: unknown[] } {
+    const where = 'u.organization_id = ? AND u.directory_id = ? AND u.scim_visible = 1';
+    const params: unknown[] = [dir.organizationId, dir.directoryId];
+    if (filter === undefined) return { where, params };
+    // Unquoted values (`userName sw O`) are not RFC 7644 but Microsoft's test collection sends them.
+    const ast = parseFilter(filter, { allowUnquotedValues: true });
+    const predicate = compileFilter(ast, USER_ATTRIBUTE_MAP, isSqlite(this.dataSource) ? 'sqlite' : 'mysql');
+    return { where: `${where} AND (${predicate.sql})`, params: [...params, ...predicate.params] };
   }
 
   async get(dir: DirectoryPrincipal, id: string, projection: ProjectionParams): Promise<Json> {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
-import { isSqlite, isUniqueViolation, normalizedKey, Transactions } from '@app/database';
+import { insertRows, isSqlite, isUniqueViolation, normalizedKey, Transactions } from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
-import { DirectoryScope, OrgStructureService } from '../org-structure/org-structure.service';
+import { DirectoryScope, OrgMention, OrgStructureService } from '../org-structure/org-structure.service';
 import { UserEmail } from './user-email.entity';
 import { User } from './user.entity';
 import { appEmail, DirectoryUserFields, siteNameOf } from './user-fields';
@@ -53,19 +53,29 @@ export class ManagedUsersService {
 
   async create(scope: DirectoryScope, fields: DirectoryUserFields): Promise<ManagedUser> {
     return this.tx.run(async (m) => {
-      const existing = await m.findOneBy(User, { organizationId: scope.organizationId, userNameKey: normalizedKey(fields.userName) });
+      const userNameKey = normalizedKey(fields.userName);
+      const emailKeys = [...new Set([fields.userName, appEmail(fields.emails)].filter((v): v is string => !!v).map(normalizedKey))];
+      // One query finds both a holder of this userName and an in-app account to adopt; the
+      // common case (a new person) stops there, without loading any entity.
+      const hits: Array<{ id: string }> = await m.query(
+        `SELECT id FROM users WHERE organization_id = ? AND (user_name_key = ?
+           OR (email_key IN (${emailKeys.map(() => '?').join(', ')}) AND directory_id IS NULL AND user_name_key IS NULL))`,
+        [scope.organizationId, userNameKey, ...emailKeys],
+      );
+      const candidates = hits.length ? await m.find(User, { where: { id: In(hits.map((h) => h.id)) }, order: { createdAt: 'ASC' } }) : [];
+      const existing = candidates.find((u) => u.userNameKey === userNameKey);
       // A row with this userName may only be the person this directory deleted earlier:
       // relink them (same id, history kept). Anyone else holding the name is a conflict.
       if (existing && (existing.directoryId !== scope.directoryId || existing.scimVisible)) throw taken(fields.userName);
-      const known = existing ?? (await this.adoptable(m, scope, fields));
+      const known = existing ?? candidates.find((u) => u.userNameKey === null) ?? null;
       const target = known ?? this.newUser(scope);
       const readVersion = target.version;
       target.directoryId = scope.directoryId;
       target.scimVisible = true;
-      await this.applyFields(m, scope, target, fields, true);
+      const manager = await this.applyFields(m, scope, target, fields, true, null);
       await this.save(m, target, readVersion, known === null, fields.userName);
-      await this.writeEmails(m, target, fields);
-      return this.load(m, target);
+      const emails = await this.writeEmails(m, target, fields, known !== null);
+      return { user: target, emails, manager };
     });
   }
 
@@ -83,11 +93,10 @@ export class ManagedUsersService {
       const current = await this.load(m, user);
       const fields = change(current);
       const version = user.version;
-      const emailsChanged = !sameEmails(current.emails, fields.emails);
-      await this.applyFields(m, scope, user, fields, false);
+      const manager = await this.applyFields(m, scope, user, fields, false, current.manager);
       await this.save(m, user, version, false, fields.userName);
-      if (emailsChanged) await this.writeEmails(m, user, fields);
-      return this.load(m, user);
+      const emails = sameEmails(current.emails, fields.emails) ? current.emails : await this.writeEmails(m, user, fields, true);
+      return { user, emails, manager };
     });
   }
 
@@ -123,16 +132,6 @@ export class ManagedUsersService {
     return user;
   }
 
-  /** An in-app account (no directory) whose email is this userName or this person's work email. */
-  private async adoptable(m: EntityManager, scope: DirectoryScope, fields: DirectoryUserFields): Promise<User | null> {
-    const keys = [...new Set([fields.userName, appEmail(fields.emails)].filter((v): v is string => !!v).map(normalizedKey))];
-    const candidates = await m.find(User, {
-      where: keys.map((emailKey) => ({ organizationId: scope.organizationId, emailKey })),
-      order: { createdAt: 'ASC' },
-    });
-    return candidates.find((u) => u.directoryId === null && u.userNameKey === null) ?? null;
-  }
-
   private async visibleUser(m: EntityManager, scope: DirectoryScope, id: string, lock: boolean): Promise<User> {
     const user = await m.findOne(User, {
       where: { id, organizationId: scope.organizationId, directoryId: scope.directoryId, scimVisible: true },
@@ -142,9 +141,26 @@ export class ManagedUsersService {
     return user;
   }
 
-  private async applyFields(m: EntityManager, scope: DirectoryScope, user: User, f: DirectoryUserFields, creating: boolean): Promise<void> {
-    if (f.managerId !== null && f.managerId !== user.managerId) await this.checkManager(m, scope, user.id, f.managerId);
-    const before = { department: user.department, title: user.title, site: creating ? undefined : siteNameOf(addressOf(user)) };
+  /**
+   * Copies the directory's fields onto the row, resolving org-structure links whose source value
+   * changed (one query for all of them) and checking a new manager. Returns the manager reference.
+   */
+  private async applyFields(
+    m: EntityManager,
+    scope: DirectoryScope,
+    user: User,
+    f: DirectoryUserFields,
+    creating: boolean,
+    currentManager: ManagedUser['manager'],
+  ): Promise<ManagedUser['manager']> {
+    const manager =
+      f.managerId === null ? null : currentManager?.id === f.managerId ? currentManager : await this.checkManager(m, scope, user.id, f.managerId);
+    const site = siteNameOf(f.address);
+    const changed = {
+      department: creating || user.department !== f.department,
+      role: creating || user.title !== f.title,
+      site: creating || siteNameOf(addressOf(user)) !== site,
+    };
     user.userName = f.userName;
     user.userNameKey = normalizedKey(f.userName);
     user.externalId = f.externalId;
@@ -170,17 +186,20 @@ export class ManagedUsersService {
     user.addressCountry = f.address.country;
     user.managerId = f.managerId;
 
-    // Org structure follows the directory's values; unchanged values keep their link.
-    if (creating || before.department !== f.department) {
-      user.departmentId = f.department ? await this.orgStructure.resolve(m, scope, 'department', f.department) : null;
-    }
-    if (creating || before.title !== f.title) {
-      user.roleId = f.title ? await this.orgStructure.resolve(m, scope, 'role', f.title) : null;
-    }
-    const site = siteNameOf(f.address);
-    if (creating || before.site !== site) {
-      user.siteId = site ? await this.orgStructure.resolve(m, scope, 'site', site, f.address) : null;
-    }
+    // Org structure follows the directory's values: a changed value re-links (a blank one
+    // clears the link); an unchanged value keeps whatever link the person has.
+    const mentions: OrgMention[] = [];
+    if (changed.department && f.department) mentions.push({ kind: 'department', value: f.department });
+    if (changed.role && f.title) mentions.push({ kind: 'role', value: f.title });
+    if (changed.site && site) mentions.push({ kind: 'site', value: site, address: f.address });
+    const ids = await this.orgStructure.resolveAll(m, scope, mentions);
+    const linked = (kind: OrgMention['kind']): string | null => {
+      const i = mentions.findIndex((x) => x.kind === kind);
+      return i < 0 ? null : ids[i];
+    };
+    if (changed.department) user.departmentId = linked('department');
+    if (changed.role) user.roleId = linked('role');
+    if (changed.site) user.siteId = linked('site');
 
     // Deactivation archives; reactivation restores the status the person had.
     if (!f.active && user.archivedAt === null) {
@@ -190,12 +209,14 @@ export class ManagedUsersService {
       user.archivedAt = null;
       user.archiveReason = null;
     }
+    return manager;
   }
 
-  private async checkManager(m: EntityManager, scope: DirectoryScope, userId: string, managerId: string): Promise<void> {
+  private async checkManager(m: EntityManager, scope: DirectoryScope, userId: string, managerId: string): Promise<NonNullable<ManagedUser['manager']>> {
     if (managerId === userId) throw new DomainError('INVALID_MANAGER', 'A person cannot be their own manager');
-    const found = await m.count(User, { where: { id: managerId, organizationId: scope.organizationId } });
+    const found = await m.findOne(User, { select: { id: true, displayName: true }, where: { id: managerId, organizationId: scope.organizationId } });
     if (!found) throw new DomainError('INVALID_MANAGER', `Manager ${managerId} is not a user of this organisation`);
+    return { id: found.id, displayName: found.displayName };
   }
 
   /**
@@ -209,7 +230,7 @@ export class ManagedUsersService {
     try {
       if (isNew) {
         user.createdAt = now;
-        await m.insert(User, user);
+        await insertRows(m, User, [user]);
         return;
       }
       const { id, ...columns } = user;
@@ -221,12 +242,11 @@ export class ManagedUsersService {
     }
   }
 
-  private async writeEmails(m: EntityManager, user: User, f: DirectoryUserFields): Promise<void> {
-    await m.delete(UserEmail, { userId: user.id });
-    if (f.emails.length === 0) return;
-    await m.insert(
-      UserEmail,
-      f.emails.map((e, position) => ({
+  /** Replaces the person's email rows (a handful), returning them as stored. */
+  private async writeEmails(m: EntityManager, user: User, f: DirectoryUserFields, hadRows: boolean): Promise<UserEmail[]> {
+    if (hadRows) await m.delete(UserEmail, { userId: user.id });
+    const rows = f.emails.map((e, position) =>
+      m.create(UserEmail, {
         id: randomUUID(),
         organizationId: user.organizationId,
         userId: user.id,
@@ -235,8 +255,10 @@ export class ManagedUsersService {
         value: e.value,
         valueKey: normalizedKey(e.value),
         primary: e.primary,
-      })),
+      }),
     );
+    await insertRows(m, UserEmail, rows);
+    return rows;
   }
 
   private async load(m: EntityManager, user: User): Promise<ManagedUser> {
