@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { DirectoryPrincipal } from '../apps/api/src/auth/principals';
 import { ScimUsersService } from '../apps/api/src/scim/scim-users.service';
+import { ManagedUsersService } from '../apps/api/src/users/managed-users.service';
 import { testEngines } from './support/databases';
 import { bearer, startTestApp, TestApp } from './support/app';
 
@@ -31,7 +32,8 @@ describe.each(ENGINES)('SCIM filter query plans on %s', (engine) => {
 
   async function plan(filter: string): Promise<Array<{ table: string; key: string | null; type: string }>> {
     // The statements the service runs: COUNT(*) and the page of ids share this WHERE clause.
-    const { where, params } = t.app.get(ScimUsersService).listWhere(dir, filter);
+    const predicate = t.app.get(ScimUsersService).predicate(filter);
+    const { where, params } = t.app.get(ManagedUsersService).visibleWhere(dir, predicate);
     return t.app.get(DataSource).query(`EXPLAIN SELECT u.id FROM users u WHERE ${where} ORDER BY u.created_at, u.id LIMIT 100`, params);
   }
 

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { normalizedKey } from '@app/database';
+import { Department } from '../../apps/api/src/org-structure/department.entity';
+import { Role } from '../../apps/api/src/org-structure/role.entity';
+import { Site } from '../../apps/api/src/org-structure/site.entity';
 import { User } from '../../apps/api/src/users/user.entity';
 import { bearer, startTestApp, TestApp } from './app';
 import type { Engine } from './databases';
@@ -142,6 +145,23 @@ export class OrgHandle {
   async entityRows(kind: 'sites' | 'departments' | 'roles', name: string): Promise<Json[]> {
     const rows: Json[] = await this.h.dataSource.query(`SELECT * FROM ${kind} WHERE organization_id = ? AND name_key = ?`, [this.id, normalizedKey(name)]);
     return rows;
+  }
+
+  /**
+   * A site/department/role an admin created in the app (inserted straight into its table, as
+   * the in-app create API is not part of the contract these tests rely on).
+   */
+  async insertEntity(kind: 'sites' | 'departments' | 'roles', name: string): Promise<string> {
+    const id = randomUUID();
+    const now = new Date();
+    const target = { sites: Site, departments: Department, roles: Role }[kind];
+    await this.h.dataSource.getRepository(target).insert({ id, organizationId: this.id, name, nameKey: normalizedKey(name), createdAt: now, updatedAt: now });
+    return id;
+  }
+
+  /** What an in-app rename does to the row (the rename API is not part of the contract here). */
+  async renameEntity(kind: 'sites' | 'departments' | 'roles', id: string, name: string): Promise<void> {
+    await this.h.dataSource.query(`UPDATE ${kind} SET name = ?, name_key = ? WHERE id = ? AND organization_id = ?`, [name, normalizedKey(name), id, this.id]);
   }
 
   /**

@@ -5,6 +5,11 @@ import type { DatabaseConfig } from '@app/config';
 import { MIGRATIONS } from './migrations';
 
 type EntityList = MixedList<Function>;
+
+interface SqliteConnection {
+  pragma(source: string): unknown;
+  function(name: string, options: { deterministic: boolean }, fn: (value: unknown) => unknown): unknown;
+}
 export type MysqlFlavour = 'mysql' | 'mariadb';
 
 /**
@@ -44,7 +49,10 @@ export function buildDataSourceOptions(
     migrationsRun: db.migrationsRun,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: db.logging ? (['query', 'error'] as LoggerOptions) : (['error'] as LoggerOptions),
+    // Off unless asked: TypeORM logs failed queries with their parameters through console,
+    // past the redacting logger, and expected failures (a duplicate behind a 409) are not news.
+    // Unexpected errors reach the exception filter, which logs them.
+    logging: db.logging ? (['query', 'error'] as LoggerOptions) : false,
   };
   if (db.type === 'sqlite') {
     const path = db.path === ':memory:' ? db.path : resolve(db.path);
@@ -55,10 +63,13 @@ export function buildDataSourceOptions(
       database: path,
       // WAL lets the CLI read while the API writes; busy_timeout waits instead of failing
       // when another process holds the write lock.
-      prepareDatabase: (sqlite: { pragma(source: string): unknown }) => {
+      prepareDatabase: (sqlite: SqliteConnection) => {
         sqlite.pragma('journal_mode = WAL');
         sqlite.pragma('busy_timeout = 5000');
         sqlite.pragma('synchronous = NORMAL');
+        // SQLite's built-in lower() folds ASCII only, so case-insensitive SCIM filters would
+        // miss 'É' = 'é'; MySQL folds Unicode. Replacing it makes both engines answer alike.
+        sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
       },
     };
   }

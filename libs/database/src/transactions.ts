@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { isRetryableTransactionError } from './db-errors';
 import { isSqlite } from './sql-values';
 
-const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 5;
 
 /**
  * Runs units of work in a database transaction.
@@ -15,7 +15,7 @@ const MAX_ATTEMPTS = 3;
  * requests would commit or roll back each other's work. SQLite admits one writer at a time
  * anyway, so on SQLite transactions are queued here, one after the other.
  *
- * A transaction the server aborted to break a deadlock is retried (up to three attempts): the
+ * A transaction the server aborted to break a deadlock is retried (up to five attempts): the
  * work function must therefore only touch the database, never send anything outside.
  */
 @Injectable()

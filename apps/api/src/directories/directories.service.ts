@@ -75,7 +75,8 @@ export class DirectoriesService {
 
   /**
    * Deletes a directory: it disappears from the API and every token stops working. The row stays
-   * so the people it provisioned keep their history; they are no longer managed by a live directory.
+   * for the record; the people it provisioned stay too, now managed by no directory, so a new
+   * directory that sends the same userNames takes them over instead of hitting 409.
    */
   async remove(organizationId: string, id: string): Promise<void> {
     await this.tx.run(async (m) => {
@@ -83,6 +84,10 @@ export class DirectoriesService {
       const now = new Date();
       await m.update(Directory, { id: directory.id }, { deletedAt: now, updatedAt: now });
       await m.update(DirectoryToken, { directoryId: directory.id, revokedAt: IsNull() }, { revokedAt: now });
+      await m.query('UPDATE users SET directory_id = NULL, scim_visible = 0 WHERE organization_id = ? AND directory_id = ?', [
+        organizationId,
+        directory.id,
+      ]);
     });
   }
 

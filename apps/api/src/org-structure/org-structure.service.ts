@@ -24,7 +24,9 @@ export interface DirectoryScope {
  * belong to the app. A directory value reaches its entity through OrgSourceMapping, so an in-app
  * rename keeps catching the old value. Concurrent first mentions converge on one row through the
  * unique keys: the loser of an insert race re-reads the winner's row with a locking read (which,
- * unlike a plain read under REPEATABLE READ, sees rows committed after our snapshot).
+ * unlike a plain read under REPEATABLE READ, sees rows committed after our snapshot). The read is
+ * a SHARED lock: the failed insert already holds one on that key, and two losers upgrading to
+ * exclusive locks would deadlock each other.
  */
 export interface OrgMention {
   kind: OrgKind;
@@ -72,7 +74,7 @@ export class OrgStructureService {
       if (!isUniqueViolation(err)) throw err;
       // Another transaction mapped this value first: use its mapping (a locking read sees it).
       const rows: Array<{ entity_id: string }> = await m.query(
-        `SELECT entity_id FROM org_source_mappings WHERE directory_id = ? AND kind = ? AND source_key = ?${this.forUpdate(m, true)}`,
+        `SELECT entity_id FROM org_source_mappings WHERE directory_id = ? AND kind = ? AND source_key = ?${this.shareLock(m)}`,
         [scope.directoryId, kind, sourceKey],
       );
       if (!rows[0]) throw err;
@@ -85,7 +87,7 @@ export class OrgStructureService {
     const nameKey = normalizedKey(name);
     const find = async (lock: boolean): Promise<string | undefined> => {
       const rows: Array<{ id: string }> = await m.query(
-        `SELECT id FROM ${table} WHERE organization_id = ? AND name_key = ?${this.forUpdate(m, lock)}`,
+        `SELECT id FROM ${table} WHERE organization_id = ? AND name_key = ?${lock ? this.shareLock(m) : ''}`,
         [organizationId, nameKey],
       );
       return rows[0]?.id;
@@ -118,8 +120,8 @@ export class OrgStructureService {
     }
   }
 
-  /** SQLite has no row locks (one writer at a time) and no FOR UPDATE syntax. */
-  private forUpdate(m: EntityManager, lock: boolean): string {
-    return lock && !isSqlite(m.dataSource) ? ' FOR UPDATE' : '';
+  /** SQLite has no row locks (one writer at a time) and no locking-read syntax. */
+  private shareLock(m: EntityManager): string {
+    return isSqlite(m.dataSource) ? '' : ' LOCK IN SHARE MODE';
   }
 }

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, In } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { insertRows, isSqlite, isUniqueViolation, normalizedKey, Transactions } from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
 import { DirectoryScope, OrgMention, OrgStructureService } from '../org-structure/org-structure.service';
 import { UserEmail } from './user-email.entity';
 import { User } from './user.entity';
-import { appEmail, DirectoryUserFields, siteNameOf } from './user-fields';
+import { appEmail, assertStorable, DirectoryUserFields, siteNameOf } from './user-fields';
 
 /** A person as a directory sees them: the row, its emails in order, and its manager's name. */
 export interface ManagedUser {
@@ -24,6 +25,7 @@ export interface ManagedUser {
 @Injectable()
 export class ManagedUsersService {
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: Transactions,
     private readonly orgStructure: OrgStructureService,
   ) {}
@@ -31,6 +33,38 @@ export class ManagedUsersService {
   /** A person this directory manages and has not deleted, or 404. */
   async get(scope: DirectoryScope, id: string): Promise<ManagedUser> {
     return this.tx.run(async (m) => this.load(m, await this.visibleUser(m, scope, id, false)));
+  }
+
+  /**
+   * A page of the directory's visible people matching `predicate` (SQL over `users u` with `?`
+   * placeholders, e.g. a compiled SCIM filter), with the exact total. Raw SQL on purpose: this is
+   * the lookup Entra sends for every user of every cycle.
+   */
+  async findVisible(
+    scope: DirectoryScope,
+    predicate: { sql: string; params: unknown[] } | undefined,
+    page: { offset: number; count: number },
+  ): Promise<{ total: number; users: ManagedUser[] }> {
+    const { where, params } = this.visibleWhere(scope, predicate);
+    const m = this.dataSource.manager;
+    const [{ n }]: Array<{ n: number | string }> = await m.query(`SELECT COUNT(*) AS n FROM users u WHERE ${where}`, params);
+    const total = Number(n);
+    if (page.count === 0 || total <= page.offset) return { total, users: [] };
+    const ids: Array<{ id: string }> = await m.query(`SELECT u.id FROM users u WHERE ${where} ORDER BY u.created_at, u.id LIMIT ? OFFSET ?`, [
+      ...params,
+      page.count,
+      page.offset,
+    ]);
+    const byId = new Map((await m.findBy(User, { id: In(ids.map((r) => r.id)) })).map((u) => [u.id, u]));
+    const users = ids.map((r) => byId.get(r.id)).filter((u): u is User => u !== undefined);
+    return { total, users: await this.hydrate(m, users) };
+  }
+
+  /** The WHERE clause findVisible runs (exposed so tests can EXPLAIN exactly that). */
+  visibleWhere(scope: DirectoryScope, predicate?: { sql: string; params: unknown[] }): { where: string; params: unknown[] } {
+    const where = 'u.organization_id = ? AND u.directory_id = ? AND u.scim_visible = 1';
+    const params: unknown[] = [scope.organizationId, scope.directoryId];
+    return predicate ? { where: `${where} AND (${predicate.sql})`, params: [...params, ...predicate.params] } : { where, params };
   }
 
   /** Loads emails and managers for a page of users in two queries. */
@@ -52,21 +86,23 @@ export class ManagedUsersService {
   }
 
   async create(scope: DirectoryScope, fields: DirectoryUserFields): Promise<ManagedUser> {
+    assertStorable(fields);
     return this.tx.run(async (m) => {
       const userNameKey = normalizedKey(fields.userName);
-      const emailKeys = [...new Set([fields.userName, appEmail(fields.emails)].filter((v): v is string => !!v).map(normalizedKey))];
-      // One query finds both a holder of this userName and an in-app account to adopt; the
-      // common case (a new person) stops there, without loading any entity.
+      // One query finds both a holder of this userName and an in-app account whose email it is
+      // (DESIGN §1.6: customers set UPN = email); a new person, the common case, stops there.
       const hits: Array<{ id: string }> = await m.query(
         `SELECT id FROM users WHERE organization_id = ? AND (user_name_key = ?
-           OR (email_key IN (${emailKeys.map(() => '?').join(', ')}) AND directory_id IS NULL AND user_name_key IS NULL))`,
-        [scope.organizationId, userNameKey, ...emailKeys],
+           OR (email_key = ? AND directory_id IS NULL AND user_name_key IS NULL))`,
+        [scope.organizationId, userNameKey, userNameKey],
       );
       const candidates = hits.length ? await m.find(User, { where: { id: In(hits.map((h) => h.id)) }, order: { createdAt: 'ASC' } }) : [];
       const existing = candidates.find((u) => u.userNameKey === userNameKey);
-      // A row with this userName may only be the person this directory deleted earlier:
-      // relink them (same id, history kept). Anyone else holding the name is a conflict.
-      if (existing && (existing.directoryId !== scope.directoryId || existing.scimVisible)) throw taken(fields.userName);
+      // A row with this userName may be the person this directory deleted earlier (relink: same
+      // id, history kept) or a person no directory manages any more (adopt). A person another
+      // directory manages, or this one still shows, is a conflict.
+      const claimable = existing && (existing.directoryId === null || (existing.directoryId === scope.directoryId && !existing.scimVisible));
+      if (existing && !claimable) throw taken(fields.userName);
       const known = existing ?? candidates.find((u) => u.userNameKey === null) ?? null;
       const target = known ?? this.newUser(scope);
       const readVersion = target.version;
@@ -92,6 +128,7 @@ export class ManagedUsersService {
       const user = await this.visibleUser(m, scope, id, true);
       const current = await this.load(m, user);
       const fields = change(current);
+      assertStorable(fields);
       const version = user.version;
       const manager = await this.applyFields(m, scope, user, fields, false, current.manager);
       await this.save(m, user, version, false, fields.userName);
