@@ -4,7 +4,7 @@ import { getProperty, hasProperty, isJsonObject, JsonObject } from '../json-obje
 import { findSubAttribute } from '../schemas/attribute-resolver';
 import { ResourceSchema, Schema, SchemaAttribute } from '../schemas/schema-types';
 import { assertSafeValue, ForbiddenNameError } from './forbidden-names';
-import { resolvePatchPath, ResolvedPath, UnknownAttributeError } from './patch-path';
+import { resolvePatchPath, ResolvedPath } from './patch-path';
 import { MembersPatchOperation, PatchOpName, PatchOperation, PatchTarget } from './patch-types';
 import { CLEAR, coerceElement, coerceElements, coerceReference, coerceScalar, isReferenceComplex } from './value-coercion';
 
@@ -77,16 +77,11 @@ class OperationParser {
       return this.expandObject(op, value, undefined);
     }
     if (op !== 'remove' && !hasValue) throw ScimError.invalidValue(`"${op}" requires a "value"`);
-    let path: ResolvedPath;
-    try {
-      path = resolvePatchPath(rawPath, this.resource);
-    } catch (err) {
-      // "Unknown attributes are ignored on input", in paths as in values: Entra sends one
-      // operation per mapped attribute (e.g. nickName), and failing the whole request for one
-      // attribute we do not keep would stop every other change of that person.
-      if (err instanceof UnknownAttributeError) return [];
-      throw err;
-    }
+    const path = resolvePatchPath(rawPath, this.resource);
+    // "Unknown attributes are ignored on input", in paths as in values: Entra sends one
+    // operation per mapped attribute (e.g. nickName), and failing the whole request for one
+    // attribute we do not keep would stop every other change of that person.
+    if (path.kind === 'unknown') return [];
     return this.operationsFor(op, path, value, hasValue);
   }
 
@@ -106,6 +101,7 @@ class OperationParser {
         if (err instanceof ScimError && err.scimType === 'invalidPath') continue;
         throw err;
       }
+      if (path.kind === 'unknown') continue;
       if (path.kind === 'schema') {
         if (isJsonObject(value)) operations.push(...this.expandObject(op, value, path.schema));
         continue;
@@ -115,7 +111,7 @@ class OperationParser {
     return operations;
   }
 
-  private operationsFor(op: PatchOpName, path: ResolvedPath, value: unknown, hasValue: boolean): PatchOperation[] {
+  private operationsFor(op: PatchOpName, path: Exclude<ResolvedPath, { kind: 'unknown' }>, value: unknown, hasValue: boolean): PatchOperation[] {
     if (path.kind === 'schema') return this.schemaOperations(op, path.schema, value);
     if (path.kind === 'common') {
       // Clients echo `schemas`; the server owns it. `meta` is readOnly (RFC 7643 §3.1).

@@ -11,6 +11,11 @@ export type ResolvedPath =
   | { kind: 'schema'; schema: Schema }
   /** `meta` or `schemas`: common attributes (RFC 7643 §3.1) outside any schema. */
   | { kind: 'common'; name: 'meta' | 'schemas' }
+  /**
+   * A well-formed name the resource type does not have. Returned, not thrown: Entra's bodies
+   * carry such keys on every request (`roles: []`), and an exception per key costs a stack trace.
+   */
+  | { kind: 'unknown'; name: string }
   | {
       kind: 'attribute';
       schema: Schema;
@@ -18,13 +23,6 @@ export type ResolvedPath =
       subDefinition?: SchemaAttribute;
       filter?: FilterNode;
     };
-
-/** invalidPath for a name the resource type does not have; path-less values ignore these. */
-export class UnknownAttributeError extends ScimError {
-  constructor(detail: string) {
-    super(400, 'invalidPath', detail);
-  }
-}
 
 const MAX_PATH_LENGTH = 1024;
 
@@ -55,7 +53,7 @@ export function resolvePatchPath(path: string, resource: ResourceSchema, scope?:
     if (common === 'meta' || common === 'schemas') return { kind: 'common', name: common };
   }
   const resolved = resolveAttributeParts(resource, { uri, attribute: attrPath.attribute, subAttribute: attrPath.subAttribute });
-  if (!resolved) throw new UnknownAttributeError(`Unknown attribute "${trimmed}" for a ${resource.name}`);
+  if (!resolved) return { kind: 'unknown', name: trimmed };
   const schema = findSchema(resource, resolved.schema) as Schema;
   const definition = findAttribute(schema, resolved.attribute) as SchemaAttribute;
 
@@ -66,7 +64,7 @@ export function resolvePatchPath(path: string, resource: ResourceSchema, scope?:
   let subDefinition: SchemaAttribute | undefined;
   if (filterSubAttribute !== undefined) {
     subDefinition = findSubAttribute(definition, filterSubAttribute);
-    if (!subDefinition) throw new UnknownAttributeError(`Unknown attribute "${definition.name}.${filterSubAttribute}"`);
+    if (!subDefinition) return { kind: 'unknown', name: `${definition.name}.${filterSubAttribute}` };
   }
   return { kind: 'attribute', schema, definition, subDefinition, filter: canonicalizeFilter(filter, definition) };
 }
