@@ -1,5 +1,6 @@
 import { CORE_USER_URN, ENTERPRISE_USER_URN } from '@app/scim-protocol';
 import type { ManagedUser } from '../users/managed-users.service';
+import { workAddressOf } from '../users/user-fields';
 import type { AddressFields, DirectoryUserFields, EmailField } from '../users/user-fields';
 
 type Json = Record<string, unknown>;
@@ -24,15 +25,7 @@ export function toScimUser(mu: ManagedUser, baseUrl: string): Json {
       ? compact({ value: mu.manager.id, $ref: `${baseUrl}/Users/${mu.manager.id}`, displayName: mu.manager.displayName })
       : undefined,
   });
-  const address = compact({
-    type: 'work',
-    formatted: u.addressFormatted,
-    streetAddress: u.addressStreet,
-    locality: u.addressLocality,
-    region: u.addressRegion,
-    postalCode: u.addressPostalCode,
-    country: u.addressCountry,
-  });
+  const address = compact({ type: 'work', ...workAddressOf(u) });
   const phones = PHONE_TYPES.flatMap((type) => {
     const value = { work: u.phoneWork, mobile: u.phoneMobile, fax: u.phoneFax }[type];
     return value ? [{ value, type, ...(type === 'work' ? { primary: true } : {}) }] : [];

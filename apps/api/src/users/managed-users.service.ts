@@ -7,7 +7,7 @@ import { DomainError, notFound } from '../common/domain-error';
 import { DirectoryScope, OrgMention, OrgStructureService } from '../org-structure/org-structure.service';
 import { UserEmail } from './user-email.entity';
 import { User } from './user.entity';
-import { appEmail, assertStorable, DirectoryUserFields, siteNameOf } from './user-fields';
+import { appEmail, assertStorable, DirectoryUserFields, siteNameOf, workAddressOf } from './user-fields';
 
 /** A person as a directory sees them: the row, its emails in order, and its manager's name. */
 export interface ManagedUser {
@@ -196,7 +196,7 @@ export class ManagedUsersService {
     const changed = {
       department: creating || user.department !== f.department,
       role: creating || user.title !== f.title,
-      site: creating || siteNameOf(addressOf(user)) !== site,
+      site: creating || siteNameOf(workAddressOf(user)) !== site,
     };
     user.userName = f.userName;
     user.userNameKey = normalizedKey(f.userName);
@@ -304,17 +304,6 @@ export class ManagedUsersService {
 }
 
 const taken = (userName: string): DomainError => new DomainError('USER_NAME_TAKEN', `userName "${userName}" is already in use`);
-
-function addressOf(u: User) {
-  return {
-    formatted: u.addressFormatted,
-    streetAddress: u.addressStreet,
-    locality: u.addressLocality,
-    region: u.addressRegion,
-    postalCode: u.addressPostalCode,
-    country: u.addressCountry,
-  };
-}
 
 function sameEmails(current: UserEmail[], next: DirectoryUserFields['emails']): boolean {
   return (

@@ -1,4 +1,5 @@
 import { DomainError } from '../common/domain-error';
+import type { User } from './user.entity';
 
 /** A person's attributes as a directory owns them (already validated; null means "not set"). */
 export interface DirectoryUserFields {
@@ -40,6 +41,18 @@ export function appEmail(emails: readonly EmailField[]): string | null {
   return (
     emails.find((e) => work(e) && e.primary) ?? emails.find(work) ?? emails.find((e) => e.primary) ?? emails[0]
   )?.value ?? null;
+}
+
+/** A person's stored work address. */
+export function workAddressOf(u: User): AddressFields {
+  return {
+    formatted: u.addressFormatted,
+    streetAddress: u.addressStreet,
+    locality: u.addressLocality,
+    region: u.addressRegion,
+    postalCode: u.addressPostalCode,
+    country: u.addressCountry,
+  };
 }
 
 /** The site a work address names: its formatted text, else its locality. */

@@ -50,7 +50,7 @@ function compare(
     const left = parseDateTime(actual)?.getTime();
     const right = parseDateTime(expected)?.getTime();
     if (left === undefined || right === undefined) return operator === 'ne';
-    return order(left, right, operator);
+    return compareOrdered(left, right, operator);
   }
   if (typeof actual === 'string' && typeof expected === 'string') {
     const exact = definition?.caseExact ?? false;
@@ -59,17 +59,18 @@ function compare(
     if (operator === 'co') return left.includes(right);
     if (operator === 'sw') return left.startsWith(right);
     if (operator === 'ew') return left.endsWith(right);
-    return order(left, right, operator);
+    return compareOrdered(left, right, operator);
   }
   if (typeof actual === typeof expected && (typeof actual === 'number' || typeof actual === 'boolean')) {
     if (typeof actual === 'boolean' && operator !== 'eq' && operator !== 'ne') return false;
-    return order(actual as number, expected as number, operator);
+    return compareOrdered(actual as number, expected as number, operator);
   }
   // Values of different types are never equal.
   return operator === 'ne';
 }
 
-function order<T extends string | number | boolean>(left: T, right: T, operator: CompareOperator): boolean {
+/** eq/ne/gt/ge/lt/le on two values of one type; other operators are false. */
+export function compareOrdered<T extends string | number | boolean>(left: T, right: T, operator: CompareOperator): boolean {
   switch (operator) {
     case 'eq':
       return left === right;

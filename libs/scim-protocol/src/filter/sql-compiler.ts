@@ -9,6 +9,7 @@ import {
   SqlDialect,
 } from './attribute-map';
 import { AttrPath, CompareOperator, ComparisonValue, FilterNode, formatAttrPath } from './filter-ast';
+import { compareOrdered } from './filter-evaluator';
 
 export interface SqlPredicate {
   /** A boolean SQL expression with `?` placeholders, to AND into a WHERE clause. */
@@ -477,27 +478,13 @@ function evaluateConstant(
 }
 
 function compareValues<T extends string | number>(left: T, right: T, operator: CompareOperator, label: string): boolean {
-  switch (operator) {
-    case 'eq':
-      return left === right;
-    case 'ne':
-      return left !== right;
-    case 'gt':
-      return left > right;
-    case 'ge':
-      return left >= right;
-    case 'lt':
-      return left < right;
-    case 'le':
-      return left <= right;
-    default:
-      if (typeof left !== 'string' || typeof right !== 'string') {
-        throw ScimError.invalidFilter(`"${label}" is a number; "${operator}" applies to strings only`);
-      }
-      if (operator === 'co') return left.includes(right);
-      if (operator === 'sw') return left.startsWith(right);
-      return left.endsWith(right);
+  if (operator !== 'co' && operator !== 'sw' && operator !== 'ew') return compareOrdered(left, right, operator);
+  if (typeof left !== 'string' || typeof right !== 'string') {
+    throw ScimError.invalidFilter(`"${label}" is a number; "${operator}" applies to strings only`);
   }
+  if (operator === 'co') return left.includes(right);
+  if (operator === 'sw') return left.startsWith(right);
+  return left.endsWith(right);
 }
 
 /** A sub-attribute this element never has: only `ne x` and `eq null` hold. */
