@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { DirectoriesModule } from './directories/directories.module';
 import { ENTITIES } from './entities';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
+import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -40,6 +41,7 @@ export class AppModule {
         OrganizationsModule,
         DirectoriesModule,
         UsersModule,
+        GroupsModule,
         ScimModule,
       ],
       providers: [

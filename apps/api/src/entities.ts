@@ -5,9 +5,11 @@ import { Department } from './org-structure/department.entity';
 import { OrgSourceMapping } from './org-structure/org-source-mapping.entity';
 import { Role } from './org-structure/role.entity';
 import { Site } from './org-structure/site.entity';
+import { GroupMember } from './groups/group-member.entity';
+import { Group } from './groups/group.entity';
 import { Organization } from './organizations/organization.entity';
 import { UserEmail } from './users/user-email.entity';
 import { User } from './users/user.entity';
 
 /** Every entity of the API; the data source, the CLI and the tests share this list. */
-export const ENTITIES = [Organization, User, UserEmail, Directory, DirectoryToken, ApiToken, Site, Department, Role, OrgSourceMapping];
+export const ENTITIES = [Organization, User, UserEmail, Directory, DirectoryToken, ApiToken, Site, Department, Role, OrgSourceMapping, Group, GroupMember];

@@ -16,6 +16,9 @@ export const ERROR_CODES = [
   'EMAIL_ALREADY_IN_USE',
   'USER_NAME_TAKEN',
   'INVALID_MANAGER',
+  'GROUP_NOT_FOUND',
+  'GROUP_NAME_TAKEN',
+  'INVALID_MEMBER',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

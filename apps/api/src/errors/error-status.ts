@@ -7,6 +7,7 @@ export function statusOf(code: ErrorCode): number {
       return 401;
     case 'VALIDATION_FAILED':
     case 'INVALID_MANAGER':
+    case 'INVALID_MEMBER':
       return 400;
     case 'NOT_FOUND':
     case 'ORGANIZATION_NOT_FOUND':
@@ -16,9 +17,11 @@ export function statusOf(code: ErrorCode): number {
     case 'SITE_NOT_FOUND':
     case 'DEPARTMENT_NOT_FOUND':
     case 'ROLE_NOT_FOUND':
+    case 'GROUP_NOT_FOUND':
       return 404;
     case 'EMAIL_ALREADY_IN_USE':
     case 'USER_NAME_TAKEN':
+    case 'GROUP_NAME_TAKEN':
       return 409;
     default: {
       const unhandled: never = code;

@@ -8,6 +8,7 @@ import {
   schemaRepresentation,
   ScimError,
   serviceProviderConfig,
+  GROUP_RESOURCE,
   USER_RESOURCE,
 } from '@app/scim-protocol';
 import { DirectoryAuth } from '../auth/guards';
@@ -23,7 +24,7 @@ import { SCIM_PAGE } from './scim-users.service';
 @Controller('scim/v2')
 export class ScimDiscoveryController {
   private readonly baseUrl: string;
-  private readonly resources = [USER_RESOURCE];
+  private readonly resources = [USER_RESOURCE, GROUP_RESOURCE];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.baseUrl = `${config.publicUrl}/scim/v2`;

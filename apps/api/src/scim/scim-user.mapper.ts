@@ -1,4 +1,5 @@
 import { CORE_USER_URN, ENTERPRISE_USER_URN } from '@app/scim-protocol';
+import type { GroupRef } from '../groups/directory-groups.service';
 import type { ManagedUser } from '../users/managed-users.service';
 import { workAddressOf } from '../users/user-fields';
 import type { AddressFields, DirectoryUserFields, EmailField } from '../users/user-fields';
@@ -14,8 +15,11 @@ function compact<T extends Json>(o: T): T {
 
 const nonEmpty = (o: Json): Json | undefined => (Object.keys(o).length ? o : undefined);
 
-/** A person in SCIM shape, with the enterprise manager as `{value, $ref, displayName}`. */
-export function toScimUser(mu: ManagedUser, baseUrl: string): Json {
+/**
+ * A person in SCIM shape, with the enterprise manager as `{value, $ref, displayName}` and the
+ * read-only `groups` (when given and not empty) as `{value, $ref, display}`.
+ */
+export function toScimUser(mu: ManagedUser, baseUrl: string, groups: GroupRef[] = []): Json {
   const u = mu.user;
   const location = `${baseUrl}/Users/${u.id}`;
   const enterprise = compact({
@@ -43,6 +47,7 @@ export function toScimUser(mu: ManagedUser, baseUrl: string): Json {
     emails: mu.emails.length ? mu.emails.map((e) => compact({ value: e.value, type: e.type, primary: e.primary })) : undefined,
     phoneNumbers: phones.length ? phones : undefined,
     addresses: Object.keys(address).length > 1 ? [{ ...address, primary: true }] : undefined,
+    groups: groups.length ? groups.map((g) => ({ value: g.id, $ref: `${baseUrl}/Groups/${g.id}`, display: g.displayName })) : undefined,
     [ENTERPRISE_USER_URN]: nonEmpty(enterprise),
     meta: {
       resourceType: 'User',

@@ -6,6 +6,7 @@ import { isSqlite } from '@app/database';
 import {
   applyPatch,
   compileFilter,
+  isAttributeRequested,
   listResponse,
   ListResponse,
   parseFilter,
@@ -18,7 +19,8 @@ import {
   USER_RESOURCE,
 } from '@app/scim-protocol';
 import type { DirectoryPrincipal } from '../auth/principals';
-import { ManagedUsersService } from '../users/managed-users.service';
+import { DirectoryGroupsService, GroupRef } from '../groups/directory-groups.service';
+import { ManagedUser, ManagedUsersService } from '../users/managed-users.service';
 import { fieldsFromScim, toScimUser } from './scim-user.mapper';
 import { USER_ATTRIBUTE_MAP } from './user-attribute-map';
 
@@ -41,6 +43,7 @@ export class ScimUsersService {
   constructor(
     @InjectDataSource() dataSource: DataSource,
     private readonly users: ManagedUsersService,
+    private readonly groups: DirectoryGroupsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.baseUrl = `${config.publicUrl}/scim/v2`;
@@ -51,7 +54,8 @@ export class ScimUsersService {
   async list(dir: DirectoryPrincipal, q: ListQuery): Promise<ListResponse<Json>> {
     const page = parsePagination(q, SCIM_PAGE);
     const { total, users } = await this.users.findVisible(scope(dir), this.predicate(q.filter), page);
-    const resources = users.map((mu) => this.shape(toScimUser(mu, this.baseUrl), q));
+    const groups = isAttributeRequested('groups', q, USER_RESOURCE) ? await this.groups.groupsOf(scope(dir), users.map((mu) => mu.user.id)) : new Map<string, GroupRef[]>();
+    const resources = users.map((mu) => this.shape(toScimUser(mu, this.baseUrl, groups.get(mu.user.id)), q));
     return listResponse(resources, { totalResults: total, startIndex: page.startIndex, itemsPerPage: resources.length });
   }
 
@@ -64,17 +68,18 @@ export class ScimUsersService {
   }
 
   async get(dir: DirectoryPrincipal, id: string, projection: ProjectionParams): Promise<Json> {
-    return this.shape(toScimUser(await this.users.get(scope(dir), id), this.baseUrl), projection);
+    return this.shape(await this.toScim(dir, await this.users.get(scope(dir), id)), projection);
   }
 
   async create(dir: DirectoryPrincipal, body: unknown): Promise<Json> {
     const fields = fieldsFromScim(parseResourceBody(body, USER_RESOURCE));
-    return toScimUser(await this.users.create(scope(dir), fields), this.baseUrl);
+    // A re-created userName relinks the person, who may still be in groups.
+    return this.toScim(dir, await this.users.create(scope(dir), fields));
   }
 
   async replace(dir: DirectoryPrincipal, id: string, body: unknown): Promise<Json> {
     const fields = fieldsFromScim(parseResourceBody(body, USER_RESOURCE));
-    return toScimUser(await this.users.replace(scope(dir), id, fields), this.baseUrl);
+    return this.toScim(dir, await this.users.replace(scope(dir), id, fields));
   }
 
   /** Parses first (a malformed request never takes a lock), then applies every operation or none. */
@@ -83,11 +88,19 @@ export class ScimUsersService {
     const updated = await this.users.update(scope(dir), id, (current) =>
       fieldsFromScim(applyPatch(toScimUser(current, this.baseUrl), operations, USER_RESOURCE)),
     );
-    return this.shape(toScimUser(updated, this.baseUrl), projection);
+    // Without a projection the controller answers 204: no need to read the groups.
+    if (!projection.attributes && !projection.excludedAttributes) return toScimUser(updated, this.baseUrl);
+    return this.shape(await this.toScim(dir, updated), projection);
   }
 
   async remove(dir: DirectoryPrincipal, id: string): Promise<void> {
     await this.users.remove(scope(dir), id);
+  }
+
+  /** The SCIM user with its read-only `groups` (one query). */
+  private async toScim(dir: DirectoryPrincipal, mu: ManagedUser): Promise<Json> {
+    const groups = await this.groups.groupsOf(scope(dir), [mu.user.id]);
+    return toScimUser(mu, this.baseUrl, groups.get(mu.user.id));
   }
 
   private shape(resource: Json, projection: ProjectionParams): Json {

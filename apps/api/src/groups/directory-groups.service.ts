@@ -1,0 +1,274 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { insertRows, isSqlite, isUniqueViolation, normalizedKey, Transactions } from '@app/database';
+import { DomainError, notFound } from '../common/domain-error';
+import type { DirectoryScope } from '../org-structure/org-structure.service';
+import { GroupMember } from './group-member.entity';
+import { Group } from './group.entity';
+
+/** What a directory sets on a group besides its members. */
+export interface GroupFields {
+  displayName: string;
+  externalId: string | null;
+  autoInvite: boolean;
+  grantsAdmin: boolean;
+}
+
+export interface GroupMemberRef {
+  id: string;
+  displayName: string | null;
+}
+
+/** A group as a directory sees it; `members` is absent when the caller did not ask for it. */
+export interface DirectoryGroup {
+  group: Group;
+  members?: GroupMemberRef[];
+}
+
+/** A membership change, applied with set-based SQL (never by loading the member list). */
+export interface MembershipChange {
+  action: 'add' | 'remove' | 'removeAll' | 'replace';
+  ids: string[];
+}
+
+export interface GroupRef {
+  id: string;
+  displayName: string;
+}
+
+/**
+ * Members are users this group's directory can see: a person the directory DELETEd (archived,
+ * hidden) keeps their membership rows, but no response lists them. `gm`/`mu` are the aliases.
+ */
+export const visibleMember = (directorySql = '?'): string => `mu.id = gm.user_id AND mu.directory_id = ${directorySql} AND mu.scim_visible = 1`;
+
+// `groups` is a reserved word in MySQL 8, so raw SQL quotes it (SQLite accepts backticks too).
+
+const LIMITS: Array<[keyof GroupFields, number]> = [
+  ['displayName', 255],
+  ['externalId', 255],
+];
+/** Ids per IN (…) list: well below every engine's limit on bound parameters. */
+const CHUNK = 500;
+
+/**
+ * The groups a directory manages and their memberships (DESIGN §2: one row per membership).
+ * Every change is one transaction; a failure changes nothing. A membership change locks the
+ * group row, so concurrent PATCHes of one group serialise, and costs O(ids named), not O(group).
+ */
+@Injectable()
+export class DirectoryGroupsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+  ) {}
+
+  async get(scope: DirectoryScope, id: string, withMembers: boolean): Promise<DirectoryGroup> {
+    const m = this.dataSource.manager;
+    const group = await this.findGroup(m, scope, id, false);
+    return (await this.hydrate(m, scope, [group], withMembers))[0];
+  }
+
+  /** A page of the directory's groups matching `predicate` (SQL over `groups g`), with the exact total. */
+  async findVisible(
+    scope: DirectoryScope,
+    predicate: { sql: string; params: unknown[] } | undefined,
+    page: { offset: number; count: number },
+    withMembers: boolean,
+  ): Promise<{ total: number; groups: DirectoryGroup[] }> {
+    let where = 'g.organization_id = ? AND g.directory_id = ?';
+    let params: unknown[] = [scope.organizationId, scope.directoryId];
+    if (predicate) {
+      where = `${where} AND (${predicate.sql})`;
+      params = [...params, ...predicate.params];
+    }
+    const m = this.dataSource.manager;
+    const [{ n }]: Array<{ n: number | string }> = await m.query(`SELECT COUNT(*) AS n FROM \`groups\` g WHERE ${where}`, params);
+    const total = Number(n);
+    if (page.count === 0 || total <= page.offset) return { total, groups: [] };
+    const ids: Array<{ id: string }> = await m.query(`SELECT g.id FROM \`groups\` g WHERE ${where} ORDER BY g.created_at, g.id LIMIT ? OFFSET ?`, [
+      ...params,
+      page.count,
+      page.offset,
+    ]);
+    const byId = new Map((await m.findBy(Group, { id: In(ids.map((r) => r.id)) })).map((g) => [g.id, g]));
+    const groups = ids.map((r) => byId.get(r.id)).filter((g): g is Group => g !== undefined);
+    return { total, groups: await this.hydrate(m, scope, groups, withMembers) };
+  }
+
+  /** The groups each of these users belongs to (one query), for the User resource's `groups`. */
+  async groupsOf(scope: DirectoryScope, userIds: string[]): Promise<Map<string, GroupRef[]>> {
+    const result = new Map<string, GroupRef[]>(userIds.map((id) => [id, []]));
+    if (userIds.length === 0) return result;
+    const rows: Array<{ user_id: string; id: string; display_name: string }> = await this.dataSource.query(
+      `SELECT gm.user_id, g.id, g.display_name FROM group_members gm JOIN \`groups\` g ON g.id = gm.group_id
+        WHERE g.directory_id = ? AND gm.user_id IN (${userIds.map(() => '?').join(', ')})
+        ORDER BY g.display_name_key, g.id`,
+      [scope.directoryId, ...userIds],
+    );
+    for (const r of rows) result.get(r.user_id)?.push({ id: r.id, displayName: r.display_name });
+    return result;
+  }
+
+  async create(scope: DirectoryScope, fields: GroupFields, memberIds: string[]): Promise<DirectoryGroup> {
+    assertStorable(fields);
+    return this.tx.run(async (m) => {
+      await this.assertMembers(m, scope, memberIds);
+      const now = new Date();
+      const group = m.create(Group, {
+        id: randomUUID(),
+        organizationId: scope.organizationId,
+        directoryId: scope.directoryId,
+        ...columnsOf(fields),
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      try {
+        await insertRows(m, Group, [group]);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw taken(fields.displayName);
+        throw err;
+      }
+      await this.insertMembers(m, group, memberIds);
+      return (await this.hydrate(m, scope, [group], true))[0];
+    });
+  }
+
+  /** PUT: new fields and exactly these members. */
+  async replace(scope: DirectoryScope, id: string, fields: GroupFields, memberIds: string[]): Promise<DirectoryGroup> {
+    await this.update(scope, id, () => fields, [{ action: 'replace', ids: memberIds }]);
+    return this.get(scope, id, true);
+  }
+
+  /**
+   * Read-modify-write under a row lock: `change` maps the current group to its new fields (the
+   * SCIM adapter applies a PATCH's attribute operations there); `memberships` then run in order.
+   * Every member added must be a user the directory can see, or nothing changes.
+   */
+  async update(scope: DirectoryScope, id: string, change: (current: Group) => GroupFields, memberships: MembershipChange[]): Promise<Group> {
+    return this.tx.run(async (m) => {
+      const group = await this.findGroup(m, scope, id, true);
+      const fields = change(group);
+      assertStorable(fields);
+      await this.assertMembers(m, scope, [...new Set(memberships.filter((c) => c.action === 'add' || c.action === 'replace').flatMap((c) => c.ids))]);
+      const readVersion = group.version;
+      Object.assign(group, columnsOf(fields), { version: readVersion + 1, updatedAt: new Date() });
+      try {
+        await m.update(Group, { id: group.id }, { ...columnsOf(fields), version: group.version, updatedAt: group.updatedAt });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw taken(fields.displayName);
+        throw err;
+      }
+      for (const c of memberships) await this.applyMembership(m, group, c);
+      return group;
+    });
+  }
+
+  async remove(scope: DirectoryScope, id: string): Promise<void> {
+    await this.tx.run(async (m) => {
+      const group = await this.findGroup(m, scope, id, true);
+      // Memberships go with the group (ON DELETE CASCADE).
+      await m.delete(Group, { id: group.id });
+    });
+  }
+
+  private async applyMembership(m: EntityManager, group: Group, c: MembershipChange): Promise<void> {
+    switch (c.action) {
+      case 'add':
+        return this.insertMembers(m, group, c.ids);
+      case 'remove':
+        for (const ids of chunks(c.ids)) {
+          await m.query(`DELETE FROM group_members WHERE group_id = ? AND user_id IN (${ids.map(() => '?').join(', ')})`, [group.id, ...ids]);
+        }
+        return;
+      case 'removeAll':
+        await m.query('DELETE FROM group_members WHERE group_id = ?', [group.id]);
+        return;
+      case 'replace':
+        await m.query('DELETE FROM group_members WHERE group_id = ?', [group.id]);
+        return this.insertMembers(m, group, c.ids);
+    }
+  }
+
+  /** Inserts only the memberships that do not exist yet: adding a member twice changes nothing. */
+  private async insertMembers(m: EntityManager, group: Group, userIds: string[]): Promise<void> {
+    const now = new Date();
+    for (const ids of chunks([...new Set(userIds)])) {
+      const existing: Array<{ user_id: string }> = await m.query(
+        `SELECT user_id FROM group_members WHERE group_id = ? AND user_id IN (${ids.map(() => '?').join(', ')})`,
+        [group.id, ...ids],
+      );
+      const present = new Set(existing.map((r) => r.user_id));
+      const rows = ids
+        .filter((userId) => !present.has(userId))
+        .map((userId) => m.create(GroupMember, { groupId: group.id, userId, organizationId: group.organizationId, createdAt: now }));
+      await insertRows(m, GroupMember, rows);
+    }
+  }
+
+  /** 400 unless every id is a user this directory can see (DESIGN §2: members are the directory's users). */
+  private async assertMembers(m: EntityManager, scope: DirectoryScope, userIds: string[]): Promise<void> {
+    for (const ids of chunks(userIds)) {
+      const found: Array<{ id: string }> = await m.query(
+        `SELECT id FROM users WHERE organization_id = ? AND directory_id = ? AND scim_visible = 1 AND id IN (${ids.map(() => '?').join(', ')})`,
+        [scope.organizationId, scope.directoryId, ...ids],
+      );
+      if (found.length === ids.length) continue;
+      const known = new Set(found.map((r) => r.id));
+      const unknown = ids.filter((id) => !known.has(id));
+      throw new DomainError('INVALID_MEMBER', `Members must be users of this directory; unknown: ${unknown.slice(0, 10).join(', ')}`);
+    }
+  }
+
+  private async findGroup(m: EntityManager, scope: DirectoryScope, id: string, lock: boolean): Promise<Group> {
+    const group = await m.findOne(Group, {
+      where: { id, organizationId: scope.organizationId, directoryId: scope.directoryId },
+      ...(lock && !isSqlite(m.dataSource) ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!group) throw notFound('GROUP_NOT_FOUND', 'Group', id);
+    return group;
+  }
+
+  /** Loads the visible members of a page of groups in one query (none when not asked for). */
+  private async hydrate(m: EntityManager, scope: DirectoryScope, groups: Group[], withMembers: boolean): Promise<DirectoryGroup[]> {
+    if (!withMembers || groups.length === 0) return groups.map((group) => ({ group }));
+    const rows: Array<{ group_id: string; id: string; display_name: string | null }> = await m.query(
+      `SELECT gm.group_id, mu.id, mu.display_name FROM group_members gm JOIN users mu ON ${visibleMember()}
+        WHERE gm.group_id IN (${groups.map(() => '?').join(', ')}) ORDER BY gm.created_at, mu.id`,
+      [scope.directoryId, ...groups.map((g) => g.id)],
+    );
+    return groups.map((group) => ({
+      group,
+      members: rows.filter((r) => r.group_id === group.id).map((r) => ({ id: r.id, displayName: r.display_name })),
+    }));
+  }
+}
+
+const taken = (displayName: string): DomainError => new DomainError('GROUP_NAME_TAKEN', `displayName "${displayName}" is already in use`);
+
+function assertStorable(f: GroupFields): void {
+  if (f.displayName.trim() === '') throw new DomainError('VALIDATION_FAILED', 'displayName is required');
+  for (const [name, max] of LIMITS) {
+    const value = f[name];
+    if (typeof value === 'string' && value.length > max) throw new DomainError('VALIDATION_FAILED', `${name} is longer than ${max} characters`);
+  }
+}
+
+function columnsOf(f: GroupFields): Pick<Group, 'displayName' | 'displayNameKey' | 'externalId' | 'autoInvite' | 'grantsAdmin'> {
+  return {
+    displayName: f.displayName,
+    displayNameKey: normalizedKey(f.displayName),
+    externalId: f.externalId,
+    autoInvite: f.autoInvite,
+    grantsAdmin: f.grantsAdmin,
+  };
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}

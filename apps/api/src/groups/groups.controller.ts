@@ -1,0 +1,51 @@
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentAdmin } from '../auth/current-principal.decorator';
+import { AdminAuth } from '../auth/guards';
+import type { AdminPrincipal } from '../auth/principals';
+import { PageQuery, pageOf } from '../common/page';
+import { GroupMemberPage, GroupPage, GroupResponse, ListGroupsQuery, UpdateGroupRequest } from './dto/group.dto';
+import { mapGroup, mapGroupMember } from './groups.mapper';
+import { GroupsService } from './groups.service';
+
+@ApiTags('Groups')
+@AdminAuth()
+@Controller('api/v1/groups')
+export class GroupsController {
+  constructor(private readonly groups: GroupsService) {}
+
+  /** Groups the organisation's directories provision, with their member counts. */
+  @Get()
+  async list(@CurrentAdmin() admin: AdminPrincipal, @Query() q: ListGroupsQuery): Promise<GroupPage> {
+    const [items, total] = await this.groups.list(admin.organizationId, q);
+    return pageOf(
+      items.map((x) => mapGroup(x.group, x.memberCount)),
+      total,
+      q,
+    );
+  }
+
+  /** One group; the id is also its SCIM id. */
+  @Get(':id')
+  async get(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<GroupResponse> {
+    const x = await this.groups.get(admin.organizationId, id);
+    return mapGroup(x.group, x.memberCount);
+  }
+
+  /** The group's members, in the order they joined. */
+  @Get(':id/members')
+  async members(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Query() q: PageQuery): Promise<GroupMemberPage> {
+    const [users, total] = await this.groups.members(admin.organizationId, id, q);
+    return pageOf(users.map(mapGroupMember), total, q);
+  }
+
+  /**
+   * Sets the app settings of a group. They are stored and returned; inviting members and
+   * granting admin rights arrive with the invitation system.
+   */
+  @Patch(':id')
+  async update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateGroupRequest): Promise<GroupResponse> {
+    const x = await this.groups.updateFlags(admin.organizationId, id, body);
+    return mapGroup(x.group, x.memberCount);
+  }
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Transactions } from '@app/database';
+import { notFound } from '../common/domain-error';
+import { PageQuery } from '../common/page';
+import { User } from '../users/user.entity';
+import { visibleMember } from './directory-groups.service';
+import { ListGroupsQuery, UpdateGroupRequest } from './dto/group.dto';
+import { Group } from './group.entity';
+
+export interface GroupWithCount {
+  group: Group;
+  memberCount: number;
+}
+
+/** The admin side of groups. Every query is bounded by the caller's organisation. */
+@Injectable()
+export class GroupsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: Transactions,
+  ) {}
+
+  async list(organizationId: string, q: ListGroupsQuery): Promise<[GroupWithCount[], number]> {
+    const qb = this.dataSource.getRepository(Group).createQueryBuilder('g').where('g.organization_id = :org', { org: organizationId });
+    if (q.directoryId) qb.andWhere('g.directory_id = :directoryId', { directoryId: q.directoryId });
+    const [groups, total] = await qb
+      .orderBy('g.created_at', 'ASC')
+      .addOrderBy('g.id', 'ASC')
+      .skip((q.page - 1) * q.limit)
+      .take(q.limit)
+      .getManyAndCount();
+    const counts = await this.memberCounts(this.dataSource.manager, groups);
+    return [groups.map((group) => ({ group, memberCount: counts.get(group.id) ?? 0 })), total];
+  }
+
+  async get(organizationId: string, id: string): Promise<GroupWithCount> {
+    const group = await this.find(this.dataSource.manager, organizationId, id);
+    return { group, memberCount: (await this.memberCounts(this.dataSource.manager, [group])).get(id) ?? 0 };
+  }
+
+  /** The group's visible members, in the order they joined. */
+  async members(organizationId: string, id: string, q: PageQuery): Promise<[User[], number]> {
+    const group = await this.find(this.dataSource.manager, organizationId, id);
+    const from = `FROM group_members gm JOIN users mu ON ${visibleMember()} WHERE gm.group_id = ?`;
+    const params = [group.directoryId, group.id];
+    const [{ n }]: Array<{ n: number | string }> = await this.dataSource.query(`SELECT COUNT(*) AS n ${from}`, params);
+    const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT mu.id ${from} ORDER BY gm.created_at, mu.id LIMIT ? OFFSET ?`, [
+      ...params,
+      q.limit,
+      (q.page - 1) * q.limit,
+    ]);
+    const users = rows.length
+      ? await this.dataSource.getRepository(User).find({
+          select: { id: true, displayName: true, email: true, status: true, archivedAt: true },
+          where: { id: In(rows.map((r) => r.id)) },
+        })
+      : [];
+    const byId = new Map(users.map((u) => [u.id, u]));
+    return [rows.map((r) => byId.get(r.id)).filter((u): u is User => u !== undefined), Number(n)];
+  }
+
+  /** Stores the flags; their effects (inviting, admin rights) come with the invitation system. */
+  async updateFlags(organizationId: string, id: string, flags: UpdateGroupRequest): Promise<GroupWithCount> {
+    await this.tx.run(async (m) => {
+      const group = await this.find(m, organizationId, id);
+      const changes = {
+        ...(flags.autoInvite !== undefined ? { autoInvite: flags.autoInvite } : {}),
+        ...(flags.grantsAdmin !== undefined ? { grantsAdmin: flags.grantsAdmin } : {}),
+      };
+      if (Object.keys(changes).length === 0) return;
+      await m.update(Group, { id: group.id }, { ...changes, version: group.version + 1, updatedAt: new Date() });
+    });
+    return this.get(organizationId, id);
+  }
+
+  private async find(m: EntityManager, organizationId: string, id: string): Promise<Group> {
+    const group = await m.findOne(Group, { where: { id, organizationId } });
+    if (!group) throw notFound('GROUP_NOT_FOUND', 'Group', id);
+    return group;
+  }
+
+  private async memberCounts(m: EntityManager, groups: Group[]): Promise<Map<string, number>> {
+    if (groups.length === 0) return new Map();
+    const rows: Array<{ group_id: string; n: number | string }> = await m.query(
+      `SELECT gm.group_id, COUNT(*) AS n FROM group_members gm JOIN \`groups\` g ON g.id = gm.group_id JOIN users mu ON ${visibleMember('g.directory_id')}
+        WHERE gm.group_id IN (${groups.map(() => '?').join(', ')}) GROUP BY gm.group_id`,
+      groups.map((g) => g.id),
+    );
+    return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
+  }
+}

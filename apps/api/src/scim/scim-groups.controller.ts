@@ -1,0 +1,71 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ListResponse } from '@app/scim-protocol';
+import { CurrentDirectory } from '../auth/current-principal.decorator';
+import { DirectoryAuth } from '../auth/guards';
+import type { DirectoryPrincipal } from '../auth/principals';
+import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
+import { ScimGroupsService } from './scim-groups.service';
+import type { ListQuery } from './scim-users.service';
+
+type Json = Record<string, unknown>;
+type Projection = { attributes?: string; excludedAttributes?: string };
+
+/** SCIM 2.0 Groups (RFC 7644 §3, ENTRA.md §2.7). Documented by /scim/v2/Schemas rather than OpenAPI. */
+@ApiExcludeController()
+@DirectoryAuth()
+@Controller('scim/v2/Groups')
+export class ScimGroupsController {
+  constructor(private readonly groups: ScimGroupsService) {}
+
+  @Get()
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  list(@CurrentDirectory() dir: DirectoryPrincipal, @Query() query: ListQuery): Promise<ListResponse<Json>> {
+    return this.groups.list(dir, query);
+  }
+
+  @Get(':id')
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  get(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @Query() projection: Projection): Promise<Json> {
+    return this.groups.get(dir, id, projection);
+  }
+
+  @Post()
+  @HttpCode(201)
+  async create(@CurrentDirectory() dir: DirectoryPrincipal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<Json> {
+    const created = await this.groups.create(dir, body);
+    void reply.header('content-type', SCIM_CONTENT_TYPE).header('location', (created.meta as { location: string }).location);
+    return created;
+  }
+
+  @Put(':id')
+  @Header('content-type', SCIM_CONTENT_TYPE)
+  replace(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<Json> {
+    return this.groups.replace(dir, id, body);
+  }
+
+  /** 204 (ENTRA.md §3: "Returning a body with a list of all the members isn't advisable"); 200 when the client asks for attributes. */
+  @Patch(':id')
+  async patch(
+    @CurrentDirectory() dir: DirectoryPrincipal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query() projection: Projection,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Json | undefined> {
+    const updated = await this.groups.patch(dir, id, body, projection);
+    if (updated === undefined) {
+      void reply.status(204);
+      return undefined;
+    }
+    void reply.header('content-type', SCIM_CONTENT_TYPE);
+    return updated;
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string): Promise<void> {
+    await this.groups.remove(dir, id);
+  }
+}
