@@ -73,8 +73,9 @@ export class ScimUsersService {
 
   async create(dir: DirectoryPrincipal, body: unknown): Promise<Json> {
     const fields = fieldsFromScim(parseResourceBody(body, USER_RESOURCE));
-    // A re-created userName relinks the person, who may still be in groups.
-    return this.toScim(dir, await this.users.create(scope(dir), fields));
+    const created = await this.users.create(scope(dir), fields);
+    // A new person is in no group yet; a relinked one may still be, so read theirs.
+    return created.isNew ? toScimUser(created, this.baseUrl, []) : this.toScim(dir, created);
   }
 
   async replace(dir: DirectoryPrincipal, id: string, body: unknown): Promise<Json> {

@@ -14,6 +14,8 @@ export interface ManagedUser {
   user: User;
   emails: UserEmail[];
   manager: { id: string; displayName: string | null } | null;
+  /** Set by create: true when a new row was made (not a relink or an adoption). */
+  isNew?: boolean;
 }
 
 /**
@@ -119,7 +121,7 @@ export class ManagedUsersService {
       const manager = await this.applyFields(m, scope, target, fields, true, null);
       await this.save(m, target, readVersion, known === null, fields.userName);
       const emails = await this.writeEmails(m, target, fields, known !== null);
-      return { user: target, emails, manager };
+      return { user: target, emails, manager, isNew: known === null };
     });
   }
 
