@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { PUBLIC_URL } from './support/app';
 import { testEngines } from './support/databases';
 import {
@@ -304,6 +305,32 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
       const slim = await list({ excludedAttributes: 'members' });
       expect(slim.Resources).toHaveLength(5);
       for (const r of slim.Resources) expect(r).not.toHaveProperty('members');
+    });
+
+    it('excludedAttributes=members never reads membership rows (lookup, list and get)', async () => {
+      const group = await createGroup(uniqueGroup('No member reads'));
+      await patchGroup(group.id, { op: 'add', path: 'members', value: [{ value: await newUser() }] });
+      const dataSource = h.t.app.get(DataSource);
+      const seen: string[] = [];
+      const original = dataSource.query.bind(dataSource);
+      const spy = jest.spyOn(dataSource, 'query').mockImplementation((...args: Parameters<DataSource['query']>) => {
+        seen.push(String(args[0]));
+        return original(...args);
+      });
+      try {
+        const filter = encodeURIComponent(`displayName eq "${group.displayName}"`);
+        const lookup = expectStatus(await scim.get(`/Groups?excludedAttributes=members&filter=${filter}`), 200).body;
+        expect(lookup.Resources.map((r: Json) => r.id)).toEqual([group.id]);
+        expect(lookup.Resources[0].members).toBeUndefined();
+        expect((await getGroup(group.id, '?excludedAttributes=members')).members).toBeUndefined();
+        expect(seen.some((sql) => /FROM\s+`?groups`?/i.test(sql))).toBe(true); // the spy does see the group reads
+        expect(seen.filter((sql) => /group_members/i.test(sql))).toEqual([]);
+        seen.length = 0;
+        expect((await getGroup(group.id)).members).toHaveLength(1);
+        expect(seen.some((sql) => /group_members/i.test(sql))).toBe(true); // and would see a member read
+      } finally {
+        spy.mockRestore();
+      }
     });
 
     it('the User resource lists its groups, read-only', async () => {
