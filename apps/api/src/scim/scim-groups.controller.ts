@@ -6,11 +6,10 @@ import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
+import { Json, Projection, sendCreated, sendPatched } from './scim-http';
 import { ScimGroupsService } from './scim-groups.service';
 import type { ListQuery } from './scim-users.service';
 
-type Json = Record<string, unknown>;
-type Projection = { attributes?: string; excludedAttributes?: string };
 
 /** SCIM 2.0 Groups (RFC 7644 §3, ENTRA.md §2.7). Documented by /scim/v2/Schemas rather than OpenAPI. */
 @ApiExcludeController()
@@ -34,9 +33,7 @@ export class ScimGroupsController {
   @Post()
   @HttpCode(201)
   async create(@CurrentDirectory() dir: DirectoryPrincipal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<Json> {
-    const created = await this.groups.create(dir, body);
-    void reply.header('content-type', SCIM_CONTENT_TYPE).header('location', (created.meta as { location: string }).location);
-    return created;
+    return sendCreated(reply, await this.groups.create(dir, body));
   }
 
   @Put(':id')
@@ -54,13 +51,7 @@ export class ScimGroupsController {
     @Query() projection: Projection,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json | undefined> {
-    const updated = await this.groups.patch(dir, id, body, projection);
-    if (updated === undefined) {
-      void reply.status(204);
-      return undefined;
-    }
-    void reply.header('content-type', SCIM_CONTENT_TYPE);
-    return updated;
+    return sendPatched(reply, await this.groups.patch(dir, id, body, projection));
   }
 
   @Delete(':id')

@@ -14,7 +14,6 @@ import {
   parsePagination,
   parsePatchRequest,
   parseResourceBody,
-  projectResource,
   ProjectionParams,
   SqlDialect,
 } from '@app/scim-protocol';
@@ -23,8 +22,8 @@ import { DirectoryGroupsService, MembershipChange } from '../groups/directory-gr
 import { GROUP_ATTRIBUTE_MAP } from './group-attribute-map';
 import { groupFieldsFromScim, memberIdsFromScim, toScimGroup } from './scim-group.mapper';
 import { ListQuery, SCIM_PAGE } from './scim-users.service';
+import { Json, scopeOf, shapeResource, wantsResource } from './scim-http';
 
-type Json = Record<string, unknown>;
 
 /** SCIM Groups on top of the groups domain: parsing, filtering, projection, shapes. */
 @Injectable()
@@ -44,7 +43,7 @@ export class ScimGroupsService {
   /** The filter runs in SQL; `excludedAttributes=members` never reads a membership row. */
   async list(dir: DirectoryPrincipal, q: ListQuery): Promise<ListResponse<Json>> {
     const page = parsePagination(q, SCIM_PAGE);
-    const { total, groups } = await this.groups.findVisible(scope(dir), this.predicate(q.filter), page, wantsMembers(q));
+    const { total, groups } = await this.groups.findVisible(scopeOf(dir), this.predicate(q.filter), page, wantsMembers(q));
     const resources = groups.map((dg) => this.shape(toScimGroup(dg, this.baseUrl), q));
     return listResponse(resources, { totalResults: total, startIndex: page.startIndex, itemsPerPage: resources.length });
   }
@@ -56,17 +55,17 @@ export class ScimGroupsService {
   }
 
   async get(dir: DirectoryPrincipal, id: string, projection: ProjectionParams): Promise<Json> {
-    return this.shape(toScimGroup(await this.groups.get(scope(dir), id, wantsMembers(projection)), this.baseUrl), projection);
+    return this.shape(toScimGroup(await this.groups.get(scopeOf(dir), id, wantsMembers(projection)), this.baseUrl), projection);
   }
 
   async create(dir: DirectoryPrincipal, body: unknown): Promise<Json> {
     const resource = parseResourceBody(body, GROUP_RESOURCE);
-    return toScimGroup(await this.groups.create(scope(dir), groupFieldsFromScim(resource), memberIdsFromScim(resource)), this.baseUrl);
+    return toScimGroup(await this.groups.create(scopeOf(dir), groupFieldsFromScim(resource), memberIdsFromScim(resource)), this.baseUrl);
   }
 
   async replace(dir: DirectoryPrincipal, id: string, body: unknown): Promise<Json> {
     const resource = parseResourceBody(body, GROUP_RESOURCE);
-    return toScimGroup(await this.groups.replace(scope(dir), id, groupFieldsFromScim(resource), memberIdsFromScim(resource)), this.baseUrl);
+    return toScimGroup(await this.groups.replace(scopeOf(dir), id, groupFieldsFromScim(resource), memberIdsFromScim(resource)), this.baseUrl);
   }
 
   /**
@@ -78,22 +77,21 @@ export class ScimGroupsService {
     const operations = parsePatchRequest(body, GROUP_RESOURCE);
     const memberships: MembershipChange[] = operations.flatMap((op) => (op.kind === 'members' ? [{ action: op.action, ids: op.ids }] : []));
     await this.groups.update(
-      scope(dir),
+      scopeOf(dir),
       id,
       (current) => groupFieldsFromScim(applyPatch(toScimGroup({ group: current }, this.baseUrl), operations, GROUP_RESOURCE)),
       memberships,
     );
-    return projection.attributes || projection.excludedAttributes ? this.get(dir, id, projection) : undefined;
+    return wantsResource(projection) ? this.get(dir, id, projection) : undefined;
   }
 
   async remove(dir: DirectoryPrincipal, id: string): Promise<void> {
-    await this.groups.remove(scope(dir), id);
+    await this.groups.remove(scopeOf(dir), id);
   }
 
   private shape(resource: Json, projection: ProjectionParams): Json {
-    return projection.attributes || projection.excludedAttributes ? projectResource(resource, projection, GROUP_RESOURCE) : resource;
+    return shapeResource(resource, projection, GROUP_RESOURCE);
   }
 }
 
-const scope = (dir: DirectoryPrincipal) => ({ organizationId: dir.organizationId, directoryId: dir.directoryId });
 const wantsMembers = (projection: ProjectionParams): boolean => isAttributeRequested('members', projection, GROUP_RESOURCE);

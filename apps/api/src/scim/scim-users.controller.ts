@@ -6,10 +6,9 @@ import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
+import { Json, Projection, sendCreated, sendPatched } from './scim-http';
 import { ListQuery, ScimUsersService } from './scim-users.service';
 
-type Json = Record<string, unknown>;
-type Projection = { attributes?: string; excludedAttributes?: string };
 
 /** SCIM 2.0 Users (RFC 7644 §3). Documented by /scim/v2/Schemas rather than OpenAPI. */
 @ApiExcludeController()
@@ -33,9 +32,7 @@ export class ScimUsersController {
   @Post()
   @HttpCode(201)
   async create(@CurrentDirectory() dir: DirectoryPrincipal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<Json> {
-    const created = await this.users.create(dir, body);
-    void reply.header('content-type', SCIM_CONTENT_TYPE).header('location', (created.meta as { location: string }).location);
-    return created;
+    return sendCreated(reply, await this.users.create(dir, body));
   }
 
   @Put(':id')
@@ -56,13 +53,7 @@ export class ScimUsersController {
     @Query() projection: Projection,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json | undefined> {
-    const updated = await this.users.patch(dir, id, body, projection);
-    if (!projection.attributes && !projection.excludedAttributes) {
-      void reply.status(204);
-      return undefined;
-    }
-    void reply.header('content-type', SCIM_CONTENT_TYPE);
-    return updated;
+    return sendPatched(reply, await this.users.patch(dir, id, body, projection));
   }
 
   @Delete(':id')

@@ -13,7 +13,6 @@ import {
   parsePagination,
   parsePatchRequest,
   parseResourceBody,
-  projectResource,
   SqlDialect,
   ProjectionParams,
   USER_RESOURCE,
@@ -23,6 +22,7 @@ import { DirectoryGroupsService, GroupRef } from '../groups/directory-groups.ser
 import { ManagedUser, ManagedUsersService } from '../users/managed-users.service';
 import { fieldsFromScim, toScimUser } from './scim-user.mapper';
 import { USER_ATTRIBUTE_MAP } from './user-attribute-map';
+import { Json, scopeOf, shapeResource, wantsResource } from './scim-http';
 
 export const SCIM_PAGE = { defaultCount: 100, maxCount: 500 };
 
@@ -32,7 +32,6 @@ export interface ListQuery extends ProjectionParams {
   count?: string;
 }
 
-type Json = Record<string, unknown>;
 
 /** SCIM Users on top of the people domain: parsing, filtering, projection, shapes. */
 @Injectable()
@@ -53,8 +52,8 @@ export class ScimUsersService {
   /** The filter runs in SQL (values bound), with an exact totalResults from COUNT(*). */
   async list(dir: DirectoryPrincipal, q: ListQuery): Promise<ListResponse<Json>> {
     const page = parsePagination(q, SCIM_PAGE);
-    const { total, users } = await this.users.findVisible(scope(dir), this.predicate(q.filter), page);
-    const groups = isAttributeRequested('groups', q, USER_RESOURCE) ? await this.groups.groupsOf(scope(dir), users.map((mu) => mu.user.id)) : new Map<string, GroupRef[]>();
+    const { total, users } = await this.users.findVisible(scopeOf(dir), this.predicate(q.filter), page);
+    const groups = isAttributeRequested('groups', q, USER_RESOURCE) ? await this.groups.groupsOf(scopeOf(dir), users.map((mu) => mu.user.id)) : new Map<string, GroupRef[]>();
     const resources = users.map((mu) => this.shape(toScimUser(mu, this.baseUrl, groups.get(mu.user.id)), q));
     return listResponse(resources, { totalResults: total, startIndex: page.startIndex, itemsPerPage: resources.length });
   }
@@ -68,45 +67,43 @@ export class ScimUsersService {
   }
 
   async get(dir: DirectoryPrincipal, id: string, projection: ProjectionParams): Promise<Json> {
-    return this.shape(await this.toScim(dir, await this.users.get(scope(dir), id)), projection);
+    return this.shape(await this.toScim(dir, await this.users.get(scopeOf(dir), id)), projection);
   }
 
   async create(dir: DirectoryPrincipal, body: unknown): Promise<Json> {
     const fields = fieldsFromScim(parseResourceBody(body, USER_RESOURCE));
-    const created = await this.users.create(scope(dir), fields);
+    const created = await this.users.create(scopeOf(dir), fields);
     // A new person is in no group yet; a relinked one may still be, so read theirs.
     return created.isNew ? toScimUser(created, this.baseUrl, []) : this.toScim(dir, created);
   }
 
   async replace(dir: DirectoryPrincipal, id: string, body: unknown): Promise<Json> {
     const fields = fieldsFromScim(parseResourceBody(body, USER_RESOURCE));
-    return this.toScim(dir, await this.users.replace(scope(dir), id, fields));
+    return this.toScim(dir, await this.users.replace(scopeOf(dir), id, fields));
   }
 
   /** Parses first (a malformed request never takes a lock), then applies every operation or none. */
-  async patch(dir: DirectoryPrincipal, id: string, body: unknown, projection: ProjectionParams): Promise<Json> {
+  async patch(dir: DirectoryPrincipal, id: string, body: unknown, projection: ProjectionParams): Promise<Json | undefined> {
     const operations = parsePatchRequest(body, USER_RESOURCE);
-    const updated = await this.users.update(scope(dir), id, (current) =>
+    const updated = await this.users.update(scopeOf(dir), id, (current) =>
       fieldsFromScim(applyPatch(toScimUser(current, this.baseUrl), operations, USER_RESOURCE)),
     );
-    // Without a projection the controller answers 204: no need to read the groups.
-    if (!projection.attributes && !projection.excludedAttributes) return toScimUser(updated, this.baseUrl);
-    return this.shape(await this.toScim(dir, updated), projection);
+    // Without a projection the answer is 204: no need to read the groups.
+    return wantsResource(projection) ? this.shape(await this.toScim(dir, updated), projection) : undefined;
   }
 
   async remove(dir: DirectoryPrincipal, id: string): Promise<void> {
-    await this.users.remove(scope(dir), id);
+    await this.users.remove(scopeOf(dir), id);
   }
 
   /** The SCIM user with its read-only `groups` (one query). */
   private async toScim(dir: DirectoryPrincipal, mu: ManagedUser): Promise<Json> {
-    const groups = await this.groups.groupsOf(scope(dir), [mu.user.id]);
+    const groups = await this.groups.groupsOf(scopeOf(dir), [mu.user.id]);
     return toScimUser(mu, this.baseUrl, groups.get(mu.user.id));
   }
 
   private shape(resource: Json, projection: ProjectionParams): Json {
-    return projection.attributes || projection.excludedAttributes ? projectResource(resource, projection, USER_RESOURCE) : resource;
+    return shapeResource(resource, projection, USER_RESOURCE);
   }
 }
 
-const scope = (dir: DirectoryPrincipal) => ({ organizationId: dir.organizationId, directoryId: dir.directoryId });
