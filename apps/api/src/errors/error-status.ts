@@ -7,6 +7,7 @@ export function statusOf(code: ErrorCode): number {
       return 401;
     case 'VALIDATION_FAILED':
     case 'INVALID_MANAGER':
+    case 'INVALID_REASSIGN':
     case 'INVALID_MEMBER':
       return 400;
     case 'NOT_FOUND':
@@ -21,6 +22,7 @@ export function statusOf(code: ErrorCode): number {
       return 404;
     case 'EMAIL_ALREADY_IN_USE':
     case 'USER_NAME_TAKEN':
+    case 'ORG_NAME_TAKEN':
     case 'GROUP_NAME_TAKEN':
       return 409;
     default: {

@@ -203,10 +203,12 @@ export class ManagedUsersService {
     const manager =
       f.managerId === null ? null : currentManager?.id === f.managerId ? currentManager : await this.checkManager(m, scope, user.id, f.managerId);
     const site = siteNameOf(f.address);
+    // A value re-resolves when it changed, or when it has no link (e.g. after an admin deleted
+    // its entity: the next mention creates it afresh).
     const changed = {
-      department: creating || user.department !== f.department,
-      role: creating || user.title !== f.title,
-      site: creating || siteNameOf(workAddressOf(user)) !== site,
+      department: creating || user.department !== f.department || (!!f.department && user.departmentId === null),
+      role: creating || user.title !== f.title || (!!f.title && user.roleId === null),
+      site: creating || siteNameOf(workAddressOf(user)) !== site || (!!site && user.siteId === null),
     };
     user.userName = f.userName;
     user.userNameKey = normalizedKey(f.userName);

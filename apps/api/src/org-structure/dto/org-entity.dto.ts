@@ -1,3 +1,55 @@
+import { Type } from 'class-transformer';
+import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { Trim } from '../../common/trim';
+
+export class CreateOrgEntityDto {
+  /** Unique in the organisation, case-insensitively. */
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name!: string;
+}
+
+export class UpdateOrgEntityDto {
+  /** A new name; the directory's value keeps landing on this entity after a rename. */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name?: string;
+}
+
+export class SiteAddressDto {
+  @IsOptional() @IsString() @MaxLength(255) streetAddress?: string;
+  @IsOptional() @IsString() @MaxLength(255) locality?: string;
+  @IsOptional() @IsString() @MaxLength(255) region?: string;
+  @IsOptional() @IsString() @MaxLength(64) postalCode?: string;
+  @IsOptional() @IsString() @MaxLength(255) country?: string;
+}
+
+export class CreateSiteDto extends CreateOrgEntityDto {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SiteAddressDto)
+  address?: SiteAddressDto;
+}
+
+export class UpdateSiteDto extends UpdateOrgEntityDto {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SiteAddressDto)
+  address?: SiteAddressDto;
+}
+
+export class DeleteOrgEntityQuery {
+  /** Moves the people and the directory mappings to this entity before deleting (a merge). */
+  @IsOptional()
+  @IsUUID()
+  reassignTo?: string;
+}
+
 export class OrgEntityResponse {
   id!: string;
   name!: string;

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, EntityTarget } from 'typeorm';
+import { isUniqueViolation, normalizedKey, Transactions } from '@app/database';
+import { DomainError, notFound } from '../common/domain-error';
+import { Department } from './department.entity';
+import { OrgKind } from './org-source-mapping.entity';
+import { Role } from './role.entity';
+import { SiteAddress } from './org-structure.service';
+import { Site } from './site.entity';
+
+type OrgEntity = Site | Department | Role;
+
+const ENTITY: Record<OrgKind, EntityTarget<OrgEntity>> = { site: Site, department: Department, role: Role };
+const USER_COLUMN: Record<OrgKind, string> = { site: 'site_id', department: 'department_id', role: 'role_id' };
+const NOT_FOUND = { site: 'SITE_NOT_FOUND', department: 'DEPARTMENT_NOT_FOUND', role: 'ROLE_NOT_FOUND' } as const;
+const LABEL: Record<OrgKind, string> = { site: 'Site', department: 'Department', role: 'Role' };
+
+export interface OrgEntityChanges {
+  name?: string;
+  /** Sites only. */
+  address?: SiteAddress;
+}
+
+/**
+ * Sites, departments and roles as the app owns them. The directory's source mappings make the
+ * app and the directory agree: a rename keeps the mapping (the directory's old value keeps landing
+ * on the renamed entity); a delete with `reassignTo` moves people and mappings (a merge); a plain
+ * delete unlinks people and forgets the mappings, so the next mention creates the entity afresh.
+ */
+@Injectable()
+export class OrgStructureAdminService {
+  constructor(private readonly tx: Transactions) {}
+
+  async create(organizationId: string, kind: OrgKind, changes: Required<Pick<OrgEntityChanges, 'name'>> & OrgEntityChanges): Promise<OrgEntity> {
+    return this.tx.run(async (m) => {
+      const now = new Date();
+      const entity = m.create(ENTITY[kind], {
+        id: randomUUID(),
+        organizationId,
+        name: changes.name,
+        nameKey: normalizedKey(changes.name),
+        ...(kind === 'site' ? addressColumns(changes.address ?? {}) : {}),
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.save(kind, () => m.insert(ENTITY[kind], entity), changes.name);
+      return entity;
+    });
+  }
+
+  async update(organizationId: string, kind: OrgKind, id: string, changes: OrgEntityChanges): Promise<OrgEntity> {
+    return this.tx.run(async (m) => {
+      const entity = await this.find(m, kind, organizationId, id);
+      if (changes.name !== undefined) Object.assign(entity, { name: changes.name, nameKey: normalizedKey(changes.name) });
+      if (kind === 'site' && changes.address) Object.assign(entity, addressColumns(changes.address));
+      entity.updatedAt = new Date();
+      const { id: _id, organization: _o, ...columns } = entity as OrgEntity & { organization?: unknown };
+      await this.save(kind, () => m.update(ENTITY[kind], { id }, columns), changes.name ?? entity.name);
+      return entity;
+    });
+  }
+
+  async remove(organizationId: string, kind: OrgKind, id: string, reassignTo?: string): Promise<void> {
+    await this.tx.run(async (m) => {
+      await this.find(m, kind, organizationId, id);
+      const column = USER_COLUMN[kind];
+      if (reassignTo !== undefined) {
+        if (reassignTo === id) throw new DomainError('INVALID_REASSIGN', `A ${kind} cannot be merged into itself`);
+        await this.find(m, kind, organizationId, reassignTo);
+        await m.query(`UPDATE users SET ${column} = ? WHERE organization_id = ? AND ${column} = ?`, [reassignTo, organizationId, id]);
+        await m.query('UPDATE org_source_mappings SET entity_id = ? WHERE organization_id = ? AND kind = ? AND entity_id = ?', [
+          reassignTo,
+          organizationId,
+          kind,
+          id,
+        ]);
+      } else {
+        await m.query(`UPDATE users SET ${column} = NULL WHERE organization_id = ? AND ${column} = ?`, [organizationId, id]);
+        await m.query('DELETE FROM org_source_mappings WHERE organization_id = ? AND kind = ? AND entity_id = ?', [organizationId, kind, id]);
+      }
+      await m.delete(ENTITY[kind], { id, organizationId });
+    });
+  }
+
+  private async find(m: EntityManager, kind: OrgKind, organizationId: string, id: string): Promise<OrgEntity> {
+    const entity = await m.findOneBy(ENTITY[kind], { id, organizationId });
+    if (!entity) throw notFound(NOT_FOUND[kind], LABEL[kind], id);
+    return entity;
+  }
+
+  private async save(kind: OrgKind, write: () => Promise<unknown>, name: string): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DomainError('ORG_NAME_TAKEN', `A ${kind} named "${name}" already exists`);
+      throw err;
+    }
+  }
+}
+
+function addressColumns(a: SiteAddress): Partial<Site> {
+  return {
+    ...(a.streetAddress !== undefined ? { streetAddress: a.streetAddress } : {}),
+    ...(a.locality !== undefined ? { locality: a.locality } : {}),
+    ...(a.region !== undefined ? { region: a.region } : {}),
+    ...(a.postalCode !== undefined ? { postalCode: a.postalCode } : {}),
+    ...(a.country !== undefined ? { country: a.country } : {}),
+  };
+}
