@@ -1,20 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, EntityTarget } from 'typeorm';
 import { isUniqueViolation, normalizedKey, Transactions } from '@app/database';
-import { DomainError, notFound } from '../common/domain-error';
-import { Department } from './department.entity';
+import { DomainError } from '../common/domain-error';
+import { findOrgEntity, ORG_ENTITY, OrgEntity, USER_COLUMN } from './org-kinds';
 import { OrgKind } from './org-source-mapping.entity';
-import { Role } from './role.entity';
 import { SiteAddress } from './org-structure.service';
-import { Site } from './site.entity';
+import type { Site } from './site.entity';
 
-type OrgEntity = Site | Department | Role;
-
-const ENTITY: Record<OrgKind, EntityTarget<OrgEntity>> = { site: Site, department: Department, role: Role };
-const USER_COLUMN: Record<OrgKind, string> = { site: 'site_id', department: 'department_id', role: 'role_id' };
-const NOT_FOUND = { site: 'SITE_NOT_FOUND', department: 'DEPARTMENT_NOT_FOUND', role: 'ROLE_NOT_FOUND' } as const;
-const LABEL: Record<OrgKind, string> = { site: 'Site', department: 'Department', role: 'Role' };
 
 export interface OrgEntityChanges {
   name?: string;
@@ -35,7 +27,7 @@ export class OrgStructureAdminService {
   async create(organizationId: string, kind: OrgKind, changes: Required<Pick<OrgEntityChanges, 'name'>> & OrgEntityChanges): Promise<OrgEntity> {
     return this.tx.run(async (m) => {
       const now = new Date();
-      const entity = m.create(ENTITY[kind], {
+      const entity = m.create(ORG_ENTITY[kind], {
         id: randomUUID(),
         organizationId,
         name: changes.name,
@@ -44,30 +36,30 @@ export class OrgStructureAdminService {
         createdAt: now,
         updatedAt: now,
       });
-      await this.save(kind, () => m.insert(ENTITY[kind], entity), changes.name);
+      await this.save(kind, () => m.insert(ORG_ENTITY[kind], entity), changes.name);
       return entity;
     });
   }
 
   async update(organizationId: string, kind: OrgKind, id: string, changes: OrgEntityChanges): Promise<OrgEntity> {
     return this.tx.run(async (m) => {
-      const entity = await this.find(m, kind, organizationId, id);
+      const entity = await findOrgEntity(m, kind, organizationId, id);
       if (changes.name !== undefined) Object.assign(entity, { name: changes.name, nameKey: normalizedKey(changes.name) });
       if (kind === 'site' && changes.address) Object.assign(entity, addressColumns(changes.address));
       entity.updatedAt = new Date();
       const { id: _id, organization: _o, ...columns } = entity as OrgEntity & { organization?: unknown };
-      await this.save(kind, () => m.update(ENTITY[kind], { id }, columns), changes.name ?? entity.name);
+      await this.save(kind, () => m.update(ORG_ENTITY[kind], { id }, columns), changes.name ?? entity.name);
       return entity;
     });
   }
 
   async remove(organizationId: string, kind: OrgKind, id: string, reassignTo?: string): Promise<void> {
     await this.tx.run(async (m) => {
-      await this.find(m, kind, organizationId, id);
+      await findOrgEntity(m, kind, organizationId, id);
       const column = USER_COLUMN[kind];
       if (reassignTo !== undefined) {
         if (reassignTo === id) throw new DomainError('INVALID_REASSIGN', `A ${kind} cannot be merged into itself`);
-        await this.find(m, kind, organizationId, reassignTo);
+        await findOrgEntity(m, kind, organizationId, reassignTo);
         await m.query(`UPDATE users SET ${column} = ? WHERE organization_id = ? AND ${column} = ?`, [reassignTo, organizationId, id]);
         await m.query('UPDATE org_source_mappings SET entity_id = ? WHERE organization_id = ? AND kind = ? AND entity_id = ?', [
           reassignTo,
@@ -79,14 +71,8 @@ export class OrgStructureAdminService {
         await m.query(`UPDATE users SET ${column} = NULL WHERE organization_id = ? AND ${column} = ?`, [organizationId, id]);
         await m.query('DELETE FROM org_source_mappings WHERE organization_id = ? AND kind = ? AND entity_id = ?', [organizationId, kind, id]);
       }
-      await m.delete(ENTITY[kind], { id, organizationId });
+      await m.delete(ORG_ENTITY[kind], { id, organizationId });
     });
-  }
-
-  private async find(m: EntityManager, kind: OrgKind, organizationId: string, id: string): Promise<OrgEntity> {
-    const entity = await m.findOneBy(ENTITY[kind], { id, organizationId });
-    if (!entity) throw notFound(NOT_FOUND[kind], LABEL[kind], id);
-    return entity;
   }
 
   private async save(kind: OrgKind, write: () => Promise<unknown>, name: string): Promise<void> {

@@ -1,19 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityTarget } from 'typeorm';
-import { notFound } from '../common/domain-error';
+import { DataSource } from 'typeorm';
 import { PageQuery } from '../common/page';
-import { Department } from './department.entity';
+import { findOrgEntity, ORG_ENTITY, OrgEntity, USER_COLUMN } from './org-kinds';
 import { OrgKind } from './org-source-mapping.entity';
-import { Role } from './role.entity';
-import { Site } from './site.entity';
 
-type OrgEntity = Site | Department | Role;
 export type WithCount<T> = { entity: T; userCount: number };
 
-const ENTITY: Record<OrgKind, EntityTarget<OrgEntity>> = { site: Site, department: Department, role: Role };
-const USER_COLUMN: Record<OrgKind, string> = { site: 'site_id', department: 'department_id', role: 'role_id' };
-const NOT_FOUND = { site: 'SITE_NOT_FOUND', department: 'DEPARTMENT_NOT_FOUND', role: 'ROLE_NOT_FOUND' } as const;
 
 /** Read side of sites, departments and roles, with the number of people linked to each. */
 @Injectable()
@@ -21,7 +14,7 @@ export class OrgStructureQueryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async list<T extends OrgEntity>(organizationId: string, kind: OrgKind, q: PageQuery): Promise<[WithCount<T>[], number]> {
-    const [entities, total] = await this.dataSource.getRepository(ENTITY[kind]).findAndCount({
+    const [entities, total] = await this.dataSource.getRepository(ORG_ENTITY[kind]).findAndCount({
       where: { organizationId },
       order: { name: 'ASC', id: 'ASC' },
       skip: (q.page - 1) * q.limit,
@@ -32,8 +25,7 @@ export class OrgStructureQueryService {
   }
 
   async get<T extends OrgEntity>(organizationId: string, kind: OrgKind, id: string): Promise<WithCount<T>> {
-    const entity = await this.dataSource.getRepository(ENTITY[kind]).findOneBy({ id, organizationId });
-    if (!entity) throw notFound(NOT_FOUND[kind], kind[0].toUpperCase() + kind.slice(1), id);
+    const entity = await findOrgEntity(this.dataSource.manager, kind, organizationId, id);
     return { entity: entity as T, userCount: (await this.counts(kind, [id])).get(id) ?? 0 };
   }
 
