@@ -45,7 +45,7 @@ describe.each(testEngines())('external contracts on %s', (engine) => {
       components: { securitySchemes: Record<string, unknown> };
     };
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/v1/directories', '/api/v1/directories/{id}/tokens', '/health']));
-    expect(Object.keys(openapi.components.securitySchemes).sort()).toEqual(['admin', 'scim']);
+    expect(Object.keys(openapi.components.securitySchemes).sort()).toEqual(['admin', 'scim', 'session']);
 
     const created = await fetch(`${api.baseUrl}/api/v1/directories`, {
       method: 'POST',

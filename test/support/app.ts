@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AppConfig, loadConfig } from '@app/config';
@@ -35,11 +36,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real AppModule (global pipe, filter, guards) on a fresh database of the engine. */
-export async function startTestApp(engine: Engine): Promise<TestApp> {
+/**
+ * Boots the real AppModule (global pipe, filter, guards) on a fresh database of the engine.
+ * `overrides` adjusts the test configuration (e.g. point `mail` at an SMTP listener).
+ */
+export async function startTestApp(engine: Engine, overrides: (config: AppConfig) => AppConfig = (c) => c): Promise<TestApp> {
   const db = await createTestDatabase(engine);
-  const config: AppConfig = { ...loadConfig({ PUBLIC_URL, LOG_LEVEL: 'info' }), database: db.config };
+  const config: AppConfig = overrides({ ...loadConfig({ PUBLIC_URL, LOG_LEVEL: 'info' }), database: db.config });
   const logs = new LogCapture();
+  // nestjs-pino keeps one root logger per process, bound to the first app's stream; each test
+  // app must log to its own capture, so the root is reset before every boot.
+  __resetOutOfContextForTests();
   const app = await createApp({ config, logStream: logs });
   await app.getHttpAdapter().getInstance().ready();
   const secrets = new Set<string>();

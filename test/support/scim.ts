@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
+import type { AppConfig } from '@app/config';
 import { normalizedKey } from '@app/database';
 import { Department } from '../../apps/api/src/org-structure/department.entity';
 import { Role } from '../../apps/api/src/org-structure/role.entity';
@@ -59,8 +60,8 @@ export class Harness {
 
   private constructor(readonly t: TestApp) {}
 
-  static async start(engine: Engine): Promise<Harness> {
-    const t = await startTestApp(engine);
+  static async start(engine: Engine, overrides?: (config: AppConfig) => AppConfig): Promise<Harness> {
+    const t = await startTestApp(engine, overrides);
     await t.app.listen(0, '127.0.0.1');
     return new Harness(t);
   }
@@ -73,9 +74,10 @@ export class Harness {
     return this.t.app.get(DataSource);
   }
 
-  /** Sends a request and records the answer. Objects are sent as JSON text with `contentType`. */
+  /** Sends a request (as `token`'s bearer) and records the answer. Objects are sent as JSON text with `contentType`. */
   async send(method: Method, path: string, token: string, body?: unknown, contentType = 'application/json'): Promise<Response> {
-    let req = this.t.http[method](path).set(bearer(token));
+    let req = this.t.http[method](path);
+    if (token) req = req.set(bearer(token)); // '' sends no Authorization header
     if (body !== undefined) req = req.set('content-type', contentType).send(typeof body === 'string' ? body : JSON.stringify(body));
     const res = await req;
     this.seen.push({ method: method.toUpperCase(), path, status: res.status, body: res.body });

@@ -11,6 +11,8 @@ import { ENTITIES } from './entities';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
+import { InvitationsModule } from './invitations/invitations.module';
+import { MailModule } from './mail/mail.module';
 import { loggerParams } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ScimModule } from './scim/scim.module';
@@ -42,6 +44,8 @@ export class AppModule {
         DirectoriesModule,
         UsersModule,
         GroupsModule,
+        MailModule,
+        InvitationsModule,
         ScimModule,
       ],
       providers: [

@@ -37,6 +37,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   });
   setUpSwagger(app);
   await app.init();
+  // Boot-time lines were buffered until the pino logger was in place; write them now rather than
+  // at listen(), so an app that never listens (the CLI, tests) logs them too.
+  app.flushLogs();
   return app;
 }
 
@@ -66,11 +69,13 @@ function setUpSwagger(app: NestFastifyApplication): void {
       .setTitle('People directory API')
       .setDescription(
         'Admin REST API of the HR backend that Microsoft Entra ID provisions over SCIM 2.0. ' +
-          'Authorize with an admin token (`adm_…`, from `npm run cli -- setup`). The SCIM API lives at `/scim/v2` ' +
+          'Authorize with an admin API token (`adm_…`, from `npm run cli -- setup` or `POST /api/v1/api-tokens`) or with a ' +
+          'session token (`ses_…`, from `POST /api/v1/auth/login`). The SCIM API lives at `/scim/v2` ' +
           'and is described by its own `/scim/v2/Schemas` endpoint.',
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Admin API token (adm_…)' }, 'admin')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Sign-in session token (ses_…), from POST /api/v1/auth/login' }, 'session')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Directory SCIM token (scim_…)' }, 'scim')
       .build(),
   );

@@ -1,4 +1,9 @@
 import { ApiToken } from './auth/api-token.entity';
+import { LoginFailure } from './auth/login-failure.entity';
+import { Session } from './auth/session.entity';
+import { UserCredential } from './auth/user-credential.entity';
+import { Invitation } from './invitations/invitation.entity';
+import { EmailOutbox } from './mail/email-outbox.entity';
 import { DirectoryToken } from './directories/directory-token.entity';
 import { Directory } from './directories/directory.entity';
 import { Department } from './org-structure/department.entity';
@@ -12,4 +17,7 @@ import { UserEmail } from './users/user-email.entity';
 import { User } from './users/user.entity';
 
 /** Every entity of the API; the data source, the CLI and the tests share this list. */
-export const ENTITIES = [Organization, User, UserEmail, Directory, DirectoryToken, ApiToken, Site, Department, Role, OrgSourceMapping, Group, GroupMember];
+export const ENTITIES = [
+  Organization, User, UserEmail, Directory, DirectoryToken, ApiToken, Site, Department, Role, OrgSourceMapping, Group, GroupMember,
+  UserCredential, Invitation, EmailOutbox, Session, LoginFailure,
+];

@@ -25,6 +25,22 @@ const envSchema = z.object({
   DB_LOGGING: booleanFlag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: booleanFlag.default(false),
+  PRODUCT_NAME: z.string().min(1).max(100).default('Frankli'),
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\/[^/]/.test(v), 'must be smtp://user:pass@host:587 or smtps://…')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Frankli <no-reply@localhost>'),
+  MAIL_DIR: z.string().min(1).default('./data/mail'),
+  INVITE_URL: z
+    .url({ message: 'must be an absolute http(s) URL, e.g. https://app.example.com/accept-invitation' })
+    .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
+    .optional(),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
 });
 
 /** Names of every variable the service reads (documented one by one in .env.example). */
@@ -43,6 +59,25 @@ export interface AppConfig {
   database: DatabaseConfig;
   log: { level: string };
   trustProxy: boolean;
+  productName: string;
+  mail: MailConfig;
+  invitations: { acceptUrl: string; ttlDays: number };
+  sessions: { ttlHours: number };
+  /** Failed sign-ins allowed per account and per client address within the window. */
+  loginLimits: { perAccount: number; perIp: number; windowMs: number };
+}
+
+export interface MailConfig {
+  /** smtp(s)://…; null writes each message to `dir` as an .eml file instead (development). */
+  smtpUrl: string | null;
+  from: string;
+  dir: string;
+  /** How often the dispatcher looks for due messages (it is also woken after each commit that queues one). */
+  pollIntervalMs: number;
+  /** The first retry waits this long; each further one twice as long, capped at an hour. */
+  retryBaseMs: number;
+  /** After this many failed attempts a message is marked failed and left for an operator. */
+  maxAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -79,5 +114,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database,
     log: { level: e.LOG_LEVEL },
     trustProxy: e.TRUST_PROXY,
+    productName: e.PRODUCT_NAME,
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM, dir: e.MAIL_DIR, pollIntervalMs: 5_000, retryBaseMs: 30_000, maxAttempts: 10 },
+    invitations: { acceptUrl: (e.INVITE_URL ?? `${publicUrl}/accept-invitation`).replace(/\/+$/, ''), ttlDays: e.INVITATION_TTL_DAYS },
+    sessions: { ttlHours: e.SESSION_TTL_HOURS },
+    loginLimits: {
+      perAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      perIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      windowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
+    },
   };
 }

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Transactions } from '@app/database';
+import { notFound } from '../common/domain-error';
+import { effectiveAdminSql } from '../users/admin-rights';
 import { ApiToken } from './api-token.entity';
 import { AdminPrincipal } from './principals';
 import { hashToken, issueToken, looksLike } from './secret-token';
@@ -23,6 +25,7 @@ export class ApiTokensService {
     manager: EntityManager,
     owner: { userId: string; organizationId: string },
     name: string,
+    expiresAt: Date | null = null,
   ): Promise<{ token: ApiToken; secret: string }> {
     const issued = issueToken('adm');
     const token = manager.create(ApiToken, {
@@ -34,14 +37,39 @@ export class ApiTokensService {
       tokenPrefix: issued.prefix,
       createdAt: new Date(),
       lastUsedAt: null,
-      expiresAt: null,
+      expiresAt,
       revokedAt: null,
     });
     await manager.insert(ApiToken, token);
     return { token, secret: issued.token };
   }
 
-  /** Resolves a bearer secret to an admin, or null when it is unknown, revoked, expired or not an admin's. */
+  /** Mints a token for the calling admin (self-service). */
+  async issueOwn(owner: { userId: string; organizationId: string }, name: string, expiresAt: Date | null): Promise<{ token: ApiToken; secret: string }> {
+    return this.tx.run((m) => this.issue(m, owner, name, expiresAt));
+  }
+
+  /** The caller's own tokens, newest first (revoked ones included, marked as such). */
+  async listOwn(owner: { userId: string; organizationId: string }): Promise<ApiToken[]> {
+    return this.dataSource.getRepository(ApiToken).find({
+      where: { userId: owner.userId, organizationId: owner.organizationId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+    });
+  }
+
+  /** Revokes one of the caller's own tokens; 401 for it from then on. Revoking twice is a no-op. */
+  async revokeOwn(owner: { userId: string; organizationId: string }, id: string): Promise<void> {
+    await this.tx.run(async (m) => {
+      const token = await m.findOne(ApiToken, { where: { id, userId: owner.userId, organizationId: owner.organizationId } });
+      if (!token) throw notFound('API_TOKEN_NOT_FOUND', 'API token', id);
+      await m.update(ApiToken, { id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    });
+  }
+
+  /**
+   * Resolves a bearer secret to an admin, or null when it is unknown, revoked, expired, or its
+   * owner is archived or no longer an admin (directly or through a group that grants it).
+   */
   async authenticate(secret: string): Promise<AdminPrincipal | null> {
     if (!looksLike('adm', secret)) return null;
     const now = new Date();
@@ -53,7 +81,7 @@ export class ApiTokensService {
       .where('t.token_hash = :hash', { hash: hashToken(secret) })
       .andWhere('t.revoked_at IS NULL')
       .andWhere('(t.expires_at IS NULL OR t.expires_at > :now)', { now })
-      .andWhere('u.is_admin = :yes AND u.archived_at IS NULL', { yes: true })
+      .andWhere(`u.archived_at IS NULL AND ${effectiveAdminSql('u')}`)
       .getRawOne<{ tokenId: string; userId: string; organizationId: string }>();
     if (!row) return null;
     if (this.usage.shouldRecord(row.tokenId)) {
@@ -61,6 +89,6 @@ export class ApiTokensService {
         .run((m) => m.update(ApiToken, { id: row.tokenId }, { lastUsedAt: now }))
         .catch((err: unknown) => this.logger.warn({ err }, 'Could not record API token use'));
     }
-    return { kind: 'admin', ...row };
+    return { kind: 'admin', via: 'api-token', ...row };
   }
 }

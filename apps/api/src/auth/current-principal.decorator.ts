@@ -1,9 +1,14 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { AdminPrincipal, DirectoryPrincipal } from './principals';
+import type { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from './principals';
 
 /** The admin that a guarded admin route was called by. */
 export const CurrentAdmin = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): AdminPrincipal => ctx.switchToHttp().getRequest<{ user: AdminPrincipal }>().user,
+);
+
+/** The signed-in person that a PersonAuth route was called by. */
+export const CurrentPerson = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): PersonPrincipal => ctx.switchToHttp().getRequest<{ user: PersonPrincipal }>().user,
 );
 
 /** The directory that a guarded SCIM route was called by. */

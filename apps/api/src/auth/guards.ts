@@ -1,16 +1,19 @@
 import { applyDecorators, Injectable, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError } from '../common/domain-error';
 
 export const ADMIN_STRATEGY = 'admin-token';
+export const PERSON_STRATEGY = 'person-token';
 export const DIRECTORY_STRATEGY = 'directory-token';
 
 /**
- * Any failure (no header, malformed header, unknown/revoked token, wrong kind of token) is one
- * 401; the reason is not revealed to the caller.
+ * Any failure to authenticate (no header, malformed header, unknown/revoked/expired token, wrong
+ * kind of token) is one 401; the reason is not revealed. A known person without the rights the
+ * route needs is a 403.
  */
 function rejectUnlessAuthenticated<T>(err: unknown, principal: T | false): T {
+  if (err instanceof DomainError && err.code === 'FORBIDDEN') throw err;
   if (err || !principal) throw new DomainError('UNAUTHENTICATED', 'A valid bearer token is required');
   return principal;
 }
@@ -23,15 +26,37 @@ export class AdminAuthGuard extends AuthGuard(ADMIN_STRATEGY) {
 }
 
 @Injectable()
+export class PersonAuthGuard extends AuthGuard(PERSON_STRATEGY) {
+  override handleRequest<T>(err: unknown, principal: T | false): T {
+    return rejectUnlessAuthenticated(err, principal);
+  }
+}
+
+@Injectable()
 export class DirectoryAuthGuard extends AuthGuard(DIRECTORY_STRATEGY) {
   override handleRequest<T>(err: unknown, principal: T | false): T {
     return rejectUnlessAuthenticated(err, principal);
   }
 }
 
-/** Guards an admin REST route and documents its bearer scheme. */
+/** Guards an admin REST route (admin API token or an admin's session) and documents both schemes. */
 export const AdminAuth = (): ClassDecorator & MethodDecorator =>
-  applyDecorators(UseGuards(AdminAuthGuard), ApiBearerAuth('admin'), ApiUnauthorizedResponse({ description: 'Missing or invalid admin token' }));
+  applyDecorators(
+    UseGuards(AdminAuthGuard),
+    ApiBearerAuth('admin'),
+    ApiBearerAuth('session'),
+    ApiUnauthorizedResponse({ description: 'Missing or invalid admin token or session' }),
+    ApiForbiddenResponse({ description: 'Signed in, but not an admin' }),
+  );
+
+/** Guards a route every signed-in person may call (a session, or an admin API token). */
+export const PersonAuth = (): ClassDecorator & MethodDecorator =>
+  applyDecorators(
+    UseGuards(PersonAuthGuard),
+    ApiBearerAuth('session'),
+    ApiBearerAuth('admin'),
+    ApiUnauthorizedResponse({ description: 'Missing or invalid session or token' }),
+  );
 
 /** Guards a SCIM route and documents its bearer scheme. */
 export const DirectoryAuth = (): ClassDecorator & MethodDecorator =>

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-export type TokenKind = 'adm' | 'scim';
+/** `adm_` admin API tokens, `scim_` directory tokens, `ses_` sign-in sessions, `inv_` invitation links. */
+export type TokenKind = 'adm' | 'scim' | 'ses' | 'inv';
 
 export interface IssuedToken {
   /** The secret, shown to its owner once and never stored. */

@@ -1,20 +1,54 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
+import { DomainError } from '../common/domain-error';
 import { DirectoriesService } from '../directories/directories.service';
 import { ApiTokensService } from './api-tokens.service';
-import { ADMIN_STRATEGY, DIRECTORY_STRATEGY } from './guards';
-import { AdminPrincipal, DirectoryPrincipal } from './principals';
+import { ADMIN_STRATEGY, DIRECTORY_STRATEGY, PERSON_STRATEGY } from './guards';
+import { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from './principals';
+import { SessionsService } from './sessions.service';
 
-/** `Authorization: Bearer adm_…` on /api/v1. */
+/**
+ * `Authorization: Bearer adm_…` (an admin API token) or `Bearer ses_…` (an admin's sign-in
+ * session) on the admin API. A valid session of someone who is not an admin is a 403.
+ */
 @Injectable()
 export class AdminTokenStrategy extends PassportStrategy(Strategy, ADMIN_STRATEGY) {
-  constructor(private readonly apiTokens: ApiTokensService) {
+  constructor(
+    private readonly apiTokens: ApiTokensService,
+    private readonly sessions: SessionsService,
+  ) {
     super();
   }
 
   async validate(token: string): Promise<AdminPrincipal | false> {
+    const session = await this.sessions.authenticate(token);
+    if (session) {
+      if (!session.isAdmin) throw new DomainError('FORBIDDEN', 'This route is for admins');
+      return { kind: 'admin', userId: session.userId, organizationId: session.organizationId, tokenId: session.sessionId, via: 'session' };
+    }
     return (await this.apiTokens.authenticate(token)) ?? false;
+  }
+}
+
+/** Anyone signed in: a session of any active person, or an admin API token. */
+@Injectable()
+export class PersonStrategy extends PassportStrategy(Strategy, PERSON_STRATEGY) {
+  constructor(
+    private readonly apiTokens: ApiTokensService,
+    private readonly sessions: SessionsService,
+  ) {
+    super();
+  }
+
+  async validate(token: string): Promise<PersonPrincipal | false> {
+    const session = await this.sessions.authenticate(token);
+    if (session) {
+      const { sessionId, ...who } = session;
+      return { kind: 'person', ...who, tokenId: sessionId, via: 'session' };
+    }
+    const admin = await this.apiTokens.authenticate(token);
+    return admin ? { ...admin, kind: 'person', isAdmin: true } : false;
   }
 }
 

@@ -21,6 +21,21 @@ export const ERROR_CODES = [
   'GROUP_NOT_FOUND',
   'GROUP_NAME_TAKEN',
   'INVALID_MEMBER',
+  'FORBIDDEN',
+  'INVALID_CREDENTIALS',
+  'TOO_MANY_LOGIN_ATTEMPTS',
+  'ORGANIZATION_REQUIRED',
+  'INVITATION_INVALID',
+  'INVITATION_EXPIRED',
+  'USER_ARCHIVED',
+  'USER_ALREADY_ACTIVE',
+  'USER_HAS_NO_EMAIL',
+  'FIELD_MANAGED_BY_DIRECTORY',
+  'INVALID_REFERENCE',
+  'INVALID_GRADE',
+  'CANNOT_CHANGE_OWN_ACCESS',
+  'API_TOKEN_NOT_FOUND',
+  'PASSWORD_TOO_WEAK',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -28,6 +43,12 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly extra: {
+      /** For 429s: when the caller may try again (sent as Retry-After). */
+      retryAfterSeconds?: number;
+      /** Machine-readable specifics, rendered as `details` in REST errors (e.g. the fields refused). */
+      details?: Record<string, unknown>;
+    } = {},
   ) {
     super(message);
     this.name = 'DomainError';

@@ -22,6 +22,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error({ err: exception }, 'Unhandled error');
     }
     const rendered = isScimPath(request.url) ? renderScimError(exception) : renderRestError(exception);
+    if (rendered.headers) void reply.headers(rendered.headers);
     void reply.status(rendered.status).header('content-type', rendered.contentType).send(rendered.body);
   }
 }

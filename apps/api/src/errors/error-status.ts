@@ -4,8 +4,19 @@ import { ErrorCode } from '../common/domain-error';
 export function statusOf(code: ErrorCode): number {
   switch (code) {
     case 'UNAUTHENTICATED':
+    case 'INVALID_CREDENTIALS':
       return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'INVITATION_EXPIRED':
+      return 410;
+    case 'TOO_MANY_LOGIN_ATTEMPTS':
+      return 429;
     case 'VALIDATION_FAILED':
+    case 'INVITATION_INVALID':
+    case 'INVALID_REFERENCE':
+    case 'INVALID_GRADE':
+    case 'PASSWORD_TOO_WEAK':
     case 'INVALID_MANAGER':
     case 'INVALID_REASSIGN':
     case 'INVALID_MEMBER':
@@ -19,11 +30,18 @@ export function statusOf(code: ErrorCode): number {
     case 'DEPARTMENT_NOT_FOUND':
     case 'ROLE_NOT_FOUND':
     case 'GROUP_NOT_FOUND':
+    case 'API_TOKEN_NOT_FOUND':
       return 404;
     case 'EMAIL_ALREADY_IN_USE':
     case 'USER_NAME_TAKEN':
     case 'ORG_NAME_TAKEN':
     case 'GROUP_NAME_TAKEN':
+    case 'ORGANIZATION_REQUIRED':
+    case 'USER_ARCHIVED':
+    case 'USER_ALREADY_ACTIVE':
+    case 'USER_HAS_NO_EMAIL':
+    case 'FIELD_MANAGED_BY_DIRECTORY':
+    case 'CANNOT_CHANGE_OWN_ACCESS':
       return 409;
     default: {
       const unhandled: never = code;

@@ -7,6 +7,7 @@ export interface RenderedError {
   status: number;
   contentType: string;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 const REASONS: Record<number, string> = {
@@ -16,6 +17,7 @@ const REASONS: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
@@ -47,10 +49,14 @@ export function renderRestError(exception: unknown): RenderedError {
   let status = 500;
   let code = 'INTERNAL_ERROR';
   let message: string | string[] = 'Internal server error';
+  let headers: Record<string, string> | undefined;
+  let details: Record<string, unknown> | undefined;
   if (exception instanceof DomainError) {
     status = statusOf(exception.code);
     code = exception.code;
     message = exception.message;
+    if (exception.extra.retryAfterSeconds !== undefined) headers = { 'retry-after': String(exception.extra.retryAfterSeconds) };
+    details = exception.extra.details;
   } else if (exception instanceof HttpException) {
     status = exception.getStatus();
     const response = exception.getResponse();
@@ -66,6 +72,7 @@ export function renderRestError(exception: unknown): RenderedError {
   return {
     status,
     contentType: 'application/json; charset=utf-8',
-    body: { statusCode: status, error: REASONS[status] ?? 'Error', message, code },
+    body: { statusCode: status, error: REASONS[status] ?? 'Error', message, code, ...(details ? { details } : {}) },
+    ...(headers ? { headers } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { insertRows, isSqlite, isUniqueViolation, normalizedKey, Transactions } from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
+import { InvitationsService } from '../invitations/invitations.service';
 import type { DirectoryScope } from '../org-structure/org-structure.service';
 import { GroupMember } from './group-member.entity';
 import { Group } from './group.entity';
@@ -12,9 +13,12 @@ import { Group } from './group.entity';
 export interface GroupFields {
   displayName: string;
   externalId: string | null;
-  autoInvite: boolean;
-  grantsAdmin: boolean;
+  /** Entitlement flags; undefined (not sent) keeps the current value, false on a new group. */
+  autoInvite?: boolean;
+  grantsAdmin?: boolean;
 }
+
+type StoredFields = Required<GroupFields>;
 
 export interface GroupMemberRef {
   id: string;
@@ -63,6 +67,7 @@ export class DirectoryGroupsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: Transactions,
+    private readonly invitations: InvitationsService,
   ) {}
 
   async get(scope: DirectoryScope, id: string, withMembers: boolean): Promise<DirectoryGroup> {
@@ -112,9 +117,10 @@ export class DirectoryGroupsService {
     return result;
   }
 
-  async create(scope: DirectoryScope, fields: GroupFields, memberIds: string[]): Promise<DirectoryGroup> {
-    assertStorable(fields);
-    return this.tx.run(async (m) => {
+  async create(scope: DirectoryScope, sent: GroupFields, memberIds: string[]): Promise<DirectoryGroup> {
+    assertStorable(sent);
+    const fields: StoredFields = { ...sent, autoInvite: sent.autoInvite ?? false, grantsAdmin: sent.grantsAdmin ?? false };
+    const created = await this.tx.run(async (m) => {
       await this.assertMembers(m, scope, memberIds);
       const now = new Date();
       const group = m.create(Group, {
@@ -133,8 +139,11 @@ export class DirectoryGroupsService {
         throw err;
       }
       await this.insertMembers(m, group, memberIds);
+      if (group.autoInvite) await this.invitations.inviteUninvitedWithin(m, scope.organizationId, memberIds);
       return (await this.hydrate(m, scope, [group], true))[0];
     });
+    this.invitations.afterCommit();
+    return created;
   }
 
   /** PUT: new fields and exactly these members. */
@@ -149,11 +158,13 @@ export class DirectoryGroupsService {
    * Every member added must be a user the directory can see, or nothing changes.
    */
   async update(scope: DirectoryScope, id: string, change: (current: Group) => GroupFields, memberships: MembershipChange[]): Promise<Group> {
-    return this.tx.run(async (m) => {
+    const updated = await this.tx.run(async (m) => {
       const group = await this.findGroup(m, scope, id, true);
-      const fields = change(group);
-      assertStorable(fields);
-      await this.assertMembers(m, scope, [...new Set(memberships.filter((c) => c.action === 'add' || c.action === 'replace').flatMap((c) => c.ids))]);
+      const sent = change(group);
+      assertStorable(sent);
+      const wasAutoInvite = group.autoInvite;
+      const fields: StoredFields = { ...sent, autoInvite: sent.autoInvite ?? group.autoInvite, grantsAdmin: sent.grantsAdmin ?? group.grantsAdmin };
+      await this.assertMembers(m, scope, joining(memberships));
       const readVersion = group.version;
       Object.assign(group, columnsOf(fields), { version: readVersion + 1, updatedAt: new Date() });
       try {
@@ -163,8 +174,13 @@ export class DirectoryGroupsService {
         throw err;
       }
       for (const c of memberships) await this.applyMembership(m, group, c);
+      // autoInvite: switching it on invites the uninvited members; while on, so does joining.
+      if (group.autoInvite && !wasAutoInvite) await this.invitations.inviteUninvitedMembersWithin(m, group.organizationId, group.id);
+      else if (group.autoInvite) await this.invitations.inviteUninvitedWithin(m, group.organizationId, joining(memberships));
       return group;
     });
+    this.invitations.afterCommit();
+    return updated;
   }
 
   async remove(scope: DirectoryScope, id: string): Promise<void> {
@@ -249,6 +265,11 @@ export class DirectoryGroupsService {
 
 const taken = (displayName: string): DomainError => new DomainError('GROUP_NAME_TAKEN', `displayName "${displayName}" is already in use`);
 
+/** Everyone a membership change adds (the new list, for a replace). */
+function joining(memberships: MembershipChange[]): string[] {
+  return [...new Set(memberships.filter((c) => c.action === 'add' || c.action === 'replace').flatMap((c) => c.ids))];
+}
+
 function assertStorable(f: GroupFields): void {
   if (f.displayName.trim() === '') throw new DomainError('VALIDATION_FAILED', 'displayName is required');
   for (const [name, max] of LIMITS) {
@@ -257,7 +278,7 @@ function assertStorable(f: GroupFields): void {
   }
 }
 
-function columnsOf(f: GroupFields): Pick<Group, 'displayName' | 'displayNameKey' | 'externalId' | 'autoInvite' | 'grantsAdmin'> {
+function columnsOf(f: StoredFields): Pick<Group, 'displayName' | 'displayNameKey' | 'externalId' | 'autoInvite' | 'grantsAdmin'> {
   return {
     displayName: f.displayName,
     displayNameKey: normalizedKey(f.displayName),

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Transactions } from '@app/database';
+import { isSqlite, Transactions } from '@app/database';
+import { InvitationsService } from '../invitations/invitations.service';
 import { notFound } from '../common/domain-error';
 import { PageQuery } from '../common/page';
 import { User } from '../users/user.entity';
@@ -20,6 +21,7 @@ export class GroupsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: Transactions,
+    private readonly invitations: InvitationsService,
   ) {}
 
   async list(organizationId: string, q: ListGroupsQuery): Promise<[GroupWithCount[], number]> {
@@ -61,22 +63,28 @@ export class GroupsService {
     return [rows.map((r) => byId.get(r.id)).filter((u): u is User => u !== undefined), Number(n)];
   }
 
-  /** Stores the flags; their effects (inviting, admin rights) come with the invitation system. */
+  /**
+   * Sets the entitlement flags. Switching autoInvite on invites the group's uninvited members in
+   * the same transaction; grantsAdmin takes effect at once, as admin rights are read from
+   * memberships at every request.
+   */
   async updateFlags(organizationId: string, id: string, flags: UpdateGroupRequest): Promise<GroupWithCount> {
     await this.tx.run(async (m) => {
-      const group = await this.find(m, organizationId, id);
+      const group = await this.find(m, organizationId, id, true);
       const changes = {
         ...(flags.autoInvite !== undefined ? { autoInvite: flags.autoInvite } : {}),
         ...(flags.grantsAdmin !== undefined ? { grantsAdmin: flags.grantsAdmin } : {}),
       };
       if (Object.keys(changes).length === 0) return;
       await m.update(Group, { id: group.id }, { ...changes, version: group.version + 1, updatedAt: new Date() });
+      if (flags.autoInvite && !group.autoInvite) await this.invitations.inviteUninvitedMembersWithin(m, organizationId, group.id);
     });
+    this.invitations.afterCommit();
     return this.get(organizationId, id);
   }
 
-  private async find(m: EntityManager, organizationId: string, id: string): Promise<Group> {
-    const group = await m.findOne(Group, { where: { id, organizationId } });
+  private async find(m: EntityManager, organizationId: string, id: string, lock = false): Promise<Group> {
+    const group = await m.findOne(Group, { where: { id, organizationId }, ...(lock && !isSqlite(m.dataSource) ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!group) throw notFound('GROUP_NOT_FOUND', 'Group', id);
     return group;
   }

@@ -5,13 +5,17 @@ import { DomainError } from '../common/domain-error';
 import { findOrgEntity, ORG_ENTITY, OrgEntity, USER_COLUMN } from './org-kinds';
 import { OrgKind } from './org-source-mapping.entity';
 import { SiteAddress } from './org-structure.service';
+import type { Role } from './role.entity';
 import type { Site } from './site.entity';
+import type { EntityManager } from 'typeorm';
 
 
 export interface OrgEntityChanges {
   name?: string;
   /** Sites only. */
   address?: SiteAddress;
+  /** Roles only: replaces the list. */
+  grades?: string[];
 }
 
 /**
@@ -33,6 +37,7 @@ export class OrgStructureAdminService {
         name: changes.name,
         nameKey: normalizedKey(changes.name),
         ...(kind === 'site' ? addressColumns(changes.address ?? {}) : {}),
+        ...(kind === 'role' ? { grades: gradeList(changes.grades ?? []) } : {}),
         createdAt: now,
         updatedAt: now,
       });
@@ -46,6 +51,11 @@ export class OrgStructureAdminService {
       const entity = await findOrgEntity(m, kind, organizationId, id);
       if (changes.name !== undefined) Object.assign(entity, { name: changes.name, nameKey: normalizedKey(changes.name) });
       if (kind === 'site' && changes.address) Object.assign(entity, addressColumns(changes.address));
+      if (kind === 'role' && changes.grades) {
+        const grades = gradeList(changes.grades);
+        Object.assign(entity, { grades });
+        await dropGradesNotIn(m, organizationId, id, grades);
+      }
       entity.updatedAt = new Date();
       const { id: _id, organization: _o, ...columns } = entity as OrgEntity & { organization?: unknown };
       await this.save(kind, () => m.update(ORG_ENTITY[kind], { id }, columns), changes.name ?? entity.name);
@@ -59,7 +69,8 @@ export class OrgStructureAdminService {
       const column = USER_COLUMN[kind];
       if (reassignTo !== undefined) {
         if (reassignTo === id) throw new DomainError('INVALID_REASSIGN', `A ${kind} cannot be merged into itself`);
-        await findOrgEntity(m, kind, organizationId, reassignTo);
+        const target = await findOrgEntity(m, kind, organizationId, reassignTo);
+        if (kind === 'role') await dropGradesNotIn(m, organizationId, id, (target as Role).grades);
         await m.query(`UPDATE users SET ${column} = ? WHERE organization_id = ? AND ${column} = ?`, [reassignTo, organizationId, id]);
         await m.query('UPDATE org_source_mappings SET entity_id = ? WHERE organization_id = ? AND kind = ? AND entity_id = ?', [
           reassignTo,
@@ -68,6 +79,7 @@ export class OrgStructureAdminService {
           id,
         ]);
       } else {
+        if (kind === 'role') await dropGradesNotIn(m, organizationId, id, []);
         await m.query(`UPDATE users SET ${column} = NULL WHERE organization_id = ? AND ${column} = ?`, [organizationId, id]);
         await m.query('DELETE FROM org_source_mappings WHERE organization_id = ? AND kind = ? AND entity_id = ?', [organizationId, kind, id]);
       }
@@ -83,6 +95,23 @@ export class OrgStructureAdminService {
       throw err;
     }
   }
+}
+
+/** Grades as given, without case-insensitive duplicates (the first spelling wins). */
+function gradeList(grades: string[]): string[] {
+  const seen = new Set<string>();
+  return grades.filter((g) => {
+    const key = normalizedKey(g);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** People of the role keep their grade only if the role (or the role they move to) still has it. */
+async function dropGradesNotIn(m: EntityManager, organizationId: string, roleId: string, grades: string[]): Promise<void> {
+  const keep = grades.length ? ` AND grade NOT IN (${grades.map(() => '?').join(', ')})` : '';
+  await m.query(`UPDATE users SET grade = NULL WHERE organization_id = ? AND role_id = ? AND grade IS NOT NULL${keep}`, [organizationId, roleId, ...grades]);
 }
 
 function addressColumns(a: SiteAddress): Partial<Site> {

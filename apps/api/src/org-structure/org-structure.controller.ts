@@ -11,6 +11,10 @@ import {
   DeleteOrgEntityQuery,
   OrgEntityPage,
   OrgEntityResponse,
+  CreateRoleDto,
+  RolePage,
+  RoleResponse,
+  UpdateRoleDto,
   SitePage,
   SiteResponse,
   UpdateOrgEntityDto,
@@ -29,6 +33,8 @@ const base = ({ entity: e, userCount }: WithCount<Site | Department | Role>): Or
   createdAt: e.createdAt.toISOString(),
   updatedAt: e.updatedAt.toISOString(),
 });
+
+const mapRole = (r: WithCount<Role>): RoleResponse => ({ ...base(r), grades: r.entity.grades });
 
 const mapSite = (s: WithCount<Site>): SiteResponse => ({
   ...base(s),
@@ -76,14 +82,14 @@ export class OrgStructureController {
 
   /** Roles, created on first sight from `title`. */
   @Get('roles')
-  async roles(@CurrentAdmin() admin: AdminPrincipal, @Query() q: PageQuery): Promise<OrgEntityPage> {
+  async roles(@CurrentAdmin() admin: AdminPrincipal, @Query() q: PageQuery): Promise<RolePage> {
     const [items, total] = await this.query.list<Role>(admin.organizationId, 'role', q);
-    return pageOf(items.map(base), total, q);
+    return pageOf(items.map(mapRole), total, q);
   }
 
   @Get('roles/:id')
-  async role(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<OrgEntityResponse> {
-    return base(await this.query.get<Role>(admin.organizationId, 'role', id));
+  async role(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<RoleResponse> {
+    return mapRole(await this.query.get<Role>(admin.organizationId, 'role', id));
   }
 
   /** Creates a site in-app (directories also create sites on first sight). */
@@ -125,15 +131,18 @@ export class OrgStructureController {
     await this.admin.remove(admin.organizationId, 'department', id, q.reassignTo);
   }
 
+  /** Creates a role in-app, optionally with its grades. */
   @Post('roles')
-  createRole(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateOrgEntityDto): Promise<OrgEntityResponse> {
-    return this.createPlain(admin, 'role', body);
+  async createRole(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateRoleDto): Promise<RoleResponse> {
+    const { id } = await this.admin.create(admin.organizationId, 'role', body);
+    return mapRole(await this.query.get<Role>(admin.organizationId, 'role', id));
   }
 
-  /** Renames a role; the directory's old title keeps landing on it. */
+  /** Renames a role (the directory's old title keeps landing on it) or replaces its grades. */
   @Patch('roles/:id')
-  updateRole(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateOrgEntityDto): Promise<OrgEntityResponse> {
-    return this.updatePlain(admin, 'role', id, body);
+  async updateRole(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateRoleDto): Promise<RoleResponse> {
+    await this.admin.update(admin.organizationId, 'role', id, body);
+    return mapRole(await this.query.get<Role>(admin.organizationId, 'role', id));
   }
 
   /** Deletes a role; with `reassignTo` its people and directory mappings move there (a merge). */

@@ -40,15 +40,19 @@ const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array
 
 /**
  * Reads a canonical SCIM group (from parseResourceBody or applyPatch) into the fields a
- * directory owns. Absent attributes are cleared (PUT replaces; a flag not sent is false).
+ * directory owns. Absent core attributes are cleared (PUT replaces). The entitlement flags are
+ * different: an admin may have set them in the app, and Entra only sends them when a customer
+ * maps them, so a POST or PUT that leaves them out keeps them (`absentFlags: 'keep'`). A PATCH
+ * result holds every current value, so there an absent flag was removed (`'clear'`).
  */
-export function groupFieldsFromScim(resource: Json): GroupFields {
+export function groupFieldsFromScim(resource: Json, absentFlags: 'keep' | 'clear'): GroupFields {
   const extension = obj(resource[FRANKLI_GROUP_URN]);
+  const flag = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : absentFlags === 'clear' ? false : undefined);
   return {
     displayName: str(resource.displayName) ?? '',
     externalId: str(resource.externalId),
-    autoInvite: extension.autoInvite === true,
-    grantsAdmin: extension.grantsAdmin === true,
+    autoInvite: flag(extension.autoInvite),
+    grantsAdmin: flag(extension.grantsAdmin),
   };
 }
 

@@ -5,6 +5,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { insertRows, isSqlite, isUniqueViolation, normalizedKey, Transactions } from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
 import { DirectoryScope, OrgMention, OrgStructureService } from '../org-structure/org-structure.service';
+import { Role } from '../org-structure/role.entity';
 import { UserEmail } from './user-email.entity';
 import { User } from './user.entity';
 import { appEmail, assertStorable, DirectoryUserFields, siteNameOf, workAddressOf } from './user-fields';
@@ -247,7 +248,15 @@ export class ManagedUsersService {
       return i < 0 ? null : ids[i];
     };
     if (changed.department) user.departmentId = linked('department');
-    if (changed.role) user.roleId = linked('role');
+    if (changed.role) {
+      const roleId = linked('role');
+      // A grade belongs to a role: it goes when the directory moves the person to a role without it.
+      if (user.grade !== null && roleId !== user.roleId) {
+        const role = roleId ? await m.findOneBy(Role, { id: roleId }) : null;
+        if (!role?.grades.includes(user.grade)) user.grade = null;
+      }
+      user.roleId = roleId;
+    }
     if (changed.site) user.siteId = linked('site');
 
     // Deactivation archives; reactivation restores the status the person had.

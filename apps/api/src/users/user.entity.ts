@@ -16,6 +16,7 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 @Entity({ name: 'users' })
 @Index('UQ_users_org_user_name_key', ['organizationId', 'userNameKey'], { unique: true })
 @Index('IDX_users_org_email_key', ['organizationId', 'emailKey'])
+@Index('IDX_users_email_key', ['emailKey'])
 @Index('IDX_users_org_external_id', ['organizationId', 'externalId'])
 @Index('IDX_users_directory', ['directoryId'])
 @Index('IDX_users_directory_scim', ['directoryId', 'scimVisible', 'createdAt'])
@@ -130,6 +131,10 @@ export class User {
   @ManyToOne(() => Role, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'role_id', foreignKeyConstraintName: 'FK_users_role' })
   role?: Role | null;
+
+  /** App-owned: one of the role's grades. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  grade!: string | null;
 
   @Column({ type: 'varchar', length: 16 })
   status!: UserStatus;

@@ -1,10 +1,12 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
 import { pageOf } from '../common/page';
+import { CreatePersonRequest, UpdatePersonRequest } from './dto/person.dto';
 import { ListUsersQuery, UserPage, UserResponse } from './dto/user.dto';
+import { PeopleAdminService } from './people-admin.service';
 import { mapUser } from './users.mapper';
 import { UsersService } from './users.service';
 
@@ -12,7 +14,10 @@ import { UsersService } from './users.service';
 @AdminAuth()
 @Controller('api/v1/users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly people: PeopleAdminService,
+  ) {}
 
   /** People of the organisation, filtered by status, text, site, department, role or directory. */
   @Get()
@@ -24,6 +29,40 @@ export class UsersController {
   /** One person; the id is also their SCIM id. */
   @Get(':id')
   async get(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<UserResponse> {
+    return mapUser(await this.users.get(admin.organizationId, id));
+  }
+
+  /** Adds a person in the app: uninvited, managed by no directory (a directory that later sends the same email adopts them). */
+  @Post()
+  @ApiConflictResponse({ description: 'EMAIL_ALREADY_IN_USE: a person of the organisation has this email or userName' })
+  async create(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreatePersonRequest): Promise<UserResponse> {
+    const id = await this.people.create(admin, body);
+    return mapUser(await this.users.get(admin.organizationId, id));
+  }
+
+  /** Edits a person. For people a directory manages, only `grade` and `isAdmin` are editable here. */
+  @Patch(':id')
+  @ApiConflictResponse({ description: 'FIELD_MANAGED_BY_DIRECTORY (details.fields lists them), EMAIL_ALREADY_IN_USE or CANNOT_CHANGE_OWN_ACCESS' })
+  async update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdatePersonRequest): Promise<UserResponse> {
+    await this.people.update(admin, id, body);
+    return mapUser(await this.users.get(admin.organizationId, id));
+  }
+
+  /** Archives a person the app manages: history stays, sign-in and invitations stop working. */
+  @Post(':id/archive')
+  @HttpCode(200)
+  @ApiConflictResponse({ description: 'FIELD_MANAGED_BY_DIRECTORY (unassign or disable them in the directory instead) or CANNOT_CHANGE_OWN_ACCESS' })
+  async archive(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<UserResponse> {
+    await this.people.archive(admin, id);
+    return mapUser(await this.users.get(admin.organizationId, id));
+  }
+
+  /** Restores an archived person to the status they had before. */
+  @Post(':id/restore')
+  @HttpCode(200)
+  @ApiConflictResponse({ description: 'FIELD_MANAGED_BY_DIRECTORY (re-enable them in the directory instead)' })
+  async restore(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<UserResponse> {
+    await this.people.restore(admin, id);
     return mapUser(await this.users.get(admin.organizationId, id));
   }
 }

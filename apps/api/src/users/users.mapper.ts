@@ -1,10 +1,10 @@
-import type { User } from './user.entity';
 import type { UserResponse } from './dto/user.dto';
+import type { Person } from './users.service';
 
 const ref = (e: { id: string; name: string } | null | undefined) => (e ? { id: e.id, name: e.name } : null);
 
 /** Whitelists what the admin API shows of a person (never the entity itself). */
-export function mapUser(u: User): UserResponse {
+export function mapUser({ user: u, adminByGroup }: Person): UserResponse {
   return {
     id: u.id,
     email: u.email,
@@ -20,7 +20,9 @@ export function mapUser(u: User): UserResponse {
     department: ref(u.departmentEntity),
     role: ref(u.role),
     manager: u.manager ? { id: u.manager.id, displayName: u.manager.displayName } : null,
-    isAdmin: u.isAdmin,
+    grade: u.grade,
+    isAdmin: u.isAdmin || adminByGroup,
+    adminByGroup,
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
     archivedAt: u.archivedAt ? u.archivedAt.toISOString() : null,

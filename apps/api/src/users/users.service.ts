@@ -2,16 +2,43 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { notFound } from '../common/domain-error';
-import { ListUsersQuery } from './dto/user.dto';
+import { ListUsersQuery, UserFilter } from './dto/user.dto';
 import { User } from './user.entity';
+
+/** A person as the admin API shows them: the row, and whether a group makes them an admin. */
+export interface Person {
+  user: User;
+  adminByGroup: boolean;
+}
 
 /** The admin read side of people. Every query is bounded by the caller's organisation. */
 @Injectable()
 export class UsersService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async list(organizationId: string, q: ListUsersQuery): Promise<[User[], number]> {
+  async list(organizationId: string, q: ListUsersQuery): Promise<[Person[], number]> {
     const qb = this.base(organizationId);
+    this.filter(qb, q);
+    const [users, total] = await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').skip((q.page - 1) * q.limit).take(q.limit).getManyAndCount();
+    return [await this.withRights(users), total];
+  }
+
+  /** Ids of the people matching a filter, in keyset pages of `limit` after `afterId` (for bulk actions). */
+  async idsMatching(organizationId: string, f: UserFilter, afterId: string | null, limit: number): Promise<string[]> {
+    const qb = this.dataSource.getRepository(User).createQueryBuilder('u').select('u.id', 'id').where('u.organization_id = :org', { org: organizationId });
+    this.filter(qb, f);
+    if (afterId) qb.andWhere('u.id > :afterId', { afterId });
+    const rows: Array<{ id: string }> = await qb.orderBy('u.id', 'ASC').limit(limit).getRawMany();
+    return rows.map((r) => r.id);
+  }
+
+  async get(organizationId: string, id: string): Promise<Person> {
+    const user = await this.base(organizationId).andWhere('u.id = :id', { id }).getOne();
+    if (!user) throw notFound('USER_NOT_FOUND', 'User', id);
+    return (await this.withRights([user]))[0];
+  }
+
+  private filter(qb: SelectQueryBuilder<User>, q: UserFilter): void {
     if (q.status === 'archived') qb.andWhere('u.archived_at IS NOT NULL');
     else if (q.status) qb.andWhere('u.archived_at IS NULL AND u.status = :status', { status: q.status });
     if (q.siteId) qb.andWhere('u.site_id = :siteId', { siteId: q.siteId });
@@ -28,13 +55,18 @@ export class UsersService {
         }),
       );
     }
-    return qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').skip((q.page - 1) * q.limit).take(q.limit).getManyAndCount();
   }
 
-  async get(organizationId: string, id: string): Promise<User> {
-    const user = await this.base(organizationId).andWhere('u.id = :id', { id }).getOne();
-    if (!user) throw notFound('USER_NOT_FOUND', 'User', id);
-    return user;
+  /** Marks who is an admin through a group with grantsAdmin (one query per page). */
+  private async withRights(users: User[]): Promise<Person[]> {
+    if (users.length === 0) return [];
+    const rows: Array<{ user_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT gm.user_id FROM group_members gm JOIN \`groups\` g ON g.id = gm.group_id
+        WHERE g.grants_admin = 1 AND gm.user_id IN (${users.map(() => '?').join(', ')})`,
+      users.map((u) => u.id),
+    );
+    const byGroup = new Set(rows.map((r) => r.user_id));
+    return users.map((user) => ({ user, adminByGroup: byGroup.has(user.id) }));
   }
 
   private base(organizationId: string): SelectQueryBuilder<User> {

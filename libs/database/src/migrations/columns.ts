@@ -15,3 +15,4 @@ export const varchar = (name: string, length: number, isNullable = false): Table
 export const timestamp = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'datetime', precision: 3, isNullable });
 export const bool = (name: string): TableColumnOptions => ({ name, type: 'boolean' });
 export const int = (name: string): TableColumnOptions => ({ name, type: 'integer' });
+export const text = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'text', isNullable });

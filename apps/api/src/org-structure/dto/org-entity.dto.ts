@@ -1,5 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { applyDecorators } from '@nestjs/common';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { Trim } from '../../common/trim';
 
 export class CreateOrgEntityDto {
@@ -43,6 +44,30 @@ export class UpdateSiteDto extends UpdateOrgEntityDto {
   address?: SiteAddressDto;
 }
 
+/** A list of up to 50 trimmed, non-blank names of at most 64 characters. */
+const GradeList = (): PropertyDecorator =>
+  applyDecorators(
+    IsOptional(),
+    Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value)),
+    IsArray(),
+    ArrayMaxSize(50),
+    IsString({ each: true }),
+    IsNotEmpty({ each: true }),
+    MaxLength(64, { each: true }),
+  );
+
+export class CreateRoleDto extends CreateOrgEntityDto {
+  /** The role's grades, lowest first; names unique case-insensitively. @example ["L1", "L2", "L3"] */
+  @GradeList()
+  grades?: string[];
+}
+
+export class UpdateRoleDto extends UpdateOrgEntityDto {
+  /** Replaces the grades; people holding a grade no longer listed lose it. @example ["L1", "L2", "L3", "L4"] */
+  @GradeList()
+  grades?: string[];
+}
+
 export class DeleteOrgEntityQuery {
   /** Moves the people and the directory mappings to this entity before deleting (a merge). */
   @IsOptional()
@@ -68,6 +93,18 @@ export class SiteResponse extends OrgEntityResponse {
     postalCode: string | null;
     country: string | null;
   };
+}
+
+export class RoleResponse extends OrgEntityResponse {
+  /** Lowest first. @example ["L1", "L2", "L3"] */
+  grades!: string[];
+}
+
+export class RolePage {
+  items!: RoleResponse[];
+  total!: number;
+  page!: number;
+  limit!: number;
 }
 
 export class SitePage {

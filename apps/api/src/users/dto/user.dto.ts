@@ -1,10 +1,12 @@
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IntersectionType } from '@nestjs/swagger';
 import { PageQuery } from '../../common/page';
 
 export const PERSON_STATUSES = ['uninvited', 'invited', 'active', 'archived'] as const;
 export type PersonStatus = (typeof PERSON_STATUSES)[number];
 
-export class ListUsersQuery extends PageQuery {
+/** Which people a list or a bulk action covers. */
+export class UserFilter {
   /** `archived` lists archived people; the other statuses list people who are not archived. */
   @IsOptional()
   @IsIn(PERSON_STATUSES)
@@ -32,6 +34,8 @@ export class ListUsersQuery extends PageQuery {
   @IsUUID()
   directoryId?: string;
 }
+
+export class ListUsersQuery extends IntersectionType(PageQuery, UserFilter) {}
 
 export class EntityRef {
   id!: string;
@@ -61,7 +65,12 @@ export class UserResponse {
   department!: EntityRef | null;
   role!: EntityRef | null;
   manager!: ManagerRef | null;
+  /** One of the role's grades (app-owned). */
+  grade!: string | null;
+  /** Admin rights: set in the app, or granted by a group with grantsAdmin while a member. */
   isAdmin!: boolean;
+  /** True when a group grants the rights (they end when the person leaves the group). */
+  adminByGroup!: boolean;
   createdAt!: string;
   updatedAt!: string;
   archivedAt!: string | null;

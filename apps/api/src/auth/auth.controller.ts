@@ -1,0 +1,97 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { UsersService } from '../users/users.service';
+import { mapUser } from '../users/users.mapper';
+import { UserResponse } from '../users/dto/user.dto';
+import { ApiTokensService } from './api-tokens.service';
+import { CurrentAdmin, CurrentPerson } from './current-principal.decorator';
+import { ApiTokenList, ApiTokenResponse, CreateApiTokenRequest, CreatedApiTokenResponse, LoginRequest, LoginResponse } from './dto/auth.dto';
+import { AdminAuth, PersonAuth } from './guards';
+import type { AdminPrincipal, PersonPrincipal } from './principals';
+import { SessionsService } from './sessions.service';
+import type { ApiToken } from './api-token.entity';
+
+@ApiTags('Sign-in')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
+  ) {}
+
+  /**
+   * Signs in an active person with email and password, answering a bearer session token. Failed
+   * attempts are limited per account and per client address (429 with Retry-After).
+   */
+  @Post('login')
+  @HttpCode(200)
+  @ApiTooManyRequestsResponse({ description: 'Too many failed sign-ins for this account or address (code TOO_MANY_LOGIN_ATTEMPTS)' })
+  async login(@Body() body: LoginRequest, @Req() req: FastifyRequest): Promise<LoginResponse> {
+    const { session, secret } = await this.sessions.login(body, req.ip);
+    return { token: secret, expiresAt: session.expiresAt.toISOString(), user: mapUser(await this.users.get(session.organizationId, session.userId)) };
+  }
+
+  /** Ends the session the request was made with (API tokens are revoked under /api-tokens). */
+  @Post('logout')
+  @HttpCode(204)
+  @PersonAuth()
+  async logout(@CurrentPerson() person: PersonPrincipal): Promise<void> {
+    if (person.via === 'session') await this.sessions.revoke(person.tokenId);
+  }
+}
+
+@ApiTags('Sign-in')
+@PersonAuth()
+@Controller('api/v1/me')
+export class MeController {
+  constructor(private readonly users: UsersService) {}
+
+  /** The signed-in person (for an admin API token, the admin who owns it). */
+  @Get()
+  async me(@CurrentPerson() person: PersonPrincipal): Promise<UserResponse> {
+    return mapUser(await this.users.get(person.organizationId, person.userId));
+  }
+}
+
+@ApiTags('API tokens')
+@AdminAuth()
+@Controller('api/v1/api-tokens')
+export class ApiTokensController {
+  constructor(private readonly apiTokens: ApiTokensService) {}
+
+  /** The calling admin's own API tokens (never their secrets). */
+  @Get()
+  async list(@CurrentAdmin() admin: AdminPrincipal): Promise<ApiTokenList> {
+    return { items: (await this.apiTokens.listOwn(admin)).map(mapApiToken) };
+  }
+
+  /** Mints an API token for the calling admin; the secret is in this answer only. */
+  @Post()
+  async create(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateApiTokenRequest): Promise<CreatedApiTokenResponse> {
+    const expiresAt = body.expiresInDays ? new Date(Date.now() + body.expiresInDays * 86_400_000) : null;
+    const { token, secret } = await this.apiTokens.issueOwn(admin, body.name, expiresAt);
+    return { ...mapApiToken(token), token: secret };
+  }
+
+  /** Revokes one of the calling admin's tokens: it answers 401 from then on. */
+  @Delete(':id')
+  @HttpCode(204)
+  async revoke(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<void> {
+    await this.apiTokens.revokeOwn(admin, id);
+  }
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+function mapApiToken(t: ApiToken): ApiTokenResponse {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.tokenPrefix,
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: iso(t.lastUsedAt),
+    expiresAt: iso(t.expiresAt),
+    revokedAt: iso(t.revokedAt),
+  };
+}

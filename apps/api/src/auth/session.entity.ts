@@ -1,0 +1,37 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { User } from '../users/user.entity';
+
+/** A signed-in person's bearer session; only the token's SHA-256 hash is stored. */
+@Entity({ name: 'sessions' })
+@Index('UQ_sessions_token_hash', ['tokenHash'], { unique: true })
+@Index('IDX_sessions_user', ['userId'])
+export class Session {
+  @IdColumn()
+  id!: string;
+
+  @RefColumn('organization_id')
+  organizationId!: string;
+
+  @RefColumn('user_id')
+  userId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_sessions_user' })
+  user?: User;
+
+  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  tokenHash!: string;
+
+  @TimestampColumn('created_at')
+  createdAt!: Date;
+
+  @TimestampColumn('expires_at')
+  expiresAt!: Date;
+
+  @TimestampColumn('last_used_at', { nullable: true })
+  lastUsedAt!: Date | null;
+
+  @TimestampColumn('revoked_at', { nullable: true })
+  revokedAt!: Date | null;
+}

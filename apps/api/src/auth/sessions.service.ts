@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, IsNull } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { dateParam, normalizedKey, Transactions } from '@app/database';
+import { DomainError } from '../common/domain-error';
+import { effectiveAdminSql } from '../users/admin-rights';
+import { LoginLimiter } from './login-limiter';
+import { PasswordHasher } from './password-hasher';
+import { hashToken, issueToken, looksLike } from './secret-token';
+import { Session } from './session.entity';
+import { UsageThrottle } from './usage-throttle';
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  /** Needed only when the email signs in to several organisations with this password. */
+  organizationId?: string;
+}
+
+export interface SignedIn {
+  session: Session;
+  /** The bearer token, returned once; only its hash is stored. */
+  secret: string;
+}
+
+export interface SessionPrincipal {
+  sessionId: string;
+  userId: string;
+  organizationId: string;
+  isAdmin: boolean;
+}
+
+/** At most this many accounts are tried for one email (one per organisation it belongs to). */
+const MAX_ACCOUNTS_PER_EMAIL = 20;
+
+const invalid = (): DomainError => new DomainError('INVALID_CREDENTIALS', 'Email or password is incorrect');
+
+/**
+ * Sign-in with email and password for active people, giving an expiring bearer session. Failed
+ * attempts are limited per account and per client address (LoginLimiter); a wrong email and a
+ * wrong password answer alike, in about the same time.
+ */
+@Injectable()
+export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
+  private readonly usage = new UsageThrottle();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: Transactions,
+    private readonly limiter: LoginLimiter,
+    private readonly passwords: PasswordHasher,
+  ) {}
+
+  async login(input: LoginInput, ip: string): Promise<SignedIn> {
+    const emailKey = normalizedKey(input.email);
+    const attempt = await this.limiter.begin(emailKey, ip);
+    const accounts: Array<{ id: string; organization_id: string; password_hash: string }> = await this.dataSource.query(
+      `SELECT u.id, u.organization_id, c.password_hash FROM users u JOIN user_credentials c ON c.user_id = u.id
+        WHERE u.email_key = ? AND u.status = 'active' AND u.archived_at IS NULL ${input.organizationId ? 'AND u.organization_id = ?' : ''}
+        ORDER BY u.created_at LIMIT ${MAX_ACCOUNTS_PER_EMAIL}`,
+      input.organizationId ? [emailKey, input.organizationId] : [emailKey],
+    );
+    const matches = [];
+    for (const account of accounts) if (await this.passwords.verify(account.password_hash, input.password)) matches.push(account);
+    if (accounts.length === 0) await this.passwords.verifyNone(input.password);
+    if (matches.length === 0) {
+      await this.limiter.prune(attempt);
+      throw invalid();
+    }
+    await this.limiter.succeeded(attempt);
+    if (matches.length > 1) {
+      const organizations: Array<{ id: string; name: string }> = await this.dataSource.query(
+        `SELECT id, name FROM organizations WHERE id IN (${matches.map(() => '?').join(', ')}) ORDER BY name`,
+        matches.map((a) => a.organization_id),
+      );
+      throw new DomainError('ORGANIZATION_REQUIRED', 'This account belongs to several organisations: sign in again with organizationId', {
+        details: { organizations },
+      });
+    }
+    const [account] = matches;
+    const issued = issueToken('ses');
+    const now = new Date();
+    const session: Session = {
+      id: randomUUID(),
+      organizationId: account.organization_id,
+      userId: account.id,
+      tokenHash: issued.hash,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.config.sessions.ttlHours * 3_600_000),
+      lastUsedAt: null,
+      revokedAt: null,
+    };
+    await this.tx.run((m) => m.insert(Session, session));
+    return { session, secret: issued.token };
+  }
+
+  /** Resolves a bearer secret to a signed-in person, or null (unknown, expired, revoked, archived). */
+  async authenticate(secret: string): Promise<SessionPrincipal | null> {
+    if (!looksLike('ses', secret)) return null;
+    const now = new Date();
+    const [row]: Array<{ sessionId: string; userId: string; organizationId: string; isAdmin: number | boolean }> = await this.dataSource.query(
+      `SELECT s.id AS sessionId, s.user_id AS userId, s.organization_id AS organizationId, ${effectiveAdminSql('u')} AS isAdmin
+         FROM sessions s JOIN users u ON u.id = s.user_id AND u.organization_id = s.organization_id
+        WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.archived_at IS NULL AND u.status = 'active'`,
+      [hashToken(secret), dateParam(this.dataSource, now)],
+    );
+    if (!row) return null;
+    if (this.usage.shouldRecord(row.sessionId)) {
+      this.tx
+        .run((m) => m.update(Session, { id: row.sessionId }, { lastUsedAt: now }))
+        .catch((err: unknown) => this.logger.warn({ err }, 'Could not record session use'));
+    }
+    return { sessionId: row.sessionId, userId: row.userId, organizationId: row.organizationId, isAdmin: Boolean(Number(row.isAdmin)) };
+  }
+
+  /** Ends a session (sign-out); its token answers 401 from then on. */
+  async revoke(sessionId: string): Promise<void> {
+    await this.tx.run((m) => m.update(Session, { id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() }));
+  }
+}

@@ -1,0 +1,57 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiGoneResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentAdmin } from '../auth/current-principal.decorator';
+import { AdminAuth } from '../auth/guards';
+import type { AdminPrincipal } from '../auth/principals';
+import { DomainError } from '../common/domain-error';
+import { mapUser } from '../users/users.mapper';
+import { UsersService } from '../users/users.service';
+import {
+  AcceptInvitationRequest,
+  AcceptInvitationResponse,
+  BulkInvitationRequest,
+  BulkInvitationResponse,
+  InvitationResponse,
+} from './dto/invitation.dto';
+import { InvitationsService } from './invitations.service';
+
+@ApiTags('Invitations')
+@Controller('api/v1')
+export class InvitationsController {
+  constructor(
+    private readonly invitations: InvitationsService,
+    private readonly users: UsersService,
+  ) {}
+
+  /** Invites one person by email, or sends a new link if they were invited already (the old link stops working). */
+  @Post('users/:id/invitation')
+  @AdminAuth()
+  @ApiConflictResponse({ description: 'USER_ARCHIVED, USER_ALREADY_ACTIVE or USER_HAS_NO_EMAIL' })
+  async inviteOne(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<InvitationResponse> {
+    const { invitation, resent } = await this.invitations.inviteOne(admin, id);
+    return { userId: id, invitationId: invitation.id, expiresAt: invitation.expiresAt.toISOString(), resent };
+  }
+
+  /**
+   * Invites many people, by `userIds` or by `filter`, and answers the counts. People who cannot
+   * be invited (archived, already active, without email) are counted, not errors.
+   */
+  @Post('invitations')
+  @HttpCode(200)
+  @AdminAuth()
+  async inviteMany(@CurrentAdmin() admin: AdminPrincipal, @Body() body: BulkInvitationRequest): Promise<BulkInvitationResponse> {
+    if ((body.userIds === undefined) === (body.filter === undefined)) {
+      throw new DomainError('VALIDATION_FAILED', 'Send either userIds or filter');
+    }
+    return body.userIds ? this.invitations.inviteMany(admin, body.userIds) : this.invitations.inviteMatching(admin, body.filter!);
+  }
+
+  /** Accepts an invitation: sets the password and makes the person active. No authentication: the token is the proof. */
+  @Post('invitations/accept')
+  @HttpCode(200)
+  @ApiGoneResponse({ description: 'INVITATION_EXPIRED' })
+  async accept(@Body() body: AcceptInvitationRequest): Promise<AcceptInvitationResponse> {
+    const { organizationId, userId } = await this.invitations.accept(body.token, body.password);
+    return { user: mapUser(await this.users.get(organizationId, userId)) };
+  }
+}

@@ -1,0 +1,255 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { dateParam, insertRows, isSqlite, normalizedKey, Transactions } from '@app/database';
+import { PasswordHasher } from '../auth/password-hasher';
+import { hashToken, issueToken, looksLike } from '../auth/secret-token';
+import { UserCredential } from '../auth/user-credential.entity';
+import { DomainError } from '../common/domain-error';
+import { MailService, OutgoingMail } from '../mail/mail.service';
+import { OutboxDispatcher } from '../mail/outbox-dispatcher';
+import { Organization } from '../organizations/organization.entity';
+import { UserFilter } from '../users/dto/user.dto';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { Invitation } from './invitation.entity';
+
+export type SkipReason = 'notFound' | 'archived' | 'active' | 'noEmail';
+
+/** What an invitation run did, person by person. */
+export interface InvitationOutcome {
+  invited: Invitation[];
+  /** Of `invited`, those who already had an invitation (it was revoked and a new one sent). */
+  resentUserIds: Set<string>;
+  skipped: Array<{ userId: string; reason: SkipReason }>;
+}
+
+export interface InvitationCounts {
+  invited: number;
+  resent: number;
+  skipped: Record<SkipReason, number>;
+}
+
+/** People per transaction in bulk runs: short locks, bounded statements. */
+const BATCH = 500;
+export const MIN_PASSWORD_LENGTH = 10;
+
+/**
+ * Invitations (issue #5 §3). Inviting issues a single-use token (only its hash is stored) with
+ * an expiry, marks the person `invited` and queues the email in the same transaction, so a
+ * rolled-back invitation sends nothing and an SMTP outage loses nothing. Re-inviting revokes the
+ * open invitation and sends a new link (the pending email of the old one, if still queued, is
+ * cancelled). Archived and active people are not invited. Accepting sets a password (argon2id)
+ * and makes the person `active`.
+ */
+@Injectable()
+export class InvitationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: Transactions,
+    private readonly mail: MailService,
+    private readonly dispatcher: OutboxDispatcher,
+    private readonly passwords: PasswordHasher,
+    private readonly users: UsersService,
+  ) {}
+
+  /** Invites (or re-invites) one person; refuses with the reason when they cannot be. */
+  async inviteOne(actor: { organizationId: string; userId: string }, userId: string): Promise<{ invitation: Invitation; resent: boolean }> {
+    const outcome = await this.tx.run((m) => this.issue(m, actor.organizationId, [userId], actor.userId));
+    this.dispatcher.kick();
+    const [skip] = outcome.skipped;
+    if (skip) throw refusal(skip.reason, userId);
+    return { invitation: outcome.invited[0], resent: outcome.resentUserIds.has(userId) };
+  }
+
+  /** Invites many people by id (each batch is one transaction); answers the counts. */
+  async inviteMany(actor: { organizationId: string; userId: string }, userIds: string[]): Promise<InvitationCounts> {
+    const counts = emptyCounts();
+    const ids = [...new Set(userIds)];
+    for (let i = 0; i < ids.length; i += BATCH) {
+      add(counts, await this.tx.run((m) => this.issue(m, actor.organizationId, ids.slice(i, i + BATCH), actor.userId)));
+      this.dispatcher.kick();
+    }
+    return counts;
+  }
+
+  /** Invites everyone matching a filter (e.g. the uninvited people of a department), in batches. */
+  async inviteMatching(actor: { organizationId: string; userId: string }, filter: UserFilter): Promise<InvitationCounts> {
+    const counts = emptyCounts();
+    for (let after: string | null = null; ; ) {
+      const ids = await this.users.idsMatching(actor.organizationId, filter, after, BATCH);
+      if (ids.length === 0) break;
+      add(counts, await this.tx.run((m) => this.issue(m, actor.organizationId, ids, actor.userId)));
+      this.dispatcher.kick();
+      if (ids.length < BATCH) break;
+      after = ids[ids.length - 1];
+    }
+    return counts;
+  }
+
+  /**
+   * For groups with autoInvite: invites the uninvited people among `userIds`, inside the caller's
+   * transaction (the caller calls `afterCommit()` once it has committed). Returns how many.
+   */
+  async inviteUninvitedWithin(m: EntityManager, organizationId: string, userIds: string[]): Promise<number> {
+    let invited = 0;
+    for (let i = 0; i < userIds.length; i += BATCH) {
+      const ids: Array<{ id: string }> = await m.query(
+        `SELECT id FROM users WHERE organization_id = ? AND status = 'uninvited' AND archived_at IS NULL AND email IS NOT NULL
+           AND id IN (${userIds.slice(i, i + BATCH).map(() => '?').join(', ')})`,
+        [organizationId, ...userIds.slice(i, i + BATCH)],
+      );
+      if (ids.length) invited += (await this.issue(m, organizationId, ids.map((r) => r.id), null)).invited.length;
+    }
+    return invited;
+  }
+
+  /** For a group whose autoInvite was just switched on: invites its uninvited members, inside the caller's transaction. */
+  async inviteUninvitedMembersWithin(m: EntityManager, organizationId: string, groupId: string): Promise<number> {
+    const rows: Array<{ id: string }> = await m.query(
+      `SELECT u.id FROM group_members gm JOIN users u ON u.id = gm.user_id
+        WHERE gm.group_id = ? AND u.organization_id = ? AND u.status = 'uninvited' AND u.archived_at IS NULL AND u.email IS NOT NULL`,
+      [groupId, organizationId],
+    );
+    let invited = 0;
+    for (let i = 0; i < rows.length; i += BATCH) {
+      invited += (await this.issue(m, organizationId, rows.slice(i, i + BATCH).map((r) => r.id), null)).invited.length;
+    }
+    return invited;
+  }
+
+  /** Wakes the mail dispatcher; call after a transaction that invited people commits. */
+  afterCommit(): void {
+    this.dispatcher.kick();
+  }
+
+  /**
+   * Sets the password and activates the person. The token works once: accepting revokes every
+   * other open invitation of the person. Hashing happens before the transaction (it is slow), the
+   * checks are repeated under the row lock, so two concurrent accepts of one token make one
+   * account, and the loser gets INVITATION_INVALID.
+   */
+  async accept(token: string, password: string): Promise<{ organizationId: string; userId: string }> {
+    const hash = looksLike('inv', token) ? hashToken(token) : null;
+    const preview = hash ? await this.dataSource.getRepository(Invitation).findOne({ where: { tokenHash: hash }, relations: { user: true } }) : null;
+    assertUsable(preview);
+    assertStrong(password, preview.user?.email ?? null);
+    const passwordHash = await this.passwords.hash(password);
+    return this.tx.run(async (m) => {
+      const invitation = await m.findOne(Invitation, { where: { tokenHash: hash! }, ...lock(m) });
+      assertUsable(invitation);
+      const user = await m.findOne(User, { where: { id: invitation.userId, organizationId: invitation.organizationId }, ...lock(m) });
+      if (!user || user.archivedAt) throw invalidInvitation();
+      const now = new Date();
+      await m.delete(UserCredential, { userId: user.id });
+      await m.insert(UserCredential, { userId: user.id, organizationId: user.organizationId, passwordHash, updatedAt: now });
+      await m.update(User, { id: user.id }, { status: 'active', updatedAt: now });
+      await m.update(Invitation, { id: invitation.id }, { acceptedAt: now });
+      await m.query('UPDATE invitations SET revoked_at = ? WHERE user_id = ? AND id <> ? AND accepted_at IS NULL AND revoked_at IS NULL', [
+        dateParam(m.dataSource, now),
+        user.id,
+        invitation.id,
+      ]);
+      return { organizationId: user.organizationId, userId: user.id };
+    });
+  }
+
+  /** The invitation step for a batch of people of one organisation, inside a transaction. */
+  private async issue(m: EntityManager, organizationId: string, userIds: string[], invitedBy: string | null): Promise<InvitationOutcome> {
+    const outcome: InvitationOutcome = { invited: [], resentUserIds: new Set(), skipped: [] };
+    if (userIds.length === 0) return outcome;
+    // Locked in id order, so concurrent invitations of overlapping sets cannot deadlock.
+    const people = await m.find(User, { where: { organizationId, id: In(userIds) }, order: { id: 'ASC' }, ...lock(m) });
+    const byId = new Map(people.map((u) => [u.id, u]));
+    const eligible: User[] = [];
+    for (const id of userIds) {
+      const u = byId.get(id);
+      const reason: SkipReason | null = !u ? 'notFound' : u.archivedAt ? 'archived' : u.status === 'active' ? 'active' : !u.email ? 'noEmail' : null;
+      if (reason) outcome.skipped.push({ userId: id, reason });
+      else eligible.push(u!);
+    }
+    if (eligible.length === 0) return outcome;
+
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.config.invitations.ttlDays * 86_400_000);
+    const ids = eligible.map((u) => u.id);
+    const marks = ids.map(() => '?').join(', ');
+    const at = dateParam(m.dataSource, now);
+    await m.query(`UPDATE invitations SET revoked_at = ? WHERE user_id IN (${marks}) AND accepted_at IS NULL AND revoked_at IS NULL`, [at, ...ids]);
+    // Status is the app's, not the directory's: the SCIM version (ETag) stays as it is.
+    await m.query(`UPDATE users SET status = 'invited', updated_at = ? WHERE id IN (${marks}) AND status = 'uninvited'`, [at, ...ids]);
+
+    const [organization, inviter] = await Promise.all([
+      m.findOneByOrFail(Organization, { id: organizationId }),
+      invitedBy ? m.findOne(User, { select: { id: true, displayName: true, email: true }, where: { id: invitedBy } }) : null,
+    ]);
+    const mails: OutgoingMail[] = [];
+    for (const u of eligible) {
+      const secret = issueToken('inv');
+      outcome.invited.push({ id: randomUUID(), organizationId, userId: u.id, invitedBy, tokenHash: secret.hash, createdAt: now, expiresAt, acceptedAt: null, revokedAt: null });
+      if (u.status === 'invited') outcome.resentUserIds.add(u.id);
+      mails.push({
+        organizationId,
+        to: u.email!,
+        ref: `invitation:${u.id}`,
+        template: 'invitation',
+        data: {
+          productName: this.config.productName,
+          organizationName: organization.name,
+          inviteeName: u.displayName ?? u.givenName,
+          inviterName: inviter ? (inviter.displayName ?? inviter.email) : null,
+          acceptUrl: acceptLink(this.config.invitations.acceptUrl, secret.token),
+          expiresAt: expiresAt.toISOString(),
+        },
+      });
+    }
+    await insertRows(m, Invitation, outcome.invited);
+    await this.mail.enqueue(m, mails);
+    return outcome;
+  }
+}
+
+function acceptLink(base: string, token: string): string {
+  return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+}
+
+const lock = (m: EntityManager) => (isSqlite(m.dataSource) ? {} : { lock: { mode: 'pessimistic_write' as const } });
+
+const invalidInvitation = (): DomainError =>
+  new DomainError('INVITATION_INVALID', 'This invitation link is not valid (already used, replaced by a newer one, or mistyped)');
+
+function assertUsable(invitation: Invitation | null): asserts invitation is Invitation {
+  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.user?.archivedAt) throw invalidInvitation();
+  if (invitation.expiresAt.getTime() <= Date.now()) {
+    throw new DomainError('INVITATION_EXPIRED', 'This invitation has expired; ask an admin to send a new one');
+  }
+}
+
+function assertStrong(password: string, email: string | null): void {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('PASSWORD_TOO_WEAK', `Use at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (email && normalizedKey(password) === normalizedKey(email)) throw new DomainError('PASSWORD_TOO_WEAK', 'Do not use your email as your password');
+}
+
+function refusal(reason: SkipReason, userId: string): DomainError {
+  switch (reason) {
+    case 'notFound':
+      return new DomainError('USER_NOT_FOUND', `User ${userId} not found`);
+    case 'archived':
+      return new DomainError('USER_ARCHIVED', 'Archived people cannot be invited; restore them first');
+    case 'active':
+      return new DomainError('USER_ALREADY_ACTIVE', 'This person has already accepted an invitation');
+    case 'noEmail':
+      return new DomainError('USER_HAS_NO_EMAIL', 'This person has no email address to send the invitation to');
+  }
+}
+
+const emptyCounts = (): InvitationCounts => ({ invited: 0, resent: 0, skipped: { notFound: 0, archived: 0, active: 0, noEmail: 0 } });
+
+function add(counts: InvitationCounts, o: InvitationOutcome): void {
+  counts.invited += o.invited.length - o.resentUserIds.size;
+  counts.resent += o.resentUserIds.size;
+  for (const s of o.skipped) counts.skipped[s.reason]++;
+}

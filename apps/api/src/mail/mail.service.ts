@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { insertRows } from '@app/database';
+import { EmailOutbox } from './email-outbox.entity';
+import type { MailMessage } from './templates';
+
+export type OutgoingMail = MailMessage & {
+  organizationId: string | null;
+  to: string;
+  /** What the message is about, e.g. `invitation:<userId>`: queuing a message cancels pending ones with the same ref. */
+  ref?: string;
+};
+
+/** Rows per statement: keeps every statement far below the engines' bound-parameter limits. */
+const CHUNK = 500;
+
+/** Queues emails in the outbox inside the caller's transaction. */
+@Injectable()
+export class MailService {
+  /** Queues messages (one INSERT per batch) and cancels pending messages with the same refs; returns the outbox ids in order. */
+  async enqueue(m: EntityManager, mails: OutgoingMail[]): Promise<string[]> {
+    if (mails.length === 0) return [];
+    const now = new Date();
+
+    const refs = [...new Set(mails.flatMap((mail) => (mail.ref ? [mail.ref] : [])))];
+    for (const chunk of chunks(refs, CHUNK)) {
+      await m
+        .createQueryBuilder()
+        .update(EmailOutbox)
+        .set({ status: 'cancelled' })
+        .where('ref IN (:...refs)', { refs: chunk })
+        .andWhere('status = :pending', { pending: 'pending' })
+        .execute();
+    }
+
+    // Within one batch the last message for a ref wins too: earlier ones go in already cancelled.
+    const lastIndexOfRef = new Map(mails.flatMap((mail, i) => (mail.ref ? [[mail.ref, i] as const] : [])));
+    const rows = mails.map(
+      (mail, i): EmailOutbox => ({
+        id: randomUUID(),
+        organizationId: mail.organizationId,
+        recipient: mail.to,
+        template: mail.template,
+        payload: JSON.stringify(mail.data),
+        ref: mail.ref ?? null,
+        status: mail.ref && lastIndexOfRef.get(mail.ref) !== i ? 'cancelled' : 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        lockedUntil: null,
+        lastError: null,
+        createdAt: now,
+        sentAt: null,
+      }),
+    );
+    for (const chunk of chunks(rows, CHUNK)) await insertRows(m, EmailOutbox, chunk);
+    return rows.map((row) => row.id);
+  }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}

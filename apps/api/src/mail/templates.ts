@@ -1,0 +1,102 @@
+/** The emails the service sends, each with the data its template needs. */
+export interface InvitationMailData {
+  productName: string;
+  organizationName: string;
+  inviteeName: string | null;
+  inviterName: string | null;
+  /** The single-use accept link; a secret, removed from the outbox once the message is sent. */
+  acceptUrl: string;
+  /** ISO 8601. */
+  expiresAt: string;
+}
+
+export type MailMessage = { template: 'invitation'; data: InvitationMailData };
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Fields of each template's data that are secrets (scrubbed from the outbox after sending). */
+export const SECRET_FIELDS: { [T in MailMessage['template']]: ReadonlyArray<keyof Extract<MailMessage, { template: T }>['data']> } = {
+  invitation: ['acceptUrl'],
+};
+
+/** What a secret field of a sent (or abandoned) message's payload is replaced with. */
+export const SCRUBBED = '[removed]';
+
+export function render(message: MailMessage): RenderedMail {
+  switch (message.template) {
+    case 'invitation':
+      return renderInvitation(message.data);
+  }
+}
+
+/**
+ * The stored payload with the template's secret fields replaced by SCRUBBED, so the outbox keeps
+ * who was mailed what, but no longer a usable link. A payload that is not JSON is dropped whole.
+ */
+export function scrubPayload(template: string, payload: string): string {
+  const secrets: ReadonlyArray<string> = SECRET_FIELDS[template as MailMessage['template']] ?? [];
+  let data: unknown;
+  try {
+    data = JSON.parse(payload);
+  } catch {
+    return JSON.stringify({ payload: SCRUBBED });
+  }
+  if (typeof data !== 'object' || data === null) return JSON.stringify({ payload: SCRUBBED });
+  const scrubbed: Record<string, unknown> = { ...data };
+  for (const field of secrets) if (field in scrubbed) scrubbed[field] = SCRUBBED;
+  return JSON.stringify(scrubbed);
+}
+
+function renderInvitation(d: InvitationMailData): RenderedMail {
+  const subject = `You're invited to join ${d.organizationName} on ${d.productName}`;
+  const expires = formatExpiry(d.expiresAt);
+  const invitedBy = d.inviterName ? `${d.inviterName} has invited you` : 'You have been invited';
+
+  const text = [
+    d.inviteeName ? `Hello ${d.inviteeName},` : 'Hello,',
+    '',
+    `${invitedBy} to join ${d.organizationName} on ${d.productName}.`,
+    '',
+    'Accept the invitation by opening this link:',
+    d.acceptUrl,
+    '',
+    `The link can be used once and expires on ${expires}.`,
+    'If you did not expect this invitation, you can ignore this email.',
+    '',
+  ].join('\n');
+
+  // Every interpolated value is escaped: names come from the directory and are not trusted.
+  const e = escapeHtml;
+  const html = [
+    '<!doctype html>',
+    `<html><head><meta charset="utf-8"><title>${e(subject)}</title></head>`,
+    '<body style="font-family: sans-serif; line-height: 1.5">',
+    `<p>${d.inviteeName ? `Hello ${e(d.inviteeName)},` : 'Hello,'}</p>`,
+    `<p>${d.inviterName ? `${e(d.inviterName)} has invited you` : 'You have been invited'} to join <strong>${e(d.organizationName)}</strong> on ${e(d.productName)}.</p>`,
+    `<p><a href="${e(d.acceptUrl)}">Accept the invitation</a></p>`,
+    `<p>Or copy this link into your browser:<br>${e(d.acceptUrl)}</p>`,
+    `<p>The link can be used once and expires on ${e(expires)}.<br>If you did not expect this invitation, you can ignore this email.</p>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+
+  return { subject, text, html };
+}
+
+/** "8 March 2026 at 14:05 UTC": one unambiguous form for every recipient, whatever their time zone. */
+function formatExpiry(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const formatted = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(date);
+  return `${formatted} UTC`;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}

@@ -1,0 +1,211 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, Not } from 'typeorm';
+import { isSqlite, normalizedKey, Transactions } from '@app/database';
+import { DomainError, notFound } from '../common/domain-error';
+import { Department } from '../org-structure/department.entity';
+import { Role } from '../org-structure/role.entity';
+import { Site } from '../org-structure/site.entity';
+import { Organization } from '../organizations/organization.entity';
+import { CreatePersonRequest, UpdatePersonRequest } from './dto/person.dto';
+import { User } from './user.entity';
+
+/** Who is acting: an admin of the organisation. */
+export interface Actor {
+  userId: string;
+  organizationId: string;
+}
+
+type Changes = UpdatePersonRequest;
+
+/** Request field → users column property, for the fields a directory owns for the people it manages. */
+const DIRECTORY_OWNED = {
+  email: 'email',
+  firstName: 'givenName',
+  lastName: 'familyName',
+  displayName: 'displayName',
+  title: 'title',
+  siteId: 'siteId',
+  departmentId: 'departmentId',
+  roleId: 'roleId',
+  managerId: 'managerId',
+} as const satisfies Partial<Record<keyof Changes, keyof User>>;
+
+/**
+ * People administration in the app (issue #5 §2): create people no directory manages, edit the
+ * fields the app owns, archive and restore. For a person a directory manages, the directory owns
+ * their identity and place (name, email, title, site, department, role, manager, archived):
+ * changing those here is refused with FIELD_MANAGED_BY_DIRECTORY, so sync and app never fight.
+ */
+@Injectable()
+export class PeopleAdminService {
+  constructor(private readonly tx: Transactions) {}
+
+  async create(actor: Actor, input: CreatePersonRequest): Promise<string> {
+    return this.tx.run(async (m) => {
+      await lockOrganization(m, actor.organizationId);
+      const email = input.email;
+      await assertEmailFree(m, actor.organizationId, email, null);
+      const now = new Date();
+      const user = m.create(User, {
+        id: randomUUID(),
+        organizationId: actor.organizationId,
+        email,
+        emailKey: normalizedKey(email),
+        userName: null,
+        userNameKey: null,
+        externalId: null,
+        givenName: blank(input.firstName),
+        familyName: blank(input.lastName),
+        title: blank(input.title),
+        status: 'uninvited',
+        isAdmin: input.isAdmin ?? false,
+        archivedAt: null,
+        archiveReason: null,
+        directoryId: null,
+        scimVisible: false,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      user.displayName = blank(input.displayName) ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || email);
+      await this.applyLinks(m, user, input);
+      await m.insert(User, user);
+      return user.id;
+    });
+  }
+
+  async update(actor: Actor, id: string, changes: Changes): Promise<void> {
+    await this.tx.run(async (m) => {
+      const user = await lockedUser(m, actor.organizationId, id);
+      if (user.directoryId !== null) {
+        const refused = Object.entries(DIRECTORY_OWNED)
+          .filter(([field, column]) => {
+            const next = changes[field as keyof Changes];
+            return next !== undefined && (blank(next as string | null) ?? null) !== (user[column] ?? null);
+          })
+          .map(([field]) => field);
+        if (refused.length) throw managedByDirectory(refused);
+      }
+      if (changes.isAdmin === false && id === actor.userId && user.isAdmin) {
+        throw new DomainError('CANNOT_CHANGE_OWN_ACCESS', 'You cannot remove your own admin rights; ask another admin');
+      }
+      if (changes.email === null) throw new DomainError('VALIDATION_FAILED', 'email cannot be cleared');
+      if (changes.email !== undefined && normalizedKey(changes.email) !== user.emailKey) {
+        await lockOrganization(m, actor.organizationId);
+        await assertEmailFree(m, actor.organizationId, changes.email, user.id);
+        user.email = changes.email;
+        user.emailKey = normalizedKey(changes.email);
+      }
+      if (user.directoryId === null) {
+        if (changes.firstName !== undefined) user.givenName = blank(changes.firstName);
+        if (changes.lastName !== undefined) user.familyName = blank(changes.lastName);
+        if (changes.displayName !== undefined) user.displayName = blank(changes.displayName);
+        if (changes.title !== undefined) user.title = blank(changes.title);
+      }
+      if (changes.isAdmin !== undefined && changes.isAdmin !== null) user.isAdmin = changes.isAdmin;
+      await this.applyLinks(m, user, changes);
+      const { id: _id, organization: _o, directory: _d, manager: _m, site: _s, departmentEntity: _de, role: _r, ...columns } = user;
+      await m.update(User, { id: user.id }, { ...columns, version: user.version + 1, updatedAt: new Date() });
+    });
+  }
+
+  /** Archives a person no directory manages (history kept; they can no longer sign in). Idempotent. */
+  async archive(actor: Actor, id: string): Promise<void> {
+    await this.tx.run(async (m) => {
+      const user = await lockedUser(m, actor.organizationId, id);
+      if (user.directoryId !== null) throw managedByDirectory(['archived']);
+      if (id === actor.userId) throw new DomainError('CANNOT_CHANGE_OWN_ACCESS', 'You cannot archive yourself; ask another admin');
+      if (user.archivedAt) return;
+      const now = new Date();
+      await m.update(User, { id }, { archivedAt: now, archiveReason: 'archived', version: user.version + 1, updatedAt: now });
+    });
+  }
+
+  /** Restores an archived person to the status they had. Idempotent. */
+  async restore(actor: Actor, id: string): Promise<void> {
+    await this.tx.run(async (m) => {
+      const user = await lockedUser(m, actor.organizationId, id);
+      if (user.directoryId !== null) throw managedByDirectory(['archived']);
+      if (!user.archivedAt) return;
+      await m.update(User, { id }, { archivedAt: null, archiveReason: null, version: user.version + 1, updatedAt: new Date() });
+    });
+  }
+
+  /** Site, department, role, manager and grade: each checked against the organisation. */
+  private async applyLinks(m: EntityManager, user: User, input: Changes): Promise<void> {
+    const org = user.organizationId;
+    if (input.siteId !== undefined) user.siteId = await ref(m, Site, 'siteId', org, input.siteId);
+    if (input.departmentId !== undefined) user.departmentId = await ref(m, Department, 'departmentId', org, input.departmentId);
+    const roleChanged = input.roleId !== undefined && input.roleId !== user.roleId;
+    if (input.roleId !== undefined) user.roleId = await ref(m, Role, 'roleId', org, input.roleId);
+    if (input.managerId !== undefined && input.managerId !== user.managerId) {
+      if (input.managerId === user.id) throw new DomainError('INVALID_MANAGER', 'A person cannot be their own manager');
+      user.managerId = await ref(m, User, 'managerId', org, input.managerId);
+    }
+    if (input.grade !== undefined || roleChanged) {
+      const grade = input.grade !== undefined ? blank(input.grade) : user.grade;
+      const role = user.roleId ? await m.findOneBy(Role, { id: user.roleId }) : null;
+      if (grade !== null && !role?.grades.includes(grade)) {
+        // A grade the new role does not have is dropped when only the role changed.
+        if (input.grade === undefined) user.grade = null;
+        else throw new DomainError('INVALID_GRADE', role ? `"${grade}" is not a grade of role "${role.name}"` : 'A grade needs a role');
+      } else {
+        user.grade = grade;
+      }
+    }
+  }
+}
+
+/** Trimmed value, or null for null, blank or whitespace (DESIGN §1.7: blank clears). */
+function blank(v: string | null | undefined): string | null {
+  const t = typeof v === 'string' ? v.trim() : null;
+  return t ? t : null;
+}
+
+const managedByDirectory = (fields: string[]): DomainError =>
+  new DomainError('FIELD_MANAGED_BY_DIRECTORY', `A directory manages this person; change ${fields.join(', ')} in the directory`, {
+    details: { fields },
+  });
+
+async function ref<T extends Site | Department | Role | User>(
+  m: EntityManager,
+  target: new () => T,
+  field: string,
+  organizationId: string,
+  id: string | null,
+): Promise<string | null> {
+  if (id === null) return null;
+  const found = await m.getRepository(target).exists({ where: { id, organizationId } as never });
+  if (!found) throw new DomainError('INVALID_REFERENCE', `${field} ${id} is not one of this organisation's`, { details: { fields: [field] } });
+  return id;
+}
+
+/** Serialises in-app creates and email changes per organisation, so two admins cannot add the same email at once. */
+async function lockOrganization(m: EntityManager, organizationId: string): Promise<void> {
+  await m.findOne(Organization, {
+    where: { id: organizationId },
+    ...(isSqlite(m.dataSource) ? {} : { lock: { mode: 'pessimistic_write' as const } }),
+  });
+}
+
+async function assertEmailFree(m: EntityManager, organizationId: string, email: string, exceptId: string | null): Promise<void> {
+  const key = normalizedKey(email);
+  const holder = await m.findOne(User, {
+    select: { id: true },
+    where: [
+      { organizationId, emailKey: key, ...(exceptId ? { id: Not(exceptId) } : {}) },
+      { organizationId, userNameKey: key, ...(exceptId ? { id: Not(exceptId) } : {}) },
+    ],
+  });
+  if (holder) throw new DomainError('EMAIL_ALREADY_IN_USE', `${email} is already a person of this organisation`, { details: { userId: holder.id } });
+}
+
+async function lockedUser(m: EntityManager, organizationId: string, id: string): Promise<User> {
+  const user = await m.findOne(User, {
+    where: { id, organizationId },
+    ...(isSqlite(m.dataSource) ? {} : { lock: { mode: 'pessimistic_write' as const } }),
+  });
+  if (!user) throw notFound('USER_NOT_FOUND', 'User', id);
+  return user;
+}
