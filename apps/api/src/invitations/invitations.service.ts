@@ -21,7 +21,7 @@ export type SkipReason = 'notFound' | 'archived' | 'active' | 'noEmail';
 /** What an invitation run did, person by person. */
 export interface InvitationOutcome {
   invited: Invitation[];
-  /** Of `invited`, those who already had an invitation (it was revoked and a new one sent). */
+  /** Of `invited`, those who had an open invitation (it was revoked and a new one sent). */
   resentUserIds: Set<string>;
   skipped: Array<{ userId: string; reason: SkipReason }>;
 }
@@ -164,10 +164,14 @@ export class InvitationsService {
     // Locked in id order, so concurrent invitations of overlapping sets cannot deadlock.
     const people = await m.find(User, { where: { organizationId, id: In(userIds) }, order: { id: 'ASC' }, ...lock(m) });
     const byId = new Map(people.map((u) => [u.id, u]));
+    // An active person without a password (the first admin, made by `cli setup`) can be invited
+    // to set one; an active person with a password has joined already.
+    const active = people.filter((u) => u.status === 'active').map((u) => u.id);
+    const joined = new Set(active.length ? (await m.find(UserCredential, { select: { userId: true }, where: { userId: In(active) } })).map((c) => c.userId) : []);
     const eligible: User[] = [];
     for (const id of userIds) {
       const u = byId.get(id);
-      const reason: SkipReason | null = !u ? 'notFound' : u.archivedAt ? 'archived' : u.status === 'active' ? 'active' : !u.email ? 'noEmail' : null;
+      const reason: SkipReason | null = !u ? 'notFound' : u.archivedAt ? 'archived' : joined.has(id) ? 'active' : !u.email ? 'noEmail' : null;
       if (reason) outcome.skipped.push({ userId: id, reason });
       else eligible.push(u!);
     }
@@ -178,6 +182,11 @@ export class InvitationsService {
     const ids = eligible.map((u) => u.id);
     const marks = ids.map(() => '?').join(', ');
     const at = dateParam(m.dataSource, now);
+    const open: Array<{ user_id: string }> = await m.query(
+      `SELECT DISTINCT user_id FROM invitations WHERE user_id IN (${marks}) AND accepted_at IS NULL AND revoked_at IS NULL`,
+      ids,
+    );
+    for (const r of open) outcome.resentUserIds.add(r.user_id);
     await m.query(`UPDATE invitations SET revoked_at = ? WHERE user_id IN (${marks}) AND accepted_at IS NULL AND revoked_at IS NULL`, [at, ...ids]);
     // Status is the app's, not the directory's: the SCIM version (ETag) stays as it is.
     await m.query(`UPDATE users SET status = 'invited', updated_at = ? WHERE id IN (${marks}) AND status = 'uninvited'`, [at, ...ids]);
@@ -190,7 +199,6 @@ export class InvitationsService {
     for (const u of eligible) {
       const secret = issueToken('inv');
       outcome.invited.push({ id: randomUUID(), organizationId, userId: u.id, invitedBy, tokenHash: secret.hash, createdAt: now, expiresAt, acceptedAt: null, revokedAt: null });
-      if (u.status === 'invited') outcome.resentUserIds.add(u.id);
       mails.push({
         organizationId,
         to: u.email!,
