@@ -66,6 +66,33 @@ describe.each(testEngines())('external contracts on %s', (engine) => {
     expect(api.output()).not.toContain(setup.adminToken);
     expect(api.output()).not.toContain(dir.token);
   });
+
+  it('the OpenAPI document gives every operation a tag, a description, auth and typed answers, and every field an example', async () => {
+    const docsApi = await startApi({ DATABASE_URL: db.url });
+    let doc: OpenApiDocument;
+    try {
+      doc = (await (await fetch(`${docsApi.baseUrl}/docs-json`)).json()) as OpenApiDocument;
+    } finally {
+      expect(await docsApi.stop()).toBe(0);
+    }
+    expect(operationsOf(doc).length).toBeGreaterThan(30);
+    expect(doc.components.schemas.ErrorResponse?.properties).toEqual(
+      expect.objectContaining({ statusCode: expect.anything(), error: expect.anything(), message: expect.anything(), code: expect.anything() }),
+    );
+    // One object of named lists, so a failure shows every gap at once and says what to document.
+    expect(documentationGaps(doc)).toEqual({
+      withoutTag: [],
+      withoutSummary: [],
+      withoutSuccessResponse: [],
+      successWithoutSchema: [],
+      // Only sign-in, accepting an invitation and the health check are open.
+      open: ['GET /health', 'POST /api/v1/auth/login', 'POST /api/v1/invitations/accept'],
+      // Every other route takes an admin API token or a session, either one on its own.
+      withoutBothAdminAndSession: [],
+      unauthorizedWithoutErrorResponse: [],
+      fieldsWithoutExample: [],
+    });
+  });
 });
 
 describe('start-up without configuration', () => {
@@ -103,3 +130,96 @@ describe('start-up without configuration', () => {
     expect(r.stderr).toContain('--org is required');
   });
 });
+
+/** The parts of an OpenAPI 3 document these checks read. */
+interface SchemaObject {
+  type?: string;
+  enum?: unknown[];
+  example?: unknown;
+  $ref?: string;
+  allOf?: SchemaObject[];
+  oneOf?: SchemaObject[];
+  anyOf?: SchemaObject[];
+  items?: SchemaObject;
+  properties?: Record<string, SchemaObject>;
+}
+interface ResponseObject {
+  content?: Record<string, { schema?: SchemaObject }>;
+}
+interface OperationObject {
+  tags?: string[];
+  summary?: string;
+  description?: string;
+  security?: Array<Record<string, string[]>>;
+  parameters?: Array<{ name: string; in: string; example?: unknown; schema?: SchemaObject }>;
+  responses: Record<string, ResponseObject>;
+}
+interface OpenApiDocument {
+  paths: Record<string, Record<string, OperationObject>>;
+  components: { schemas: Record<string, SchemaObject> };
+}
+interface Operation {
+  name: string;
+  op: OperationObject;
+}
+
+const HTTP_METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'];
+
+function operationsOf(doc: OpenApiDocument): Operation[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => HTTP_METHODS.includes(method))
+      .map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+  );
+}
+
+/** What the document lacks, by kind; each list names the offending operations or fields. */
+function documentationGaps(doc: OpenApiDocument): Record<string, string[]> {
+  const ops = operationsOf(doc);
+  const names = (matching: (op: OperationObject) => boolean): string[] => ops.filter((o) => matching(o.op)).map((o) => o.name);
+  const successes = (op: OperationObject): Array<[string, ResponseObject]> => Object.entries(op.responses).filter(([status]) => status.startsWith('2'));
+  const alone = (op: OperationObject, scheme: string): boolean => (op.security ?? []).some((req) => Object.keys(req).join() === scheme);
+  return {
+    withoutTag: names((op) => !op.tags?.length),
+    withoutSummary: names((op) => !op.summary?.trim() && !op.description?.trim()),
+    withoutSuccessResponse: names((op) => successes(op).length === 0),
+    successWithoutSchema: ops.flatMap((o) =>
+      successes(o.op)
+        .filter(([status, r]) => status !== '204' && !Object.values(r.content ?? {}).some((c) => c.schema))
+        .map(([status]) => `${o.name} ${status}`),
+    ),
+    open: names((op) => !op.security?.length).sort(),
+    withoutBothAdminAndSession: names((op) => !!op.security?.length && !(alone(op, 'admin') && alone(op, 'session'))),
+    // A route that needs auth must document its 401, and every 401 is an ErrorResponse.
+    unauthorizedWithoutErrorResponse: names(
+      (op) => (!!op.security?.length || '401' in op.responses) && op.responses['401']?.content?.['application/json']?.schema?.$ref !== '#/components/schemas/ErrorResponse',
+    ),
+    fieldsWithoutExample: fieldsWithoutExample(doc),
+  };
+}
+
+/** A string, number, boolean or enum, an array of those, or a choice between them: what Swagger UI cannot make up. */
+function isPrimitive(s: SchemaObject): boolean {
+  if (s.$ref || s.allOf || s.properties) return false;
+  if (s.oneOf ?? s.anyOf) return (s.oneOf ?? s.anyOf ?? []).every(isPrimitive);
+  if (s.type === 'array') return s.items !== undefined && isPrimitive(s.items);
+  return s.enum !== undefined || ['string', 'number', 'integer', 'boolean'].includes(s.type ?? '');
+}
+
+/** `Schema.field` (nested inline objects included) and `GET /path ?param` for every primitive without an example. */
+function fieldsWithoutExample(doc: OpenApiDocument): string[] {
+  const missing: string[] = [];
+  const visit = (where: string, schema: SchemaObject): void => {
+    for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+      if (isPrimitive(prop) && !('example' in prop)) missing.push(`${where}.${name}`);
+      visit(`${where}.${name}`, prop);
+    }
+  };
+  for (const [name, schema] of Object.entries(doc.components.schemas)) visit(name, schema);
+  for (const { name, op } of operationsOf(doc)) {
+    for (const p of op.parameters ?? []) {
+      if (p.in === 'query' && p.example === undefined && p.schema?.example === undefined) missing.push(`${name} ?${p.name}`);
+    }
+  }
+  return missing;
+}

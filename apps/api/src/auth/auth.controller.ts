@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponse } from '../errors/error-response.dto';
 import type { FastifyRequest } from 'fastify';
 import { UsersService } from '../users/users.service';
 import { mapUser } from '../users/users.mapper';
@@ -26,7 +27,9 @@ export class AuthController {
    */
   @Post('login')
   @HttpCode(200)
-  @ApiTooManyRequestsResponse({ description: 'Too many failed sign-ins for this account or address (code TOO_MANY_LOGIN_ATTEMPTS)' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'INVALID_CREDENTIALS, alike for an unknown email and a wrong password' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'ORGANIZATION_REQUIRED (details.organizations lists them)' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'TOO_MANY_LOGIN_ATTEMPTS for this account or address; see Retry-After' })
   async login(@Body() body: LoginRequest, @Req() req: FastifyRequest): Promise<LoginResponse> {
     const { session, secret } = await this.sessions.login(body, req.ip);
     return { token: secret, expiresAt: session.expiresAt.toISOString(), user: mapUser(await this.users.get(session.organizationId, session.userId)) };
@@ -77,6 +80,7 @@ export class ApiTokensController {
   /** Revokes one of the calling admin's tokens: it answers 401 from then on. */
   @Delete(':id')
   @HttpCode(204)
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'API_TOKEN_NOT_FOUND (not one of your tokens)' })
   async revoke(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<void> {
     await this.apiTokens.revokeOwn(admin, id);
   }

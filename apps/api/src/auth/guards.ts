@@ -2,6 +2,7 @@ import { applyDecorators, Injectable, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError } from '../common/domain-error';
+import { ErrorResponse } from '../errors/error-response.dto';
 
 export const ADMIN_STRATEGY = 'admin-token';
 export const PERSON_STRATEGY = 'person-token';
@@ -45,8 +46,8 @@ export const AdminAuth = (): ClassDecorator & MethodDecorator =>
     UseGuards(AdminAuthGuard),
     ApiBearerAuth('admin'),
     ApiBearerAuth('session'),
-    ApiUnauthorizedResponse({ description: 'Missing or invalid admin token or session' }),
-    ApiForbiddenResponse({ description: 'Signed in, but not an admin' }),
+    ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing or invalid admin token or session' }),
+    ApiForbiddenResponse({ type: ErrorResponse, description: 'Signed in, but not an admin' }),
   );
 
 /** Guards a route every signed-in person may call (a session, or an admin API token). */
@@ -55,9 +56,9 @@ export const PersonAuth = (): ClassDecorator & MethodDecorator =>
     UseGuards(PersonAuthGuard),
     ApiBearerAuth('session'),
     ApiBearerAuth('admin'),
-    ApiUnauthorizedResponse({ description: 'Missing or invalid session or token' }),
+    ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing or invalid session or token' }),
   );
 
-/** Guards a SCIM route and documents its bearer scheme. */
+/** Guards a SCIM route and documents its bearer scheme (its 401 is a SCIM Error, not an ErrorResponse). */
 export const DirectoryAuth = (): ClassDecorator & MethodDecorator =>
   applyDecorators(UseGuards(DirectoryAuthGuard), ApiBearerAuth('scim'), ApiUnauthorizedResponse({ description: 'Missing or invalid directory token' }));

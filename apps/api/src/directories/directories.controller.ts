@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
 import { pageOf, PageQuery } from '../common/page';
+import { ErrorResponse } from '../errors/error-response.dto';
 import { DirectoriesService } from './directories.service';
 import { mapDirectory, mapDirectoryToken } from './directories.mapper';
 import {
@@ -18,6 +19,13 @@ import {
   UpdateDirectoryDto,
 } from './dto/directory.dto';
 
+/** Documents the `:id` of a directory route and its 404. */
+const DirectoryId = (): MethodDecorator =>
+  applyDecorators(
+    ApiParam({ name: 'id', description: 'The directory id', example: '6d089ccc-c3b0-4b37-8849-f0ddcb198797' }),
+    ApiNotFoundResponse({ type: ErrorResponse, description: 'DIRECTORY_NOT_FOUND: no such directory in this organisation' }),
+  );
+
 @ApiTags('Directories')
 @AdminAuth()
 @Controller('api/v1/directories')
@@ -29,24 +37,30 @@ export class DirectoriesController {
 
   /** Creates a directory and its first SCIM token: paste `scimBaseUrl` and `token` into Entra. */
   @Post()
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'VALIDATION_FAILED: the body breaks a rule (message lists them)' })
   async create(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateDirectoryDto): Promise<CreatedDirectoryResponse> {
     const { directory, token, secret } = await this.directories.create(admin.organizationId, body.name);
     return { ...mapDirectory(directory, this.config.publicUrl), token: secret, tokenId: token.id };
   }
 
+  /** The organisation's directories, oldest first, without their tokens. */
   @Get()
   async list(@CurrentAdmin() admin: AdminPrincipal, @Query() q: PageQuery): Promise<DirectoryPage> {
     const [items, total] = await this.directories.list(admin.organizationId, q);
     return pageOf(items.map((d) => mapDirectory(d, this.config.publicUrl)), total, q);
   }
 
+  /** One directory, with the `scimBaseUrl` to give its identity provider. */
   @Get(':id')
+  @DirectoryId()
   async get(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<DirectoryResponse> {
     return mapDirectory(await this.directories.get(admin.organizationId, id), this.config.publicUrl);
   }
 
   /** Renames, pauses (`status: "paused"`) or resumes (`status: "active"`) a directory. */
   @Patch(':id')
+  @DirectoryId()
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'VALIDATION_FAILED: the body breaks a rule (message lists them)' })
   async update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateDirectoryDto): Promise<DirectoryResponse> {
     return mapDirectory(await this.directories.update(admin.organizationId, id, body), this.config.publicUrl);
   }
@@ -54,12 +68,15 @@ export class DirectoriesController {
   /** Deletes a directory and revokes its tokens; the people it provisioned stay. */
   @Delete(':id')
   @HttpCode(204)
+  @DirectoryId()
   async remove(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<void> {
     await this.directories.remove(admin.organizationId, id);
   }
 
   /** Mints another named SCIM token (for rotation without downtime). */
   @Post(':id/tokens')
+  @DirectoryId()
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'VALIDATION_FAILED: the body breaks a rule, or expiresAt is not in the future' })
   async mintToken(
     @CurrentAdmin() admin: AdminPrincipal,
     @Param('id') id: string,
@@ -75,6 +92,7 @@ export class DirectoriesController {
 
   /** Lists the directory's tokens, revoked ones included; secrets are never shown again. */
   @Get(':id/tokens')
+  @DirectoryId()
   async listTokens(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Query() q: PageQuery): Promise<DirectoryTokenPage> {
     const [items, total] = await this.directories.listTokens(admin.organizationId, id, q);
     const now = new Date();
@@ -84,6 +102,9 @@ export class DirectoriesController {
   /** Revokes a token: it answers 401 from the next request on. */
   @Delete(':id/tokens/:tokenId')
   @HttpCode(204)
+  @ApiParam({ name: 'id', description: 'The directory id', example: '6d089ccc-c3b0-4b37-8849-f0ddcb198797' })
+  @ApiParam({ name: 'tokenId', description: 'The token id', example: 'd1bf374f-e3e9-4ad2-8fc3-68f69bac38c1' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'DIRECTORY_NOT_FOUND or DIRECTORY_TOKEN_NOT_FOUND' })
   async revokeToken(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Param('tokenId') tokenId: string): Promise<void> {
     await this.directories.revokeToken(admin.organizationId, id, tokenId);
   }

@@ -22,6 +22,7 @@ const REASONS: Record<number, string> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** Stable codes for errors that do not come from our services. */
@@ -39,6 +40,8 @@ function codeForStatus(status: number): string {
       return 'UNSUPPORTED_MEDIA_TYPE';
     case 429:
       return 'RATE_LIMITED';
+    case 503:
+      return 'SERVICE_UNAVAILABLE';
     default:
       return status >= 500 ? 'INTERNAL_ERROR' : 'REQUEST_FAILED';
   }

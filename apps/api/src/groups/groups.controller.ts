@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
 import { PageQuery, pageOf } from '../common/page';
+import { ErrorResponse } from '../errors/error-response.dto';
 import { GroupMemberPage, GroupPage, GroupResponse, ListGroupsQuery, UpdateGroupRequest } from './dto/group.dto';
 import { mapGroup, mapGroupMember } from './groups.mapper';
 import { GroupsService } from './groups.service';
@@ -27,6 +28,7 @@ export class GroupsController {
 
   /** One group; the id is also its SCIM id. */
   @Get(':id')
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'GROUP_NOT_FOUND' })
   async get(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<GroupResponse> {
     const x = await this.groups.get(admin.organizationId, id);
     return mapGroup(x.group, x.memberCount);
@@ -34,16 +36,18 @@ export class GroupsController {
 
   /** The group's members, in the order they joined. */
   @Get(':id/members')
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'GROUP_NOT_FOUND' })
   async members(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Query() q: PageQuery): Promise<GroupMemberPage> {
     const [users, total] = await this.groups.members(admin.organizationId, id, q);
     return pageOf(users.map(mapGroupMember), total, q);
   }
 
   /**
-   * Sets the app settings of a group. They are stored and returned; inviting members and
-   * granting admin rights arrive with the invitation system.
+   * Sets the app settings of a group. Switching `autoInvite` on invites its uninvited members;
+   * `grantsAdmin` makes its members admins (or not) from the next request on.
    */
   @Patch(':id')
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'GROUP_NOT_FOUND' })
   async update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateGroupRequest): Promise<GroupResponse> {
     const x = await this.groups.updateFlags(admin.organizationId, id, body);
     return mapGroup(x.group, x.memberCount);

@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiGoneResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiGoneResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
 import { DomainError } from '../common/domain-error';
+import { ErrorResponse } from '../errors/error-response.dto';
 import { mapUser } from '../users/users.mapper';
 import { UsersService } from '../users/users.service';
 import {
@@ -26,7 +27,9 @@ export class InvitationsController {
   /** Invites one person by email, or sends a new link if they were invited already (the old link stops working). */
   @Post('users/:id/invitation')
   @AdminAuth()
-  @ApiConflictResponse({ description: 'USER_ARCHIVED, USER_ALREADY_ACTIVE or USER_HAS_NO_EMAIL' })
+  @ApiParam({ name: 'id', description: 'The person to invite', example: '3f1c2b9e-8a4d-4c6e-9b1a-2d7e5f0a1c3b' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'USER_NOT_FOUND' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'USER_ARCHIVED, USER_ALREADY_ACTIVE (has a password already) or USER_HAS_NO_EMAIL' })
   async inviteOne(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<InvitationResponse> {
     const { invitation, resent } = await this.invitations.inviteOne(admin, id);
     return { userId: id, invitationId: invitation.id, expiresAt: invitation.expiresAt.toISOString(), resent };
@@ -39,6 +42,7 @@ export class InvitationsController {
   @Post('invitations')
   @HttpCode(200)
   @AdminAuth()
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'VALIDATION_FAILED: send either userIds or filter' })
   async inviteMany(@CurrentAdmin() admin: AdminPrincipal, @Body() body: BulkInvitationRequest): Promise<BulkInvitationResponse> {
     if ((body.userIds === undefined) === (body.filter === undefined)) {
       throw new DomainError('VALIDATION_FAILED', 'Send either userIds or filter');
@@ -49,7 +53,8 @@ export class InvitationsController {
   /** Accepts an invitation: sets the password and makes the person active. No authentication: the token is the proof. */
   @Post('invitations/accept')
   @HttpCode(200)
-  @ApiGoneResponse({ description: 'INVITATION_EXPIRED' })
+  @ApiGoneResponse({ type: ErrorResponse, description: 'INVITATION_EXPIRED' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'INVITATION_INVALID (used, replaced or mistyped) or PASSWORD_TOO_WEAK' })
   async accept(@Body() body: AcceptInvitationRequest): Promise<AcceptInvitationResponse> {
     const { organizationId, userId } = await this.invitations.accept(body.token, body.password);
     return { user: mapUser(await this.users.get(organizationId, userId)) };

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
 import { pageOf, PageQuery } from '../common/page';
+import { ErrorResponse } from '../errors/error-response.dto';
 import { Department } from './department.entity';
 import {
   CreateOrgEntityDto,
@@ -47,6 +48,9 @@ const mapSite = (s: WithCount<Site>): SiteResponse => ({
   },
 });
 
+const NAME_TAKEN = 'ORG_NAME_TAKEN: another one of this kind already has the name (case-insensitively)';
+const REASSIGN_REFUSED = 'INVALID_REASSIGN: `reassignTo` is the entity being deleted';
+
 @ApiTags('Org structure')
 @AdminAuth()
 @Controller('api/v1')
@@ -63,7 +67,9 @@ export class OrgStructureController {
     return pageOf(items.map(mapSite), total, q);
   }
 
+  /** One site, with its work address and how many people it has. */
   @Get('sites/:id')
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'SITE_NOT_FOUND' })
   async site(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<SiteResponse> {
     return mapSite(await this.query.get<Site>(admin.organizationId, 'site', id));
   }
@@ -75,7 +81,9 @@ export class OrgStructureController {
     return pageOf(items.map(base), total, q);
   }
 
+  /** One department, with how many people it has. */
   @Get('departments/:id')
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'DEPARTMENT_NOT_FOUND' })
   async department(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<OrgEntityResponse> {
     return base(await this.query.get<Department>(admin.organizationId, 'department', id));
   }
@@ -87,13 +95,16 @@ export class OrgStructureController {
     return pageOf(items.map(mapRole), total, q);
   }
 
+  /** One role, with its grades and how many people hold it. */
   @Get('roles/:id')
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'ROLE_NOT_FOUND' })
   async role(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<RoleResponse> {
     return mapRole(await this.query.get<Role>(admin.organizationId, 'role', id));
   }
 
   /** Creates a site in-app (directories also create sites on first sight). */
   @Post('sites')
+  @ApiConflictResponse({ type: ErrorResponse, description: NAME_TAKEN })
   async createSite(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateSiteDto): Promise<SiteResponse> {
     const { id } = await this.admin.create(admin.organizationId, 'site', body);
     return mapSite(await this.query.get<Site>(admin.organizationId, 'site', id));
@@ -101,6 +112,8 @@ export class OrgStructureController {
 
   /** Renames a site or edits its address; directory values keep landing on it. */
   @Patch('sites/:id')
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'SITE_NOT_FOUND' })
+  @ApiConflictResponse({ type: ErrorResponse, description: NAME_TAKEN })
   async updateSite(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateSiteDto): Promise<SiteResponse> {
     await this.admin.update(admin.organizationId, 'site', id, body);
     return mapSite(await this.query.get<Site>(admin.organizationId, 'site', id));
@@ -109,17 +122,23 @@ export class OrgStructureController {
   /** Deletes a site; with `reassignTo` its people and directory mappings move there (a merge). */
   @Delete('sites/:id')
   @HttpCode(204)
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'SITE_NOT_FOUND: the site, or the `reassignTo` site' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: REASSIGN_REFUSED })
   async deleteSite(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Query() q: DeleteOrgEntityQuery): Promise<void> {
     await this.admin.remove(admin.organizationId, 'site', id, q.reassignTo);
   }
 
+  /** Creates a department in-app (directories also create departments on first sight). */
   @Post('departments')
+  @ApiConflictResponse({ type: ErrorResponse, description: NAME_TAKEN })
   createDepartment(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateOrgEntityDto): Promise<OrgEntityResponse> {
     return this.createPlain(admin, 'department', body);
   }
 
   /** Renames a department; the directory's old value keeps landing on it. */
   @Patch('departments/:id')
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'DEPARTMENT_NOT_FOUND' })
+  @ApiConflictResponse({ type: ErrorResponse, description: NAME_TAKEN })
   updateDepartment(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateOrgEntityDto): Promise<OrgEntityResponse> {
     return this.updatePlain(admin, 'department', id, body);
   }
@@ -127,12 +146,15 @@ export class OrgStructureController {
   /** Deletes a department; with `reassignTo` its people and directory mappings move there (a merge). */
   @Delete('departments/:id')
   @HttpCode(204)
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'DEPARTMENT_NOT_FOUND: the department, or the `reassignTo` department' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: REASSIGN_REFUSED })
   async deleteDepartment(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Query() q: DeleteOrgEntityQuery): Promise<void> {
     await this.admin.remove(admin.organizationId, 'department', id, q.reassignTo);
   }
 
   /** Creates a role in-app, optionally with its grades. */
   @Post('roles')
+  @ApiConflictResponse({ type: ErrorResponse, description: NAME_TAKEN })
   async createRole(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateRoleDto): Promise<RoleResponse> {
     const { id } = await this.admin.create(admin.organizationId, 'role', body);
     return mapRole(await this.query.get<Role>(admin.organizationId, 'role', id));
@@ -140,6 +162,8 @@ export class OrgStructureController {
 
   /** Renames a role (the directory's old title keeps landing on it) or replaces its grades. */
   @Patch('roles/:id')
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'ROLE_NOT_FOUND' })
+  @ApiConflictResponse({ type: ErrorResponse, description: NAME_TAKEN })
   async updateRole(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateRoleDto): Promise<RoleResponse> {
     await this.admin.update(admin.organizationId, 'role', id, body);
     return mapRole(await this.query.get<Role>(admin.organizationId, 'role', id));
@@ -148,6 +172,8 @@ export class OrgStructureController {
   /** Deletes a role; with `reassignTo` its people and directory mappings move there (a merge). */
   @Delete('roles/:id')
   @HttpCode(204)
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'ROLE_NOT_FOUND: the role, or the `reassignTo` role' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: REASSIGN_REFUSED })
   async deleteRole(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Query() q: DeleteOrgEntityQuery): Promise<void> {
     await this.admin.remove(admin.organizationId, 'role', id, q.reassignTo);
   }

@@ -3,7 +3,7 @@ import { Trim } from '../../common/trim';
 import { UserResponse } from '../../users/dto/user.dto';
 
 export class LoginRequest {
-  /** @example "ada.lovelace@example.com" */
+  /** @example "ada.lovelace@contoso.com" */
   @Trim()
   @IsEmail()
   @MaxLength(320)
@@ -15,16 +15,16 @@ export class LoginRequest {
   @MaxLength(256)
   password!: string;
 
-  /** Only needed when the same email and password open accounts in several organisations (409 ORGANIZATION_REQUIRED lists them). */
+  /** Only needed when the same email and password open accounts in several organisations (409 ORGANIZATION_REQUIRED lists them). @example "8da77199-4ded-44f3-b44c-9f1222fffb1c" */
   @IsOptional()
   @IsUUID()
   organizationId?: string;
 }
 
 export class LoginResponse {
-  /** Bearer session token (`ses_…`), shown once. Send it as `Authorization: Bearer …`. @example "ses_3q2+7w…" */
+  /** Bearer session token (`ses_…`), shown once. Send it as `Authorization: Bearer …`. @example "ses_RshdykOZ4m4Nx-ob3pNW14NVjV9u9i5kS0epgh4oN7o" */
   token!: string;
-  /** @example "2026-11-22T21:00:00.000Z" */
+  /** When the session ends; sign in again after it. @example "2026-11-22T21:00:00.000Z" */
   expiresAt!: string;
   user!: UserResponse;
 }
@@ -45,21 +45,26 @@ export class CreateApiTokenRequest {
   expiresInDays?: number;
 }
 
+/** An admin API token, without its secret. */
 export class ApiTokenResponse {
   /** @example "6a1f0c1e-4a3e-4d53-9e43-0c8a2f7d9b10" */
   id!: string;
   /** @example "HRIS export job" */
   name!: string;
-  /** The first characters of the secret, to recognise it by. @example "adm_Xy3kP0" */
+  /** The first characters of the secret, to recognise it by. @example "adm_YVYRFf" */
   prefix!: string;
+  /** @example "2026-09-14T08:12:45.000Z" */
   createdAt!: string;
+  /** When the token last authenticated a request; null if never. @example "2026-11-22T09:30:00.000Z" */
   lastUsedAt!: string | null;
+  /** Null for a token that lasts until revoked. @example "2026-12-13T08:12:45.000Z" */
   expiresAt!: string | null;
+  /** Null unless the token was revoked. @example "2026-11-23T17:05:00.000Z" */
   revokedAt!: string | null;
 }
 
 export class CreatedApiTokenResponse extends ApiTokenResponse {
-  /** The secret (`adm_…`), shown this once; only its hash is stored. */
+  /** The secret (`adm_…`), shown this once; only its hash is stored. @example "adm_YVYRFf0Ukjj8vS52enfV6yyFZvvcxNDpQgyLaR0Pnk8" */
   token!: string;
 }
 

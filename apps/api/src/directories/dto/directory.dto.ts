@@ -3,7 +3,7 @@ import { Trim } from '../../common/trim';
 import { DIRECTORY_STATUSES, DirectoryStatus } from '../directory.entity';
 
 export class CreateDirectoryDto {
-  /** A name admins recognise, e.g. "Contoso Entra ID". */
+  /** A name admins recognise, e.g. "Contoso Entra ID". @example "Contoso Entra ID" */
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -12,7 +12,7 @@ export class CreateDirectoryDto {
 }
 
 export class UpdateDirectoryDto {
-  /** New name. */
+  /** New name. @example "Contoso Entra ID (production)" */
   @IsOptional()
   @Trim()
   @IsString()
@@ -20,81 +20,100 @@ export class UpdateDirectoryDto {
   @MaxLength(255)
   name?: string;
 
-  /** `paused` makes every token of the directory answer 401 until it is `active` again. */
+  /** `paused` makes every token of the directory answer 401 until it is `active` again. @example "paused" */
   @IsOptional()
   @IsIn(DIRECTORY_STATUSES)
   status?: DirectoryStatus;
 }
 
 export class CreateDirectoryTokenDto {
-  /** A label for the token, e.g. "Entra production job". */
+  /** A label for the token, e.g. "Entra production job". @example "Entra production job" */
   @Trim()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
   name!: string;
 
-  /** Free text: where the token is used, who owns it. */
+  /** Free text: where the token is used, who owns it. @example "Enterprise app People Directory, owned by the IT identity team" */
   @IsOptional()
   @IsString()
   @MaxLength(1000)
   description?: string;
 
-  /** Optional expiry (ISO 8601). Entra quarantines a job whose token expires, so most tokens have none. */
+  /** Optional expiry (ISO 8601). Entra quarantines a job whose token expires, so most tokens have none. @example "2027-11-22T00:00:00.000Z" */
   @IsOptional()
   @IsDateString({ strict: true })
   expiresAt?: string;
 }
 
+/** A SCIM connection from one identity provider tenant (usually Entra ID) into the organisation. */
 export class DirectoryResponse {
+  /** @example "6d089ccc-c3b0-4b37-8849-f0ddcb198797" */
   id!: string;
+  /** @example "Contoso Entra ID" */
   name!: string;
+  /** `paused` directories are refused (401) until resumed. @example "active" */
   status!: DirectoryStatus;
-  /** The Tenant URL to paste into Entra's provisioning page. */
+  /** The Tenant URL to paste into Entra's provisioning page. @example "https://people.contoso.com/scim/v2" */
   scimBaseUrl!: string;
+  /** @example "2026-09-14T08:12:45.000Z" */
   createdAt!: string;
+  /** @example "2026-11-22T09:30:00.000Z" */
   updatedAt!: string;
-  /** When the directory last called the SCIM API (minute resolution). */
+  /** When the directory last called the SCIM API (minute resolution); null if never. @example "2026-11-22T09:30:00.000Z" */
   lastActivityAt!: string | null;
 }
 
 export class CreatedDirectoryResponse extends DirectoryResponse {
-  /** The Secret Token for Entra. Shown only in this response; it cannot be read again. */
+  /** The Secret Token for Entra. Shown only in this response; it cannot be read again. @example "scim_Wf9hALYABP_RyOLd_SGoeaaDpqQCysrp7ddl2N7KkuE" */
   token!: string;
-  /** Id of that first token, to revoke it later. */
+  /** Id of that first token, to revoke it later. @example "d1bf374f-e3e9-4ad2-8fc3-68f69bac38c1" */
   tokenId!: string;
 }
 
 export class DirectoryPage {
   items!: DirectoryResponse[];
+  /** Directories in all pages. @example 2 */
   total!: number;
+  /** @example 1 */
   page!: number;
+  /** @example 50 */
   limit!: number;
 }
 
+/** A SCIM bearer token of a directory, without its secret. */
 export class DirectoryTokenResponse {
+  /** @example "d1bf374f-e3e9-4ad2-8fc3-68f69bac38c1" */
   id!: string;
+  /** @example "Entra production job" */
   name!: string;
+  /** @example "Enterprise app People Directory, owned by the IT identity team" */
   description!: string | null;
-  /** The first characters of the secret, to tell tokens apart. */
+  /** The first characters of the secret, to tell tokens apart. @example "scim_Wf9hAL" */
   prefix!: string;
-  /** `active`, `revoked` or `expired`. */
+  /** `active`, `revoked` or `expired`. @example "active" */
   status!: 'active' | 'revoked' | 'expired';
+  /** @example "2026-09-14T08:12:45.000Z" */
   createdAt!: string;
-  /** When the token was last used (minute resolution). */
+  /** When the token was last used (minute resolution); null if never. @example "2026-11-22T09:30:00.000Z" */
   lastUsedAt!: string | null;
+  /** Null for a token without expiry (the usual case). @example "2027-11-22T00:00:00.000Z" */
   expiresAt!: string | null;
+  /** Null unless the token was revoked. @example "2026-11-23T17:05:00.000Z" */
   revokedAt!: string | null;
 }
 
 export class CreatedDirectoryTokenResponse extends DirectoryTokenResponse {
-  /** The secret. Shown only in this response. */
+  /** The secret. Shown only in this response. @example "scim_Wf9hALYABP_RyOLd_SGoeaaDpqQCysrp7ddl2N7KkuE" */
   token!: string;
 }
 
 export class DirectoryTokenPage {
   items!: DirectoryTokenResponse[];
+  /** Tokens in all pages, revoked ones included. @example 3 */
   total!: number;
+  /** @example 1 */
   page!: number;
+  /** @example 50 */
   limit!: number;
 }

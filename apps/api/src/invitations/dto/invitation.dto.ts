@@ -5,7 +5,7 @@ import { UserResponse } from '../../users/dto/user.dto';
 
 /** Invite many people: either `userIds`, or a `filter` such as every uninvited person of a department. */
 export class BulkInvitationRequest {
-  /** Up to 1000 people. @example ["0d6f7e1c-2b0a-4f4e-9a57-3f1d2c3b4a5e"] */
+  /** Up to 1000 people. @example ["3f1c2b9e-8a4d-4c6e-9b1a-2d7e5f0a1c3b", "9c6cb534-8348-4ea1-86f7-aa4591d1ebe7"] */
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -13,21 +13,22 @@ export class BulkInvitationRequest {
   @IsUUID('all', { each: true })
   userIds?: string[];
 
-  /** Everyone matching it (same fields as `GET /api/v1/users`). @example { "status": "uninvited", "departmentId": "5b0c…" } */
+  /** Everyone matching it (same fields as `GET /api/v1/users`). @example { "status": "uninvited", "departmentId": "f3ae653c-f3c8-44f0-841c-484373e26407" } */
   @IsOptional()
   @ValidateNested()
   @Type(() => UserFilter)
   filter?: UserFilter;
 }
 
+/** People a bulk invitation left out, by reason. */
 export class InvitationSkips {
-  /** Ids that are not people of this organisation. */
+  /** Ids that are not people of this organisation. @example 0 */
   notFound!: number;
-  /** Archived people are never invited. */
+  /** Archived people are never invited. @example 2 */
   archived!: number;
-  /** People who already accepted. */
+  /** People who already accepted. @example 5 */
   active!: number;
-  /** People without an email address. */
+  /** People without an email address. @example 1 */
   noEmail!: number;
 }
 
@@ -40,16 +41,18 @@ export class BulkInvitationResponse {
 }
 
 export class InvitationResponse {
+  /** @example "3f1c2b9e-8a4d-4c6e-9b1a-2d7e5f0a1c3b" */
   userId!: string;
+  /** @example "6b872e50-8b8a-4fb1-9446-79075f1820df" */
   invitationId!: string;
-  /** @example "2026-11-29T10:00:00.000Z" */
+  /** The link stops working then; invite again for a new one. @example "2026-11-29T10:00:00.000Z" */
   expiresAt!: string;
-  /** True when an earlier invitation was replaced by this one. */
+  /** True when an earlier invitation was replaced by this one. @example false */
   resent!: boolean;
 }
 
 export class AcceptInvitationRequest {
-  /** The `token` parameter of the link in the invitation email (`inv_…`). */
+  /** The `token` parameter of the link in the invitation email (`inv_…`). @example "inv_a5A1Wtombu90mDEgtBjnJLEIpUe5TpjNRQwfcb4EsJs" */
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)

@@ -4,7 +4,7 @@ import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLen
 import { Trim } from '../../common/trim';
 
 export class CreateOrgEntityDto {
-  /** Unique in the organisation, case-insensitively. */
+  /** Unique in the organisation, case-insensitively. @example "Engineering" */
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -13,7 +13,7 @@ export class CreateOrgEntityDto {
 }
 
 export class UpdateOrgEntityDto {
-  /** A new name; the directory's value keeps landing on this entity after a rename. */
+  /** A new name; the directory's value keeps landing on this entity after a rename. @example "Platform Engineering" */
   @IsOptional()
   @Trim()
   @IsString()
@@ -22,11 +22,17 @@ export class UpdateOrgEntityDto {
   name?: string;
 }
 
+/** A site's work address; omitted parts stay as they are. */
 export class SiteAddressDto {
+  /** @example "1 Canada Square" */
   @IsOptional() @IsString() @MaxLength(255) streetAddress?: string;
+  /** City or town. @example "London" */
   @IsOptional() @IsString() @MaxLength(255) locality?: string;
+  /** State, county or province. @example "Greater London" */
   @IsOptional() @IsString() @MaxLength(255) region?: string;
+  /** @example "E14 5AB" */
   @IsOptional() @IsString() @MaxLength(64) postalCode?: string;
+  /** Usually an ISO 3166-1 alpha-2 code, as Entra sends it. @example "GB" */
   @IsOptional() @IsString() @MaxLength(255) country?: string;
 }
 
@@ -69,30 +75,43 @@ export class UpdateRoleDto extends UpdateOrgEntityDto {
 }
 
 export class DeleteOrgEntityQuery {
-  /** Moves the people and the directory mappings to this entity before deleting (a merge). */
+  /** Moves the people and the directory mappings to this entity before deleting (a merge). @example "f3ae653c-f3c8-44f0-841c-484373e26407" */
   @IsOptional()
   @IsUUID()
   reassignTo?: string;
 }
 
+/** A site, department or role of the organisation. */
 export class OrgEntityResponse {
+  /** @example "f3ae653c-f3c8-44f0-841c-484373e26407" */
   id!: string;
+  /** @example "Engineering" */
   name!: string;
-  /** People linked to it, archived people included. */
+  /** People linked to it, archived people included. @example 37 */
   userCount!: number;
+  /** @example "2026-09-14T08:12:45.000Z" */
   createdAt!: string;
+  /** @example "2026-11-22T09:30:00.000Z" */
   updatedAt!: string;
+}
+
+/** A site's work address; a part the directory never sent is null. */
+export class SiteAddressResponse {
+  /** @example "1 Canada Square" */
+  streetAddress!: string | null;
+  /** City or town. @example "London" */
+  locality!: string | null;
+  /** State, county or province. @example "Greater London" */
+  region!: string | null;
+  /** @example "E14 5AB" */
+  postalCode!: string | null;
+  /** Usually an ISO 3166-1 alpha-2 code, as Entra sends it. @example "GB" */
+  country!: string | null;
 }
 
 export class SiteResponse extends OrgEntityResponse {
   /** The work address captured when the site was first seen (editable in-app). */
-  address!: {
-    streetAddress: string | null;
-    locality: string | null;
-    region: string | null;
-    postalCode: string | null;
-    country: string | null;
-  };
+  address!: SiteAddressResponse;
 }
 
 export class RoleResponse extends OrgEntityResponse {
@@ -102,21 +121,30 @@ export class RoleResponse extends OrgEntityResponse {
 
 export class RolePage {
   items!: RoleResponse[];
+  /** Roles in all pages. @example 24 */
   total!: number;
+  /** @example 1 */
   page!: number;
+  /** @example 50 */
   limit!: number;
 }
 
 export class SitePage {
   items!: SiteResponse[];
+  /** Sites in all pages. @example 4 */
   total!: number;
+  /** @example 1 */
   page!: number;
+  /** @example 50 */
   limit!: number;
 }
 
 export class OrgEntityPage {
   items!: OrgEntityResponse[];
+  /** Entries in all pages. @example 9 */
   total!: number;
+  /** @example 1 */
   page!: number;
+  /** @example 50 */
   limit!: number;
 }

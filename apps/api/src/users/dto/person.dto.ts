@@ -3,7 +3,7 @@ import { Trim } from '../../common/trim';
 
 /** A person an admin adds in the app: uninvited, managed by no directory. */
 export class CreatePersonRequest {
-  /** Their sign-in and invitation address; unique in the organisation. @example "grace.hopper@example.com" */
+  /** Their sign-in and invitation address; unique in the organisation. @example "grace.hopper@contoso.com" */
   @Trim()
   @IsEmail()
   @MaxLength(320)
@@ -18,12 +18,16 @@ export class CreatePersonRequest {
   /** Defaults to "firstName lastName", else the email. @example "Grace Hopper" */
   @IsOptional() @Trim() @IsString() @MaxLength(255) displayName?: string | null;
 
-  /** @example "Rear Admiral" */
+  /** @example "Engineering Manager" */
   @IsOptional() @Trim() @IsString() @MaxLength(255) title?: string | null;
 
+  /** A site of the organisation (GET /api/v1/sites). @example "d93c8df6-764c-4339-b356-9b5ccf5ea36e" */
   @IsOptional() @IsUUID() siteId?: string | null;
+  /** A department of the organisation (GET /api/v1/departments). @example "f3ae653c-f3c8-44f0-841c-484373e26407" */
   @IsOptional() @IsUUID() departmentId?: string | null;
+  /** A role of the organisation (GET /api/v1/roles). @example "0efcb387-ea96-4a09-b4b4-97139f370425" */
   @IsOptional() @IsUUID() roleId?: string | null;
+  /** Another person of the organisation. @example "9c6cb534-8348-4ea1-86f7-aa4591d1ebe7" */
   @IsOptional() @IsUUID() managerId?: string | null;
 
   /** One of the role's grades. @example "L3" */
@@ -40,18 +44,26 @@ export class CreatePersonRequest {
  * accepted, so a client may send the whole record back).
  */
 export class UpdatePersonRequest {
-  /** @example "grace@example.com" */
+  /** @example "grace.hopper@contoso.com" */
   @IsOptional() @Trim() @IsEmail() @MaxLength(320) email?: string;
+  /** @example "Grace" */
   @IsOptional() @Trim() @IsString() @MaxLength(255) firstName?: string | null;
+  /** @example "Hopper" */
   @IsOptional() @Trim() @IsString() @MaxLength(255) lastName?: string | null;
+  /** @example "Grace Hopper" */
   @IsOptional() @Trim() @IsString() @MaxLength(255) displayName?: string | null;
+  /** @example "Engineering Manager" */
   @IsOptional() @Trim() @IsString() @MaxLength(255) title?: string | null;
+  /** @example "d93c8df6-764c-4339-b356-9b5ccf5ea36e" */
   @IsOptional() @IsUUID() siteId?: string | null;
+  /** @example "f3ae653c-f3c8-44f0-841c-484373e26407" */
   @IsOptional() @IsUUID() departmentId?: string | null;
+  /** @example "0efcb387-ea96-4a09-b4b4-97139f370425" */
   @IsOptional() @IsUUID() roleId?: string | null;
+  /** @example "9c6cb534-8348-4ea1-86f7-aa4591d1ebe7" */
   @IsOptional() @IsUUID() managerId?: string | null;
-  /** @example "L4" */
+  /** One of the role's grades. @example "L4" */
   @IsOptional() @Trim() @IsString() @MaxLength(64) grade?: string | null;
-  /** @example true */
+  /** Admin rights in the app (not those a group grants). @example true */
   @IsOptional() @IsBoolean() isAdmin?: boolean;
 }
