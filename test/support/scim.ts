@@ -150,8 +150,8 @@ export class OrgHandle {
   }
 
   /**
-   * A site/department/role an admin created in the app (inserted straight into its table, as
-   * the in-app create API is not part of the contract these tests rely on).
+   * A site/department/role an admin created in the app, inserted straight into its table so
+   * the SCIM suites do not depend on the in-app API (test/org-structure-admin covers that).
    */
   async insertEntity(kind: 'sites' | 'departments' | 'roles', name: string): Promise<string> {
     const id = randomUUID();
@@ -161,14 +161,14 @@ export class OrgHandle {
     return id;
   }
 
-  /** What an in-app rename does to the row (the rename API is not part of the contract here). */
+  /** What an in-app rename does to the row (the rename API itself: test/org-structure-admin). */
   async renameEntity(kind: 'sites' | 'departments' | 'roles', id: string, name: string): Promise<void> {
     await this.h.dataSource.query(`UPDATE ${kind} SET name = ?, name_key = ? WHERE id = ? AND organization_id = ?`, [name, normalizedKey(name), id, this.id]);
   }
 
   /**
    * An account an admin created in the app: not managed by any directory, no userName, not
-   * visible to SCIM. Inserted straight into `users`, as the in-app create API does not exist yet.
+   * visible to SCIM. Inserted straight into `users` (the in-app create API: test/people-admin).
    */
   async insertInAppUser(email: string, status: 'uninvited' | 'invited' | 'active' = 'active', displayName = email): Promise<string> {
     const id = randomUUID();

@@ -12,3 +12,18 @@ export function dateParam(dataSource: DataSource, date: Date): Date | string {
 export function isSqlite(dataSource: DataSource): boolean {
   return dataSource.options.type === 'better-sqlite3';
 }
+
+/**
+ * Find options that lock the rows read until the transaction ends (SELECT … FOR UPDATE) on MySQL.
+ * SQLite has no row locks and needs none: Transactions runs its transactions one at a time.
+ */
+export function writeLock(dataSource: DataSource): { lock?: { mode: 'pessimistic_write' } } {
+  return isSqlite(dataSource) ? {} : { lock: { mode: 'pessimistic_write' } };
+}
+
+/** `items` in slices of at most `size`: keeps IN lists and multi-row INSERTs below the engines' parameter limits. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

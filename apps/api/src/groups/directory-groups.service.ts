@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { insertRows, isSqlite, isUniqueViolation, normalizedKey, Transactions } from '@app/database';
+import { chunks, insertRows, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
 import { InvitationsService } from '../invitations/invitations.service';
 import type { DirectoryScope } from '../org-structure/org-structure.service';
@@ -196,7 +196,7 @@ export class DirectoryGroupsService {
       case 'add':
         return this.insertMembers(m, group, c.ids);
       case 'remove':
-        for (const ids of chunks(c.ids)) {
+        for (const ids of chunks(c.ids, CHUNK)) {
           await m.query(`DELETE FROM group_members WHERE group_id = ? AND user_id IN (${ids.map(() => '?').join(', ')})`, [group.id, ...ids]);
         }
         return;
@@ -212,7 +212,7 @@ export class DirectoryGroupsService {
   /** Inserts only the memberships that do not exist yet: adding a member twice changes nothing. */
   private async insertMembers(m: EntityManager, group: Group, userIds: string[]): Promise<void> {
     const now = new Date();
-    for (const ids of chunks([...new Set(userIds)])) {
+    for (const ids of chunks([...new Set(userIds)], CHUNK)) {
       const existing: Array<{ user_id: string }> = await m.query(
         `SELECT user_id FROM group_members WHERE group_id = ? AND user_id IN (${ids.map(() => '?').join(', ')})`,
         [group.id, ...ids],
@@ -227,7 +227,7 @@ export class DirectoryGroupsService {
 
   /** 400 unless every id is a user this directory can see (DESIGN §2: members are the directory's users). */
   private async assertMembers(m: EntityManager, scope: DirectoryScope, userIds: string[]): Promise<void> {
-    for (const ids of chunks(userIds)) {
+    for (const ids of chunks(userIds, CHUNK)) {
       const found: Array<{ id: string }> = await m.query(
         `SELECT id FROM users WHERE organization_id = ? AND directory_id = ? AND scim_visible = 1 AND id IN (${ids.map(() => '?').join(', ')})`,
         [scope.organizationId, scope.directoryId, ...ids],
@@ -242,7 +242,7 @@ export class DirectoryGroupsService {
   private async findGroup(m: EntityManager, scope: DirectoryScope, id: string, lock: boolean): Promise<Group> {
     const group = await m.findOne(Group, {
       where: { id, organizationId: scope.organizationId, directoryId: scope.directoryId },
-      ...(lock && !isSqlite(m.dataSource) ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      ...(lock ? writeLock(m.dataSource) : {}),
     });
     if (!group) throw notFound('GROUP_NOT_FOUND', 'Group', id);
     return group;
@@ -286,10 +286,4 @@ function columnsOf(f: StoredFields): Pick<Group, 'displayName' | 'displayNameKey
     autoInvite: f.autoInvite,
     grantsAdmin: f.grantsAdmin,
   };
-}
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
 }

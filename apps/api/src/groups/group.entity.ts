@@ -40,11 +40,11 @@ export class Group {
   @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
   externalId!: string | null;
 
-  /** Stored only: inviting members automatically comes with the invitation system. */
+  /** Uninvited members are invited when this is switched on and whenever they join. */
   @Column({ name: 'auto_invite', type: 'boolean' })
   autoInvite!: boolean;
 
-  /** Stored only: granting admin rights comes with the invitation system. */
+  /** Members are admins while they are members (read from memberships at every request). */
   @Column({ name: 'grants_admin', type: 'boolean' })
   grantsAdmin!: boolean;
 

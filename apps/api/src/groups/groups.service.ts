@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { isSqlite, Transactions } from '@app/database';
+import { Transactions, writeLock } from '@app/database';
 import { InvitationsService } from '../invitations/invitations.service';
 import { notFound } from '../common/domain-error';
 import { PageQuery } from '../common/page';
@@ -84,7 +84,7 @@ export class GroupsService {
   }
 
   private async find(m: EntityManager, organizationId: string, id: string, lock = false): Promise<Group> {
-    const group = await m.findOne(Group, { where: { id, organizationId }, ...(lock && !isSqlite(m.dataSource) ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const group = await m.findOne(Group, { where: { id, organizationId }, ...(lock ? writeLock(m.dataSource) : {}) });
     if (!group) throw notFound('GROUP_NOT_FOUND', 'Group', id);
     return group;
   }

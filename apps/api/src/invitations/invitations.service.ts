@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { dateParam, insertRows, isSqlite, normalizedKey, Transactions } from '@app/database';
+import { chunks, dateParam, insertRows, normalizedKey, Transactions, writeLock } from '@app/database';
 import { PasswordHasher } from '../auth/password-hasher';
 import { hashToken, issueToken, looksLike } from '../auth/secret-token';
 import { UserCredential } from '../auth/user-credential.entity';
@@ -68,9 +68,8 @@ export class InvitationsService {
   /** Invites many people by id (each batch is one transaction); answers the counts. */
   async inviteMany(actor: { organizationId: string; userId: string }, userIds: string[]): Promise<InvitationCounts> {
     const counts = emptyCounts();
-    const ids = [...new Set(userIds)];
-    for (let i = 0; i < ids.length; i += BATCH) {
-      add(counts, await this.tx.run((m) => this.issue(m, actor.organizationId, ids.slice(i, i + BATCH), actor.userId)));
+    for (const batch of chunks([...new Set(userIds)], BATCH)) {
+      add(counts, await this.tx.run((m) => this.issue(m, actor.organizationId, batch, actor.userId)));
       this.dispatcher.kick();
     }
     return counts;
@@ -96,11 +95,11 @@ export class InvitationsService {
    */
   async inviteUninvitedWithin(m: EntityManager, organizationId: string, userIds: string[]): Promise<number> {
     let invited = 0;
-    for (let i = 0; i < userIds.length; i += BATCH) {
+    for (const batch of chunks(userIds, BATCH)) {
       const ids: Array<{ id: string }> = await m.query(
         `SELECT id FROM users WHERE organization_id = ? AND status = 'uninvited' AND archived_at IS NULL AND email IS NOT NULL
-           AND id IN (${userIds.slice(i, i + BATCH).map(() => '?').join(', ')})`,
-        [organizationId, ...userIds.slice(i, i + BATCH)],
+           AND id IN (${batch.map(() => '?').join(', ')})`,
+        [organizationId, ...batch],
       );
       if (ids.length) invited += (await this.issue(m, organizationId, ids.map((r) => r.id), null)).invited.length;
     }
@@ -115,9 +114,7 @@ export class InvitationsService {
       [groupId, organizationId],
     );
     let invited = 0;
-    for (let i = 0; i < rows.length; i += BATCH) {
-      invited += (await this.issue(m, organizationId, rows.slice(i, i + BATCH).map((r) => r.id), null)).invited.length;
-    }
+    for (const batch of chunks(rows.map((r) => r.id), BATCH)) invited += (await this.issue(m, organizationId, batch, null)).invited.length;
     return invited;
   }
 
@@ -139,9 +136,9 @@ export class InvitationsService {
     assertStrong(password, preview.user?.email ?? null);
     const passwordHash = await this.passwords.hash(password);
     return this.tx.run(async (m) => {
-      const invitation = await m.findOne(Invitation, { where: { tokenHash: hash! }, ...lock(m) });
+      const invitation = await m.findOne(Invitation, { where: { tokenHash: hash! }, ...writeLock(m.dataSource) });
       assertUsable(invitation);
-      const user = await m.findOne(User, { where: { id: invitation.userId, organizationId: invitation.organizationId }, ...lock(m) });
+      const user = await m.findOne(User, { where: { id: invitation.userId, organizationId: invitation.organizationId }, ...writeLock(m.dataSource) });
       if (!user || user.archivedAt) throw invalidInvitation();
       const now = new Date();
       await m.delete(UserCredential, { userId: user.id });
@@ -162,7 +159,7 @@ export class InvitationsService {
     const outcome: InvitationOutcome = { invited: [], resentUserIds: new Set(), skipped: [] };
     if (userIds.length === 0) return outcome;
     // Locked in id order, so concurrent invitations of overlapping sets cannot deadlock.
-    const people = await m.find(User, { where: { organizationId, id: In(userIds) }, order: { id: 'ASC' }, ...lock(m) });
+    const people = await m.find(User, { where: { organizationId, id: In(userIds) }, order: { id: 'ASC' }, ...writeLock(m.dataSource) });
     const byId = new Map(people.map((u) => [u.id, u]));
     // An active person without a password (the first admin, made by `cli setup`) can be invited
     // to set one; an active person with a password has joined already.
@@ -223,8 +220,6 @@ export class InvitationsService {
 function acceptLink(base: string, token: string): string {
   return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
 }
-
-const lock = (m: EntityManager) => (isSqlite(m.dataSource) ? {} : { lock: { mode: 'pessimistic_write' as const } });
 
 const invalidInvitation = (): DomainError =>
   new DomainError('INVITATION_INVALID', 'This invitation link is not valid (already used, replaced by a newer one, or mistyped)');

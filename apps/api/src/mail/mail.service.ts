@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { insertRows } from '@app/database';
+import { chunks, insertRows } from '@app/database';
 import { EmailOutbox } from './email-outbox.entity';
 import type { MailMessage } from './templates';
 
@@ -56,10 +56,4 @@ export class MailService {
     for (const chunk of chunks(rows, CHUNK)) await insertRows(m, EmailOutbox, chunk);
     return rows.map((row) => row.id);
   }
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
-  return result;
 }

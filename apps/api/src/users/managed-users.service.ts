@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { insertRows, isSqlite, isUniqueViolation, normalizedKey, Transactions } from '@app/database';
+import { insertRows, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
 import { DirectoryScope, OrgMention, OrgStructureService } from '../org-structure/org-structure.service';
 import { Role } from '../org-structure/role.entity';
@@ -183,7 +183,7 @@ export class ManagedUsersService {
   private async visibleUser(m: EntityManager, scope: DirectoryScope, id: string, lock: boolean): Promise<User> {
     const user = await m.findOne(User, {
       where: { id, organizationId: scope.organizationId, directoryId: scope.directoryId, scimVisible: true },
-      ...(lock && !isSqlite(m.dataSource) ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      ...(lock ? writeLock(m.dataSource) : {}),
     });
     if (!user) throw notFound('USER_NOT_FOUND', 'User', id);
     return user;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, Not } from 'typeorm';
-import { isSqlite, normalizedKey, Transactions } from '@app/database';
+import { normalizedKey, Transactions, writeLock } from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
 import { Department } from '../org-structure/department.entity';
 import { Role } from '../org-structure/role.entity';
@@ -183,10 +183,7 @@ async function ref<T extends Site | Department | Role | User>(
 
 /** Serialises in-app creates and email changes per organisation, so two admins cannot add the same email at once. */
 async function lockOrganization(m: EntityManager, organizationId: string): Promise<void> {
-  await m.findOne(Organization, {
-    where: { id: organizationId },
-    ...(isSqlite(m.dataSource) ? {} : { lock: { mode: 'pessimistic_write' as const } }),
-  });
+  await m.findOne(Organization, { where: { id: organizationId }, ...writeLock(m.dataSource) });
 }
 
 async function assertEmailFree(m: EntityManager, organizationId: string, email: string, exceptId: string | null): Promise<void> {
@@ -202,10 +199,7 @@ async function assertEmailFree(m: EntityManager, organizationId: string, email: 
 }
 
 async function lockedUser(m: EntityManager, organizationId: string, id: string): Promise<User> {
-  const user = await m.findOne(User, {
-    where: { id, organizationId },
-    ...(isSqlite(m.dataSource) ? {} : { lock: { mode: 'pessimistic_write' as const } }),
-  });
+  const user = await m.findOne(User, { where: { id, organizationId }, ...writeLock(m.dataSource) });
   if (!user) throw notFound('USER_NOT_FOUND', 'User', id);
   return user;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { notFound } from '../common/domain-error';
+import { adminByGroupSql } from './admin-rights';
 import { ListUsersQuery, UserFilter } from './dto/user.dto';
 import { User } from './user.entity';
 
@@ -60,12 +61,11 @@ export class UsersService {
   /** Marks who is an admin through a group with grantsAdmin (one query per page). */
   private async withRights(users: User[]): Promise<Person[]> {
     if (users.length === 0) return [];
-    const rows: Array<{ user_id: string }> = await this.dataSource.query(
-      `SELECT DISTINCT gm.user_id FROM group_members gm JOIN \`groups\` g ON g.id = gm.group_id
-        WHERE g.grants_admin = 1 AND gm.user_id IN (${users.map(() => '?').join(', ')})`,
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT u.id FROM users u WHERE u.id IN (${users.map(() => '?').join(', ')}) AND ${adminByGroupSql('u')}`,
       users.map((u) => u.id),
     );
-    const byGroup = new Set(rows.map((r) => r.user_id));
+    const byGroup = new Set(rows.map((r) => r.id));
     return users.map((user) => ({ user, adminByGroup: byGroup.has(user.id) }));
   }
 

@@ -1,4 +1,5 @@
 import { IsBoolean, IsEmail, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PartialType } from '@nestjs/swagger';
 import { Trim } from '../../common/trim';
 
 /** A person an admin adds in the app: uninvited, managed by no directory. */
@@ -43,27 +44,4 @@ export class CreatePersonRequest {
  * field with a different value answers 409 FIELD_MANAGED_BY_DIRECTORY (an unchanged value is
  * accepted, so a client may send the whole record back).
  */
-export class UpdatePersonRequest {
-  /** @example "grace.hopper@contoso.com" */
-  @IsOptional() @Trim() @IsEmail() @MaxLength(320) email?: string;
-  /** @example "Grace" */
-  @IsOptional() @Trim() @IsString() @MaxLength(255) firstName?: string | null;
-  /** @example "Hopper" */
-  @IsOptional() @Trim() @IsString() @MaxLength(255) lastName?: string | null;
-  /** @example "Grace Hopper" */
-  @IsOptional() @Trim() @IsString() @MaxLength(255) displayName?: string | null;
-  /** @example "Engineering Manager" */
-  @IsOptional() @Trim() @IsString() @MaxLength(255) title?: string | null;
-  /** @example "d93c8df6-764c-4339-b356-9b5ccf5ea36e" */
-  @IsOptional() @IsUUID() siteId?: string | null;
-  /** @example "f3ae653c-f3c8-44f0-841c-484373e26407" */
-  @IsOptional() @IsUUID() departmentId?: string | null;
-  /** @example "0efcb387-ea96-4a09-b4b4-97139f370425" */
-  @IsOptional() @IsUUID() roleId?: string | null;
-  /** @example "9c6cb534-8348-4ea1-86f7-aa4591d1ebe7" */
-  @IsOptional() @IsUUID() managerId?: string | null;
-  /** One of the role's grades. @example "L4" */
-  @IsOptional() @Trim() @IsString() @MaxLength(64) grade?: string | null;
-  /** Admin rights in the app (not those a group grants). @example true */
-  @IsOptional() @IsBoolean() isAdmin?: boolean;
-}
+export class UpdatePersonRequest extends PartialType(CreatePersonRequest) {}
