@@ -25,7 +25,7 @@ function run(port: number, token: string): Promise<NewmanRunSummary> {
   );
 }
 
-/** Microsoft's SCIM test collection (../shared/conformance), run by newman against the real app. */
+/** Microsoft's SCIM test collection (vendored under test/conformance), run by newman against the real app. */
 describe.each(testEngines())("Microsoft's SCIM collection on %s", (engine) => {
   let t: TestApp;
   let summary: NewmanRunSummary;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-export const COLLECTION = join(__dirname, '..', '..', '..', 'shared', 'conformance', 'microsoft-scim-tests.postman_collection.json');
+export const COLLECTION = join(__dirname, '..', 'conformance', 'microsoft-scim-tests.postman_collection.json');
 
 /** Folders of Microsoft's collection that this project runs (in the collection's own order). */
 export const FOLDERS = [
