@@ -15,6 +15,8 @@ const BODY_LIMIT = 1024 * 1024;
  */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
+    // false, true (every hop: the client can forge its address), a hop count or proxy
+    // addresses/CIDRs, already in Fastify's forms; request.ip (the sign-in limits' address) follows it.
     trustProxy: options.config.trustProxy,
     bodyLimit: BODY_LIMIT,
     // One id per request, taken from a well-formed X-Request-Id or made up; logged and echoed.

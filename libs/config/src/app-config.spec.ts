@@ -34,6 +34,39 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(name));
   });
 
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.1', ['10.0.0.1']],
+    [' 10.0.0.0/8 , 192.168.1.0/24,::1, fd00::/8,loopback ', ['10.0.0.0/8', '192.168.1.0/24', '::1', 'fd00::/8', 'loopback']],
+  ])('reads TRUST_PROXY=%s as Fastify trustProxy %p', (value, expected) => {
+    expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each([
+    ['maybe', /not an address or CIDR: "maybe"/],
+    ['10.0.0.0/8,10.0.0.300', /not an address or CIDR: "10.0.0.300"/],
+    ['10.0.0.0/33', /not an address or CIDR/],
+    ['10.0.0.0/0', /not an address or CIDR/],
+    ['::1/129', /not an address or CIDR/],
+    ['10.0.0.1,', /not an address or CIDR: ""/],
+    ['101', /hop count from 1 to 100/],
+  ])('refuses TRUST_PROXY=%s, naming the variable and the bad entry', (value, message) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(message);
+  });
+
+  it('reads the three sign-in limits and the window', () => {
+    expect(loadConfig({}).loginLimits).toEqual({ perAccount: 5, perIp: 50, perAccountAnyAddress: 100, windowMs: 15 * 60_000 });
+    const c = loadConfig({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_MAX_FAILURES_PER_IP: '20', LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS: '40', LOGIN_WINDOW_MINUTES: '5' });
+    expect(c.loginLimits).toEqual({ perAccount: 3, perIp: 20, perAccountAnyAddress: 40, windowMs: 5 * 60_000 });
+    expect(() => loadConfig({ LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS: '0' })).toThrow(/LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS/);
+  });
+
   it('lists every invalid variable at once', () => {
     try {
       loadConfig({ PORT: '-1', DATABASE_URL: 'oracle://x' });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -7,6 +8,47 @@ import { z } from 'zod';
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Which proxies may speak for the client (Fastify's `trustProxy` forms). `true` trusts EVERY hop,
+ * so the client picks its own address with a forged X-Forwarded-For; a hop count or the proxies'
+ * addresses make the address the one the last trusted proxy saw.
+ */
+export type TrustProxy = boolean | number | string[];
+
+/** proxy-addr's named ranges, accepted in a TRUST_PROXY list. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+const isAddressOrCidr = (entry: string): boolean => {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  // proxy-addr refuses /0: trusting every address is TRUST_PROXY=true, said out loud.
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (family === 4 ? 32 : 128);
+};
+
+const trustProxy = z.string().transform((raw, ctx): TrustProxy => {
+  const v = raw.trim().toLowerCase();
+  if (v === 'false' || v === 'no' || v === '0') return false;
+  if (v === 'true' || v === 'yes') return true;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops <= 100) return hops;
+  } else {
+    const entries = v.split(',').map((e) => e.trim());
+    const bad = entries.filter((e) => !isAddressOrCidr(e));
+    if (bad.length === 0) return entries;
+    ctx.addIssue({
+      code: 'custom',
+      message: `not an address or CIDR: ${bad.map((b) => JSON.stringify(b)).join(', ')}; must be false, true (every hop), a hop count like 1, or a comma-separated list of proxy addresses/CIDRs like 10.0.0.0/8,::1`,
+    });
+    return z.NEVER;
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be false, true (every hop), a hop count from 1 to 100, or a comma-separated list of proxy addresses/CIDRs' });
+  return z.NEVER;
+});
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -24,7 +66,7 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   DB_LOGGING: booleanFlag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   PRODUCT_NAME: z.string().min(1).max(100).default('Frankli'),
   SMTP_URL: z
     .string()
@@ -40,6 +82,7 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS: z.coerce.number().int().min(1).max(100000).default(100),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
 });
 
@@ -58,13 +101,21 @@ export interface AppConfig {
   publicUrl: string;
   database: DatabaseConfig;
   log: { level: string };
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   productName: string;
   mail: MailConfig;
   invitations: { acceptUrl: string; ttlDays: number };
   sessions: { ttlHours: number };
-  /** Failed sign-ins allowed per account and per client address within the window. */
-  loginLimits: { perAccount: number; perIp: number; windowMs: number };
+  /** Failed sign-ins allowed within the sliding window (LoginLimiter). */
+  loginLimits: {
+    /** Per account from one client address (LOGIN_MAX_FAILURES_PER_ACCOUNT). */
+    perAccount: number;
+    /** Per client address, whatever the accounts (LOGIN_MAX_FAILURES_PER_IP). */
+    perIp: number;
+    /** Per account from all addresses together, a far higher ceiling (LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS). */
+    perAccountAnyAddress: number;
+    windowMs: number;
+  };
 }
 
 export interface MailConfig {
@@ -121,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginLimits: {
       perAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       perIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      perAccountAnyAddress: e.LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS,
       windowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     },
   };

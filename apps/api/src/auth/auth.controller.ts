@@ -23,13 +23,15 @@ export class AuthController {
 
   /**
    * Signs in an active person with email and password, answering a bearer session token. Failed
-   * attempts are limited per account and per client address (429 with Retry-After).
+   * attempts are limited per account from one address, per address, and per account from all
+   * addresses (429 with Retry-After). The address is `request.ip`, as TRUST_PROXY lets Fastify
+   * read it: the socket's peer, or the last address a trusted proxy put in X-Forwarded-For.
    */
   @Post('login')
   @HttpCode(200)
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'INVALID_CREDENTIALS, alike for an unknown email and a wrong password' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'ORGANIZATION_REQUIRED (details.organizations lists them)' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'TOO_MANY_LOGIN_ATTEMPTS for this account or address; see Retry-After' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'TOO_MANY_LOGIN_ATTEMPTS for this account from this address, this address, or this account; see Retry-After' })
   async login(@Body() body: LoginRequest, @Req() req: FastifyRequest): Promise<LoginResponse> {
     const { session, secret } = await this.sessions.login(body, req.ip);
     return { token: secret, expiresAt: session.expiresAt.toISOString(), user: mapUser(await this.users.get(session.organizationId, session.userId)) };

@@ -2,11 +2,14 @@ import { Column, Entity, Index } from 'typeorm';
 import { IdColumn, TimestampColumn } from '../common/columns';
 
 /**
- * One failed sign-in, counted per account and per client address over a sliding window. The key
- * is a hash (`account:<email key>` or `ip:<address>`), so the ledger holds no emails or addresses.
+ * One failed sign-in under one key, counted over a sliding window. The key is a hash
+ * (`pair:<address>|<email key>`, `ip:<address>` or `account:<email key>`), so the ledger holds no
+ * emails or addresses. Every failure is three rows, one per key.
  */
 @Entity({ name: 'login_failures' })
 @Index('IDX_login_failures_key_at', ['keyHash', 'at'])
+// The sweep of expired rows reads by age alone, across keys.
+@Index('IDX_login_failures_at', ['at'])
 export class LoginFailure {
   @IdColumn()
   id!: string;

@@ -7,19 +7,35 @@ import { dateParam, Transactions } from '@app/database';
 import { DomainError } from '../common/domain-error';
 import { LoginFailure } from './login-failure.entity';
 
-/** A sign-in attempt counted against its account and its client address until it succeeds. */
+/** A sign-in attempt, counted against its (account, address) pair, its address and its account. */
 export interface Attempt {
   ids: string[];
-  keys: string[];
+  pairKey: string;
 }
 
 /**
- * Limits failed sign-ins per account and per client address over a sliding window, in the
- * database, so every replica shares the count. An attempt is recorded BEFORE the password is
- * checked and the count read after, so N concurrent guesses see at least N rows between them:
- * concurrency cannot squeeze extra guesses past the limit. A success removes the account's
- * failures; an attempt refused by the limit is not counted (so a lock-out ends one window after
- * the last real failure).
+ * Expired rows swept per failed attempt. Each attempt adds three rows, so a sweep of up to 100
+ * drains the expired backlog far faster than any flood fills it, at a bounded cost per request
+ * (one indexed SELECT … LIMIT and one DELETE by primary key).
+ */
+export const PRUNE_BATCH = 100;
+
+/**
+ * Limits failed sign-ins over a sliding window, in the database so every replica shares the
+ * count, under three keys:
+ * - the (account, address) pair, tight (LOGIN_MAX_FAILURES_PER_ACCOUNT): guessing one person's
+ *   password from one place;
+ * - the address, whatever the accounts (LOGIN_MAX_FAILURES_PER_IP): one place spraying a common
+ *   password over many accounts;
+ * - the account from every address together, a far higher ceiling
+ *   (LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS): guessing one password from many places.
+ *   Because a stranger's address is stopped by the pair limit first, locking a person out
+ *   everywhere takes ceiling / pair-limit distinct addresses per window, not six bad passwords.
+ * An attempt is recorded under all three BEFORE the password is checked and the counts read
+ * after, so N concurrent guesses see at least N rows between them: concurrency cannot squeeze
+ * extra guesses past a limit. An attempt refused by a limit is not counted under any key (so a
+ * lock-out ends one window after the last real failure, and refused attempts never feed the
+ * account-wide count).
  */
 @Injectable()
 export class LoginLimiter {
@@ -29,22 +45,27 @@ export class LoginLimiter {
     private readonly tx: Transactions,
   ) {}
 
-  /** Records an attempt, or throws 429 when the account or the address is over its limit. */
+  /** Records an attempt, or throws 429 when the pair, the address or the account is over its limit. */
   async begin(emailKey: string, ip: string): Promise<Attempt> {
-    const { perAccount, perIp, windowMs } = this.config.loginLimits;
-    const account = keyOf('account', emailKey);
-    const address = keyOf('ip', ip);
+    const { perAccount, perIp, perAccountAnyAddress, windowMs } = this.config.loginLimits;
+    // An address holds no '|', so the pair key cannot be confused with another pair's.
+    const limits = new Map([
+      [keyOf(`pair:${ip}|${emailKey}`), perAccount],
+      [keyOf(`ip:${ip}`), perIp],
+      [keyOf(`account:${emailKey}`), perAccountAnyAddress],
+    ]);
+    const keys = [...limits.keys()];
     const now = new Date();
     const since = new Date(now.getTime() - windowMs);
-    const rows = [account, address].map((keyHash) => ({ id: randomUUID(), keyHash, at: now }));
+    const rows = keys.map((keyHash) => ({ id: randomUUID(), keyHash, at: now }));
     // Committed before counting, so concurrent attempts see each other.
     await this.tx.run((m) => m.insert(LoginFailure, rows));
-    const attempt = { ids: rows.map((r) => r.id), keys: [account, address] };
+    const attempt = { ids: rows.map((r) => r.id), pairKey: keys[0] };
     const counts: Array<{ key_hash: string; n: number | string; oldest: Date | string }> = await this.dataSource.query(
-      `SELECT key_hash, COUNT(*) AS n, MIN(at) AS oldest FROM login_failures WHERE key_hash IN (?, ?) AND at > ? GROUP BY key_hash`,
-      [account, address, dateParam(this.dataSource, since)],
+      `SELECT key_hash, COUNT(*) AS n, MIN(at) AS oldest FROM login_failures WHERE key_hash IN (?, ?, ?) AND at > ? GROUP BY key_hash`,
+      [...keys, dateParam(this.dataSource, since)],
     );
-    const over = counts.filter((c) => Number(c.n) > (c.key_hash === account ? perAccount : perIp));
+    const over = counts.filter((c) => Number(c.n) > (limits.get(c.key_hash) ?? 0));
     if (over.length === 0) return attempt;
     await this.tx.run((m) => m.delete(LoginFailure, { id: In(attempt.ids) }));
     const freeAt = Math.max(...over.map((c) => new Date(c.oldest).getTime() + windowMs));
@@ -55,20 +76,40 @@ export class LoginLimiter {
     );
   }
 
-  /** The password was right: forget this attempt and the account's earlier failures. */
+  /**
+   * The password was right: forget this attempt and the earlier failures of the same account
+   * FROM THE SAME ADDRESS (the person's own typos). Nothing else is cleared, on purpose:
+   * - not the address's count, or a sprayer holding one valid account of their own could reset
+   *   their address after every 49 guesses by signing in to it;
+   * - not the account-wide count, or the owner's every sign-in would hand a distributed guesser a
+   *   fresh allowance; that count exists to bound guesses per window whatever happens, and it is
+   *   far above anything a person mistyping reaches.
+   * A stranger's failures from elsewhere sit under their own pair key and stay counted.
+   */
   async succeeded(attempt: Attempt): Promise<void> {
     await this.tx.run(async (m) => {
       await m.delete(LoginFailure, { id: In(attempt.ids) });
-      await m.delete(LoginFailure, { keyHash: attempt.keys[0] });
+      await m.delete(LoginFailure, { keyHash: attempt.pairKey });
     });
   }
 
-  /** Clears failures older than the window for these keys, keeping the ledger small. */
-  async prune(attempt: Attempt): Promise<void> {
-    const since = new Date(Date.now() - this.config.loginLimits.windowMs);
-    await this.tx.run((m) => m.query(`DELETE FROM login_failures WHERE key_hash IN (?, ?) AND at <= ?`, [...attempt.keys, dateParam(m.dataSource, since)]));
+  /**
+   * The password was wrong: the attempt stays counted, and up to PRUNE_BATCH rows older than the
+   * window, of ANY key, are swept. Every failure sweeps, so the ledger stays bounded by the
+   * failures of one window even under a flood of random emails whose keys never come back.
+   * Several replicas may sweep the same rows at once: the SELECT does not lock and the DELETE by
+   * primary key is idempotent, and rows outside the window never change a count.
+   */
+  async failed(): Promise<void> {
+    const since = dateParam(this.dataSource, new Date(Date.now() - this.config.loginLimits.windowMs));
+    const expired: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM login_failures WHERE at <= ? ORDER BY at LIMIT ${PRUNE_BATCH}`,
+      [since],
+    );
+    if (expired.length === 0) return;
+    await this.tx.run((m) => m.delete(LoginFailure, { id: In(expired.map((r) => r.id)) }));
   }
 }
 
 /** The ledger stores hashes, never an email or an address. */
-const keyOf = (kind: 'account' | 'ip', value: string): string => createHash('sha256').update(`${kind}:${value}`, 'utf8').digest('hex');
+const keyOf = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');

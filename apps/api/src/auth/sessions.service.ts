@@ -39,8 +39,8 @@ const invalid = (): DomainError => new DomainError('INVALID_CREDENTIALS', 'Email
 
 /**
  * Sign-in with email and password for active people, giving an expiring bearer session. Failed
- * attempts are limited per account and per client address (LoginLimiter); a wrong email and a
- * wrong password answer alike, in about the same time.
+ * attempts are limited per account and address pair, per address, and per account from all
+ * addresses (LoginLimiter); a wrong email and a wrong password answer alike, in about the same time.
  */
 @Injectable()
 export class SessionsService {
@@ -68,7 +68,7 @@ export class SessionsService {
     for (const account of accounts) if (await this.passwords.verify(account.password_hash, input.password)) matches.push(account);
     if (accounts.length === 0) await this.passwords.verifyNone(input.password);
     if (matches.length === 0) {
-      await this.limiter.prune(attempt);
+      await this.limiter.failed();
       throw invalid();
     }
     await this.limiter.succeeded(attempt);

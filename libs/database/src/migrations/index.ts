@@ -2,6 +2,13 @@ import { Foundation1795380246185 } from './1795380246185-foundation';
 import { PeopleAndOrgStructure1795381000000 } from './1795381000000-people-and-org-structure';
 import { Groups1795382000000 } from './1795382000000-groups';
 import { InvitationsAndSignIn1795383000000 } from './1795383000000-invitations-and-sign-in';
+import { LoginFailuresByAge1795385000000 } from './1795385000000-login-failures-by-age';
 
 /** The one migration history, oldest first. Append; never edit a migration that has landed. */
-export const MIGRATIONS = [Foundation1795380246185, PeopleAndOrgStructure1795381000000, Groups1795382000000, InvitationsAndSignIn1795383000000];
+export const MIGRATIONS = [
+  Foundation1795380246185,
+  PeopleAndOrgStructure1795381000000,
+  Groups1795382000000,
+  InvitationsAndSignIn1795383000000,
+  LoginFailuresByAge1795385000000,
+];
