@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { handleClientError, renderFrameworkError } from './errors/framework-errors';
 import { requestIdFrom } from './logging';
 import { AppModule, AppModuleOptions } from './app.module';
 
@@ -24,6 +25,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     genReqId: (req: IncomingMessage) => requestIdFrom(req.headers['x-request-id']),
     // SCIM clients vary: `/scim/v2/users` and `/scim/v2/Users/` reach the same route.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    // Refusals made before Nest sees a request answer in the same shapes as every other error.
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: handleClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     bufferLogs: true,
@@ -50,7 +54,13 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
  * default. Any other declared type with a JSON body is parsed too, so no SCIM client gets a 415.
  */
 function registerBodyParsers(fastify: FastifyInstance): void {
-  const parseJson = (_req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void): void => {
+  const parseJson = (req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void): void => {
+    // Fastify does not decompress bodies; reading gzip bytes as JSON would only produce a
+    // misleading syntax error, so an encoding other than identity is refused up front.
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      return done(Object.assign(new Error(`Content-Encoding "${encoding}" is not supported; send the body uncompressed`), { statusCode: 415 }));
+    }
     if (body.trim() === '') return done(null, undefined);
     try {
       done(null, JSON.parse(body));

@@ -19,6 +19,8 @@ export type { ListResponse, ListResponsePaging } from './messages';
 export { parsePagination } from './pagination';
 export type { Pagination, PaginationOptions } from './pagination';
 export { parseDateTime } from './datetime';
+export { refuseDiscoveryFilter, singleValuedQuery } from './query-params';
+export type { RawQuery } from './query-params';
 
 export type {
   AttributeType,

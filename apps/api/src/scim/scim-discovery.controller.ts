@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import {
   ALL_SCHEMAS,
   listResponse,
+  refuseDiscoveryFilter,
   resourceTypeRepresentation,
   schemaRepresentation,
   ScimError,
@@ -13,11 +14,12 @@ import {
 } from '@app/scim-protocol';
 import { DirectoryAuth } from '../auth/guards';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
+import { ScimQuery } from './scim-http';
 import { SCIM_PAGE } from './scim-users.service';
 
 /**
  * Discovery (RFC 7644 §4), describing exactly what this server supports. Authenticated like the
- * rest of /scim/v2: Entra calls these with its token.
+ * rest of /scim/v2: Entra calls these with its token. They take no filter (403, RFC 7644 §4).
  */
 @ApiExcludeController()
 @DirectoryAuth()
@@ -33,20 +35,23 @@ export class ScimDiscoveryController {
   /** `/serviceConfiguration` is the route Microsoft's reference server and test collection use. */
   @Get(['ServiceProviderConfig', 'serviceConfiguration'])
   @Header('content-type', SCIM_CONTENT_TYPE)
-  config(): unknown {
+  config(@ScimQuery() query: Record<string, string>): unknown {
+    refuseDiscoveryFilter(query);
     return serviceProviderConfig({ baseUrl: this.baseUrl, maxResults: SCIM_PAGE.maxCount });
   }
 
   @Get('ResourceTypes')
   @Header('content-type', SCIM_CONTENT_TYPE)
-  resourceTypes(): unknown {
+  resourceTypes(@ScimQuery() query: Record<string, string>): unknown {
+    refuseDiscoveryFilter(query);
     const items = this.resources.map((r) => resourceTypeRepresentation(r, this.baseUrl));
     return listResponse(items, { totalResults: items.length, startIndex: 1, itemsPerPage: items.length });
   }
 
   @Get('ResourceTypes/:name')
   @Header('content-type', SCIM_CONTENT_TYPE)
-  resourceType(@Param('name') name: string): unknown {
+  resourceType(@Param('name') name: string, @ScimQuery() query: Record<string, string>): unknown {
+    refuseDiscoveryFilter(query);
     const found = this.resources.find((r) => r.name.toLowerCase() === name.toLowerCase());
     if (!found) throw new ScimError(404, undefined, `Resource type ${name} not found`);
     return resourceTypeRepresentation(found, this.baseUrl);
@@ -54,14 +59,16 @@ export class ScimDiscoveryController {
 
   @Get('Schemas')
   @Header('content-type', SCIM_CONTENT_TYPE)
-  schemas(): unknown {
+  schemas(@ScimQuery() query: Record<string, string>): unknown {
+    refuseDiscoveryFilter(query);
     const items = this.served().map((s) => schemaRepresentation(s, this.baseUrl));
     return listResponse(items, { totalResults: items.length, startIndex: 1, itemsPerPage: items.length });
   }
 
   @Get('Schemas/:id')
   @Header('content-type', SCIM_CONTENT_TYPE)
-  schema(@Param('id') id: string): unknown {
+  schema(@Param('id') id: string, @ScimQuery() query: Record<string, string>): unknown {
+    refuseDiscoveryFilter(query);
     const found = this.served().find((s) => s.id.toLowerCase() === id.toLowerCase());
     if (!found) throw new ScimError(404, undefined, `Schema ${id} not found`);
     return schemaRepresentation(found, this.baseUrl);

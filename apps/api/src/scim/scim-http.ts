@@ -1,5 +1,6 @@
-import type { FastifyReply } from 'fastify';
-import { projectResource, ProjectionParams, ResourceSchema } from '@app/scim-protocol';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { projectResource, ProjectionParams, RawQuery, ResourceSchema, singleValuedQuery } from '@app/scim-protocol';
 import type { DirectoryPrincipal } from '../auth/principals';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
 import type { DirectoryScope } from '../org-structure/org-structure.service';
@@ -7,6 +8,15 @@ import type { DirectoryScope } from '../org-structure/org-structure.service';
 /** What the SCIM controllers and services of every resource type share. */
 export type Json = Record<string, unknown>;
 export type Projection = ProjectionParams;
+
+/**
+ * The query string of a SCIM request, every parameter a single string (a repeated or
+ * object-syntax parameter is a 400, see singleValuedQuery). Every SCIM route reads its query
+ * through this, never through `@Query()`.
+ */
+export const ScimQuery = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Record<string, string> => singleValuedQuery(ctx.switchToHttp().getRequest<FastifyRequest>().query as RawQuery),
+);
 
 export const scopeOf = (dir: DirectoryPrincipal): DirectoryScope => ({ organizationId: dir.organizationId, directoryId: dir.directoryId });
 

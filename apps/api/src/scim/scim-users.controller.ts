@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ListResponse } from '@app/scim-protocol';
@@ -6,7 +6,7 @@ import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
-import { Json, Projection, sendCreated, sendPatched } from './scim-http';
+import { Json, Projection, ScimQuery, sendCreated, sendPatched } from './scim-http';
 import { ListQuery, ScimUsersService } from './scim-users.service';
 
 
@@ -19,13 +19,13 @@ export class ScimUsersController {
 
   @Get()
   @Header('content-type', SCIM_CONTENT_TYPE)
-  list(@CurrentDirectory() dir: DirectoryPrincipal, @Query() query: ListQuery): Promise<ListResponse<Json>> {
+  list(@CurrentDirectory() dir: DirectoryPrincipal, @ScimQuery() query: ListQuery): Promise<ListResponse<Json>> {
     return this.users.list(dir, query);
   }
 
   @Get(':id')
   @Header('content-type', SCIM_CONTENT_TYPE)
-  get(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @Query() projection: Projection): Promise<Json> {
+  get(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @ScimQuery() projection: Projection): Promise<Json> {
     return this.users.get(dir, id, projection);
   }
 
@@ -50,7 +50,7 @@ export class ScimUsersController {
     @CurrentDirectory() dir: DirectoryPrincipal,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Query() projection: Projection,
+    @ScimQuery() projection: Projection,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json | undefined> {
     return sendPatched(reply, await this.users.patch(dir, id, body, projection));

@@ -433,6 +433,11 @@ describe('parseFilter', () => {
     it('is off by default', () => {
       expectInvalidFilter('userName sw O', /expected a value/);
     });
+
+    it.each(["userName eq 'bjensen'", "userName eq 'b j'", "displayName co 'x"])('does not read a single-quoted value: %s', (input) => {
+      expectInvalidFilter(input, /double quotes/);
+      expect(() => parseFilter(input, { allowUnquotedValues: true })).toThrow(/double quotes/);
+    });
   });
 });
 

@@ -193,6 +193,9 @@ class FilterParser {
         const value = Number(token.text);
         if (Number.isFinite(value)) return value;
       }
+      // The leniency is for bare words only: 'x' is a mistake (JSON strings use double quotes),
+      // and reading it as the four characters 'x' would silently match nothing.
+      if (token.text.startsWith("'")) throw syntaxError('string values take double quotes ("…"), not single quotes', token.pos);
       if (this.options.allowUnquotedValues && !RESERVED.has(lower)) return token.text;
     }
     throw syntaxError(
