@@ -8,11 +8,11 @@
 // 3. big group: 100,000 members seeded in SQL, then PATCHes adding 50 members to it, against the
 //    same PATCHes on empty groups: the cost of a membership change must not grow with the group.
 //
-//   npm run build && npm run bench                      # 10,000 users, concurrency 8, MariaDB
-//   BENCH_USERS=2000 BENCH_CONCURRENCY=16 npm run bench
-//   BENCH_DATABASE_URL=sqlite:/tmp/bench.sqlite npm run bench
-//   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench   # profile the API
-//   BENCH_GROUPS=0 BENCH_BIG_GROUP=0 npm run bench                         # users only
+//   npm run build && npm run bench:cycle                      # 10,000 users, concurrency 8, MariaDB
+//   BENCH_USERS=2000 BENCH_CONCURRENCY=16 npm run bench:cycle
+//   BENCH_DATABASE_URL=sqlite:/tmp/bench.sqlite npm run bench:cycle
+//   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:cycle   # profile the API
+//   BENCH_GROUPS=0 BENCH_BIG_GROUP=0 npm run bench:cycle                         # users only
 //
 // The MySQL database named in BENCH_DATABASE_URL (default bench_test on 127.0.0.1) is dropped
 // and recreated: its name must contain "test".
