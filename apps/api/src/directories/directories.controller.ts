@@ -65,13 +65,8 @@ export class DirectoriesController {
     return mapDirectory(await this.directories.update(admin.organizationId, id, body), this.config.publicUrl);
   }
 
-  /** Deletes a directory and revokes its tokens; the people it provisioned stay. */
-  @Delete(':id')
-  @HttpCode(204)
-  @DirectoryId()
-  async remove(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<void> {
-    await this.directories.remove(admin.organizationId, id);
-  }
+  // DELETE /api/v1/directories/:id lives in DirectoryRemovalController: deleting a directory
+  // also deletes its groups, which this module (below groups) cannot reach.
 
   /** Mints another named SCIM token (for rotation without downtime). */
   @Post(':id/tokens')
