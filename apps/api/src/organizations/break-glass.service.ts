@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { normalizedKey, Transactions } from '@app/database';
+import { ApiToken } from '../auth/api-token.entity';
 import { ApiTokensService } from '../auth/api-tokens.service';
+import { Session } from '../auth/session.entity';
 import { notFound } from '../common/domain-error';
 import { User } from '../users/user.entity';
 import { Organization } from './organization.entity';
@@ -49,7 +51,9 @@ export class BreakGlassService {
         userId = existing.id;
         outcome = existing.archivedAt ? 'restored' : 'updated';
         // Restoring keeps `status`: archive and status are orthogonal, so the person returns to
-        // the state they had. No old session or token comes back; the new token is minted below.
+        // the state they had. No old session or token comes back (DESIGN §5), whether or not the
+        // archive revoked them: the new token is minted below.
+        if (existing.archivedAt) await this.revokeCredentials(m, existing.id);
         await m.update(
           User,
           { id: existing.id },
@@ -69,6 +73,12 @@ export class BreakGlassService {
       const { secret } = await this.apiTokens.issue(m, { userId, organizationId: organization.id }, 'break-glass');
       return { organizationId: organization.id, userId, adminToken: secret, outcome };
     });
+  }
+
+  private async revokeCredentials(m: EntityManager, userId: string): Promise<void> {
+    const now = new Date();
+    await m.update(ApiToken, { userId, revokedAt: IsNull() }, { revokedAt: now });
+    await m.update(Session, { userId, revokedAt: IsNull() }, { revokedAt: now });
   }
 
   /** Emails are not unique per organisation: prefer a person who is not archived, then the newest. */
