@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiTokensService } from '../apps/api/src/auth/api-tokens.service';
 import { testEngines } from './support/databases';
 import { assertBuilt, runCli } from './support/processes';
-import { expectScimError, expectStatus, Harness, Json, OrgHandle, ScimClient, simpleUser, uniqueName } from './support/scim';
+import { expectScimError, expectStatus, Harness, Json, OrgHandle, patchOp, simpleUser, uniqueName } from './support/scim';
 
 /**
  * Issue #9 §4, break-glass: `cli admin --org <id> --email <email> [--json]`, run as the BUILT
@@ -12,13 +12,11 @@ import { expectScimError, expectStatus, Harness, Json, OrgHandle, ScimClient, si
 describe.each(testEngines())('break-glass CLI on %s', (engine) => {
   let h: Harness;
   let org: OrgHandle;
-  let scim: ScimClient;
 
   beforeAll(async () => {
     assertBuilt();
     h = await Harness.start(engine);
     org = await h.organization('Break-glass org');
-    scim = (await org.directory()).scim(true);
   });
 
   afterAll(async () => h?.close());
@@ -51,17 +49,20 @@ describe.each(testEngines())('break-glass CLI on %s', (engine) => {
   };
 
   it('restores a person the directory archived, once the directory had archived every admin, and releases them from it', async () => {
+    // Its own organisation, so archiving its admins leaves the other tests alone.
+    const o = await h.organization();
+    const scim = (await o.directory()).scim(true);
     // The organisation's only admins: the setup admin (archived by the other admin) and a
     // directory-managed person made admin in the app, whom the directory then deactivates.
     const email = uniqueName('hr-admin');
     const person = await scim.create(simpleUser(email));
-    expectStatus(await h.send('patch', `/api/v1/users/${person.id}`, org.adminToken, { isAdmin: true }), 200);
-    const oldToken = await mintToken(person.id, org.id);
-    expectStatus(await h.send('post', `/api/v1/users/${org.adminUserId}/archive`, oldToken), 200);
+    expectStatus(await h.send('patch', `/api/v1/users/${person.id}`, o.adminToken, { isAdmin: true }), 200);
+    const oldToken = await mintToken(person.id, o.id);
+    expectStatus(await h.send('post', `/api/v1/users/${o.adminUserId}/archive`, oldToken), 200);
     await scim.patchUser(person.id, { op: 'replace', path: 'active', value: false });
-    for (const token of [org.adminToken, oldToken]) expect((await h.send('get', '/api/v1/users', token)).status).toBe(401);
+    for (const token of [o.adminToken, oldToken]) expect((await h.send('get', '/api/v1/users', token)).status).toBe(401);
 
-    const out = breakGlass(org.id, email.toUpperCase());
+    const out = breakGlass(o.id, email.toUpperCase());
     expect(out.userId).toBe(person.id); // the same person, matched case-insensitively by email
     await worksOnAdminApi(out.adminToken);
     expect(expectStatus(await h.send('get', `/api/v1/users/${person.id}`, out.adminToken), 200).body).toMatchObject({
@@ -75,11 +76,11 @@ describe.each(testEngines())('break-glass CLI on %s', (engine) => {
     expect((await h.send('get', '/api/v1/users', oldToken)).status).toBe(401);
     // Released: the directory can no longer see or archive them...
     expectScimError(await scim.get(`/Users/${person.id}`), 404);
-    expectScimError(await scim.patch(`/Users/${person.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }), 404);
+    expectScimError(await scim.patch(`/Users/${person.id}`, patchOp({ op: 'replace', path: 'active', value: false })), 404);
     await worksOnAdminApi(out.adminToken);
     // ...and the restored admin can restore the setup admin in the app.
-    expectStatus(await h.send('post', `/api/v1/users/${org.adminUserId}/restore`, out.adminToken), 200);
-    expect(expectStatus(await h.send('get', `/api/v1/users/${org.adminUserId}`, out.adminToken), 200).body).toMatchObject({ archivedAt: null, isAdmin: true });
+    expectStatus(await h.send('post', `/api/v1/users/${o.adminUserId}/restore`, out.adminToken), 200);
+    expect(expectStatus(await h.send('get', `/api/v1/users/${o.adminUserId}`, out.adminToken), 200).body).toMatchObject({ archivedAt: null, isAdmin: true });
   });
 
   it('creates a missing person as an active direct admin; run again, the same person gets another token', async () => {
