@@ -26,6 +26,11 @@ const DirectoryId = (): MethodDecorator =>
     ApiNotFoundResponse({ type: ErrorResponse, description: 'DIRECTORY_NOT_FOUND: no such directory in this organisation' }),
   );
 
+/**
+ * Directories and their tokens. `DELETE /api/v1/directories/:id` lives in
+ * DirectoryRemovalController: deleting a directory also deletes its groups, which this module
+ * (below groups in the layering) cannot reach.
+ */
 @ApiTags('Directories')
 @AdminAuth()
 @Controller('api/v1/directories')
@@ -64,9 +69,6 @@ export class DirectoriesController {
   async update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateDirectoryDto): Promise<DirectoryResponse> {
     return mapDirectory(await this.directories.update(admin.organizationId, id, body), this.config.publicUrl);
   }
-
-  // DELETE /api/v1/directories/:id lives in DirectoryRemovalController: deleting a directory
-  // also deletes its groups, which this module (below groups) cannot reach.
 
   /** Mints another named SCIM token (for rotation without downtime). */
   @Post(':id/tokens')
