@@ -7,6 +7,7 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule, resolveDataSourceOptions } from '@app/database';
 import { AuthModule } from './auth/auth.module';
 import { DirectoriesModule } from './directories/directories.module';
+import { DirectoryRemovalModule } from './directory-removal/directory-removal.module';
 import { ENTITIES } from './entities';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { GroupsModule } from './groups/groups.module';
@@ -42,6 +43,7 @@ export class AppModule {
         AuthModule,
         OrganizationsModule,
         DirectoriesModule,
+        DirectoryRemovalModule,
         UsersModule,
         GroupsModule,
         MailModule,
