@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { Public } from '../auth/guards';
 
 const SCRIPT = `
 const token = new URLSearchParams(location.search).get('token') || '';
@@ -29,6 +30,7 @@ const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCo
  * from the address bar, and no Referer carries it elsewhere.
  */
 @ApiExcludeController()
+@Public()
 @Controller('accept-invitation')
 export class AcceptInvitationPageController {
   private readonly html: string;
