@@ -41,6 +41,7 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  DOCS_ENABLED: booleanFlag.default(true),
 });
 
 /** Names of every variable the service reads (documented one by one in .env.example). */
@@ -65,6 +66,8 @@ export interface AppConfig {
   sessions: { ttlHours: number };
   /** Failed sign-ins allowed per account and per client address within the window. */
   loginLimits: { perAccount: number; perIp: number; windowMs: number };
+  /** Whether Swagger UI (/docs) and the OpenAPI document (/docs-json) are served. */
+  docs: { enabled: boolean };
 }
 
 export interface MailConfig {
@@ -123,5 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perIp: e.LOGIN_MAX_FAILURES_PER_IP,
       windowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     },
+    docs: { enabled: e.DOCS_ENABLED },
   };
 }

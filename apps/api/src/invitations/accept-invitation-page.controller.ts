@@ -48,7 +48,7 @@ export class AcceptInvitationPageController {
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('referrer-policy', 'no-referrer')
   @Header('cache-control', 'no-store')
-  @Header('content-security-policy', `default-src 'none'; connect-src 'self'; script-src 'sha256-${createHash('sha256').update(SCRIPT).digest('base64')}'; form-action 'none'`)
+  @Header('content-security-policy', `default-src 'none'; connect-src 'self'; script-src 'sha256-${createHash('sha256').update(SCRIPT).digest('base64')}'; form-action 'none'; frame-ancestors 'none'`)
   page(): string {
     return this.html;
   }
