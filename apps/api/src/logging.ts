@@ -72,6 +72,9 @@ export function loggerParams(config: AppConfig, stream?: DestinationStream): Par
             contentLength: req.headers['content-length'],
             remoteAddress: req.remoteAddress,
           }),
+          // The status only: the response headers are the same security headers on every answer,
+          // and a 401's `WWW-Authenticate: Bearer …` would read like a logged credential.
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         },
         customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
           err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
