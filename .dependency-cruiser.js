@@ -17,7 +17,7 @@ module.exports = {
       name: 'domain-does-not-know-scim',
       comment: 'scim -> users, org-structure, directories; never the other way.',
       severity: 'error',
-      from: { path: '^apps/api/src/(users|groups|org-structure|directories|organizations)/' },
+      from: { path: '^apps/api/src/(users|groups|org-structure|directories|directory-removal|organizations)/' },
       to: { path: '^apps/api/src/scim/' },
     },
     {

@@ -355,26 +355,34 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
     expect((await getGroup(id)).displayName).toBe(displayName);
   });
 
-  it('discovery lists User first, then Group with the frankli extension', async () => {
+  it('discovery lists User first, then Group with the frankli extension (read-only)', async () => {
     const types = expectStatus(await scim.get('/ResourceTypes'), 200).body;
     expect(types.Resources.map((r: Json) => r.name)).toEqual(['User', 'Group']);
     expect(types.Resources[1].schemaExtensions).toEqual([expect.objectContaining({ schema: FRANKLI })]);
     const schemas = expectStatus(await scim.get('/Schemas'), 200).body;
     expect(schemas.Resources.map((s: Json) => s.id)).toEqual(expect.arrayContaining([CORE_GROUP, FRANKLI]));
+    // Issue #9: the entitlements are the organisation's; /Schemas says SCIM cannot write them.
+    const frankli = schemas.Resources.find((s: Json) => s.id === FRANKLI);
+    expect(frankli.attributes.map((a: Json) => [a.name, a.mutability])).toEqual([
+      ['autoInvite', 'readOnly'],
+      ['grantsAdmin', 'readOnly'],
+    ]);
   });
 
   describe('entitlement flags and the admin API', () => {
-    it('stores autoInvite/grantsAdmin from SCIM (POST, PATCH by path, PUT) and from the admin API', async () => {
+    it('shows autoInvite/grantsAdmin read-only over SCIM (POST/PUT ignore them, PATCH is 400 mutability); the admin API sets them', async () => {
       const created = await createGroup(uniqueGroup(), { schemas: [CORE_GROUP, FRANKLI], [FRANKLI]: { autoInvite: true } });
-      expect(created[FRANKLI]).toEqual({ autoInvite: true, grantsAdmin: false });
-      await patchGroup(created.id, { op: 'replace', path: `${FRANKLI}:grantsAdmin`, value: 'True' });
-      expect((await getGroup(created.id))[FRANKLI]).toEqual({ autoInvite: true, grantsAdmin: true });
-      await patchGroup(created.id, { op: 'replace', path: `${FRANKLI}:autoInvite`, value: false });
-      expect((await getGroup(created.id))[FRANKLI]).toEqual({ autoInvite: false, grantsAdmin: true });
+      expect(created[FRANKLI]).toEqual({ autoInvite: false, grantsAdmin: false });
+      expectScimError(await scim.patch(`/Groups/${created.id}`, patchOp({ op: 'replace', path: `${FRANKLI}:grantsAdmin`, value: 'True' })), 400, 'mutability');
+      expectScimError(await scim.patch(`/Groups/${created.id}`, patchOp({ op: 'replace', path: `${FRANKLI}:autoInvite`, value: false })), 400, 'mutability');
+      expect((await getGroup(created.id))[FRANKLI]).toEqual({ autoInvite: false, grantsAdmin: false });
 
       const admin = expectStatus(await h.send('patch', `/api/v1/groups/${created.id}`, org.adminToken, { autoInvite: true, grantsAdmin: false }), 200).body;
       expect(admin).toMatchObject({ id: created.id, autoInvite: true, grantsAdmin: false });
       expect((await getGroup(created.id))[FRANKLI]).toEqual({ autoInvite: true, grantsAdmin: false });
+      // A PUT, with the extension or without, leaves the admin's flags alone.
+      const put = expectStatus(await scim.put(`/Groups/${created.id}`, { schemas: [CORE_GROUP, FRANKLI], displayName: created.displayName, [FRANKLI]: { autoInvite: false, grantsAdmin: true } }), 200);
+      expect(put.body[FRANKLI]).toEqual({ autoInvite: true, grantsAdmin: false });
       expectStatus(await h.send('patch', `/api/v1/groups/${created.id}`, org.adminToken, { autoInvite: 'yes' }), 400);
       expectStatus(await h.send('patch', `/api/v1/groups/${created.id}`, org.adminToken, { displayName: 'x' }), 400);
     });

@@ -1,12 +1,14 @@
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule, resolveDataSourceOptions } from '@app/database';
 import { AuthModule } from './auth/auth.module';
+import { RouteAuthGuard } from './auth/guards';
 import { DirectoriesModule } from './directories/directories.module';
+import { DirectoryRemovalModule } from './directory-removal/directory-removal.module';
 import { ENTITIES } from './entities';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { GroupsModule } from './groups/groups.module';
@@ -25,7 +27,7 @@ export interface AppModuleOptions {
 }
 
 /**
- * The whole API. The global pipe and filter are registered here (not in main.ts) so that tests
+ * The whole API. The global pipe, filter and guard are registered here (not in main.ts) so that tests
  * importing AppModule behave exactly like production.
  */
 @Module({})
@@ -42,6 +44,7 @@ export class AppModule {
         AuthModule,
         OrganizationsModule,
         DirectoriesModule,
+        DirectoryRemovalModule,
         UsersModule,
         GroupsModule,
         MailModule,
@@ -54,6 +57,8 @@ export class AppModule {
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
         },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        // Deny by default: every route is authenticated unless it is marked @Public().
+        { provide: APP_GUARD, useExisting: RouteAuthGuard },
       ],
     };
   }

@@ -1,14 +1,23 @@
 import type { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppConfig } from '@app/config';
 import { handleClientError, renderFrameworkError } from './errors/framework-errors';
 import { requestIdFrom } from './logging';
 import { AppModule, AppModuleOptions } from './app.module';
 
 const BODY_LIMIT = 1024 * 1024;
+
+/** JSON answers load nothing and are never framed. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+/** Swagger UI loads its own scripts and styles (plus inline styles and data: icons) and fetches /docs-json. */
+const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+const DOCS_PATH = /^\/docs(?:[/?-]|$)/;
 
 /**
  * Builds the configured application without listening, shared by main.ts and the e2e tests.
@@ -37,16 +46,39 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
+  await registerSecurityHeaders(app, options.config);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
   });
-  setUpSwagger(app);
+  if (options.config.docs.enabled) setUpSwagger(app);
   await app.init();
   // Boot-time lines were buffered until the pino logger was in place; write them now rather than
   // at listen(), so an app that never listens (the CLI, tests) logs them too.
   app.flushLogs();
   return app;
+}
+
+/**
+ * Security headers on every answer, errors and 404s included (helmet's onRequest hook):
+ * `nosniff`, `X-Frame-Options: DENY`, no referrer, HSTS when the public URL is https (over plain
+ * http it would be ignored, or pin a development host to https). Fastify sends no `Server` or
+ * `X-Powered-By` banner. The CSP is ours: nothing for the API, what Swagger UI needs on /docs; the
+ * accept-invitation page sends its own.
+ */
+async function registerSecurityHeaders(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: false,
+    frameguard: { action: 'deny' },
+    hsts: config.publicUrl.startsWith('https://') ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      void reply.header('content-security-policy', DOCS_PATH.test(request.url) ? DOCS_CSP : API_CSP);
+      done();
+    });
 }
 
 /**

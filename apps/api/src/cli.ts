@@ -1,20 +1,28 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
+import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { parseArgs } from 'node:util';
 import { ConfigError, ConfigModule, loadConfig } from '@app/config';
 import { DatabaseModule, resolveDataSourceOptions } from '@app/database';
+import { DomainError } from './common/domain-error';
 import { ENTITIES } from './entities';
+import { BreakGlassService } from './organizations/break-glass.service';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { OrganizationsService } from './organizations/organizations.service';
 
 const USAGE = `Usage:
   npm run cli -- setup --org <name> --admin-email <email> [--admin-name <name>] [--json]
+  npm run cli -- admin --org <organisation id> --email <email> [--json]
 
 Commands:
   setup   Create an organisation, its first admin and an admin API token (printed once).
-          Uses the same DATABASE_URL as the API and runs pending migrations first.`;
+  admin   Break-glass: make the person with this email a direct admin of the organisation
+          (created if missing, restored if archived, released from their directory) and
+          print a new admin API token (once).
+Both use the same DATABASE_URL as the API and run pending migrations first.`;
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -30,8 +38,49 @@ async function setup(argv: string[]): Promise<void> {
   const org = values.org?.trim();
   const email = values['admin-email']?.trim();
   if (!org) fail('--org is required');
-  if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) fail('--admin-email must be an email address');
+  if (!email || !EMAIL.test(email)) fail('--admin-email must be an email address');
 
+  await withApp(async (app) => {
+    const result = await app.get(OrganizationsService).setup({ organizationName: org, adminEmail: email, adminName: values['admin-name'] });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } else {
+      process.stdout.write(
+        `Organisation ${result.organizationId} created.\nAdmin user:  ${result.adminUserId} (${email})\n` +
+          `Admin token: ${result.adminToken}\n\nKeep the token safe: it is shown only this once.\n`,
+      );
+    }
+  });
+}
+
+/** Break-glass: an admin again for an organisation whose directory archived every admin. */
+async function admin(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { org: { type: 'string' }, email: { type: 'string' }, json: { type: 'boolean' } },
+    strict: true,
+  });
+  const organizationId = values.org?.trim();
+  const email = values.email?.trim();
+  if (!organizationId) fail('--org (the organisation id) is required');
+  if (!email || !EMAIL.test(email)) fail('--email must be an email address');
+
+  await withApp(async (app) => {
+    const { outcome, ...result } = await app.get(BreakGlassService).grantAdmin({ organizationId, email });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } else {
+      const what = { created: 'created as a direct admin', restored: 'restored and made a direct admin', updated: 'made a direct admin' }[outcome];
+      process.stdout.write(
+        `User ${result.userId} (${email}) ${what} of organisation ${result.organizationId}.\n` +
+          `Admin token: ${result.adminToken}\n\nKeep the token safe: it is shown only this once.\n`,
+      );
+    }
+  });
+}
+
+/** Boots just the database and the organisation services, runs `work`, and closes. */
+async function withApp(work: (app: INestApplicationContext) => Promise<void>): Promise<void> {
   const config = loadConfig();
   @Module({
     imports: [
@@ -45,15 +94,7 @@ async function setup(argv: string[]): Promise<void> {
 
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
   try {
-    const result = await app.get(OrganizationsService).setup({ organizationName: org, adminEmail: email, adminName: values['admin-name'] });
-    if (values.json) {
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-    } else {
-      process.stdout.write(
-        `Organisation ${result.organizationId} created.\nAdmin user:  ${result.adminUserId} (${email})\n` +
-          `Admin token: ${result.adminToken}\n\nKeep the token safe: it is shown only this once.\n`,
-      );
-    }
+    await work(app);
   } finally {
     await app.close();
   }
@@ -65,6 +106,8 @@ async function main(): Promise<void> {
     switch (command) {
       case 'setup':
         return await setup(rest);
+      case 'admin':
+        return await admin(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -81,6 +124,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  // A refused request (e.g. an unknown organisation): its message, and a failing exit code.
+  if (e instanceof DomainError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

@@ -10,6 +10,12 @@ describe('loadConfig', () => {
     expect(c.publicUrl).toBe('http://localhost:3000');
   });
 
+  it('serves the API docs unless DOCS_ENABLED=false', () => {
+    expect(loadConfig({}).docs).toEqual({ enabled: true });
+    expect(loadConfig({ DOCS_ENABLED: 'false' }).docs).toEqual({ enabled: false });
+    expect(() => loadConfig({ DOCS_ENABLED: 'off' })).toThrow(/DOCS_ENABLED/);
+  });
+
   it('reads a MySQL URL, pool size and the migrations switch', () => {
     const c = loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/app', DB_MIGRATIONS_RUN: 'false', DB_POOL_SIZE: '4' });
     expect(c.database).toEqual({ type: 'mysql', url: 'mysql://u:p@db:3306/app', poolSize: 4, migrationsRun: false, logging: false });

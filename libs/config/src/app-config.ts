@@ -84,6 +84,7 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
   LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS: z.coerce.number().int().min(1).max(100000).default(100),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  DOCS_ENABLED: booleanFlag.default(true),
 });
 
 /** Names of every variable the service reads (documented one by one in .env.example). */
@@ -116,6 +117,8 @@ export interface AppConfig {
     perAccountAnyAddress: number;
     windowMs: number;
   };
+  /** Whether Swagger UI (/docs) and the OpenAPI document (/docs-json) are served. */
+  docs: { enabled: boolean };
 }
 
 export interface MailConfig {
@@ -175,5 +178,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perAccountAnyAddress: e.LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS,
       windowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     },
+    docs: { enabled: e.DOCS_ENABLED },
   };
 }

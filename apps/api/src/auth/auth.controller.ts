@@ -8,7 +8,7 @@ import { UserResponse } from '../users/dto/user.dto';
 import { ApiTokensService } from './api-tokens.service';
 import { CurrentAdmin, CurrentPerson } from './current-principal.decorator';
 import { ApiTokenList, ApiTokenResponse, CreateApiTokenRequest, CreatedApiTokenResponse, LoginRequest, LoginResponse } from './dto/auth.dto';
-import { AdminAuth, PersonAuth } from './guards';
+import { AdminAuth, PersonAuth, Public } from './guards';
 import type { AdminPrincipal, PersonPrincipal } from './principals';
 import { SessionsService } from './sessions.service';
 import type { ApiToken } from './api-token.entity';
@@ -28,6 +28,7 @@ export class AuthController {
    * read it: the socket's peer, or the last address a trusted proxy put in X-Forwarded-For.
    */
   @Post('login')
+  @Public()
   @HttpCode(200)
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'INVALID_CREDENTIALS, alike for an unknown email and a wrong password' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'ORGANIZATION_REQUIRED (details.organizations lists them)' })

@@ -1,12 +1,11 @@
-import { applyDecorators, Injectable, UseGuards } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, Logger, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../common/domain-error';
 import { ErrorResponse } from '../errors/error-response.dto';
-
-export const ADMIN_STRATEGY = 'admin-token';
-export const PERSON_STRATEGY = 'person-token';
-export const DIRECTORY_STRATEGY = 'directory-token';
+import type { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from './principals';
+import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './strategies';
 
 /**
  * Any failure to authenticate (no header, malformed header, unknown/revoked/expired token, wrong
@@ -19,46 +18,97 @@ function rejectUnlessAuthenticated<T>(err: unknown, principal: T | false): T {
   return principal;
 }
 
+
+/** Who may call a route. Every route says which; a route that says nothing is refused. */
+export type RouteAccess = 'public' | 'admin' | 'person' | 'directory';
+export const ROUTE_ACCESS = 'routeAccess';
+
+/**
+ * The bearer token of `Authorization: Bearer <token>`, and nothing else: a token in the query
+ * string (`?access_token=`) or the body would end up in access logs, proxies and browser history.
+ */
+export function bearerTokenOf(authorization: string | string[] | undefined): string | undefined {
+  if (typeof authorization !== 'string') return undefined;
+  const parts = authorization.split(' ');
+  return parts.length === 2 && /^bearer$/i.test(parts[0]) && parts[1] !== '' ? parts[1] : undefined;
+}
+
+/**
+ * The one global guard (APP_GUARD): deny by default. A route opts out with `@Public()` or names
+ * the credential it needs with `@AdminAuth()`, `@PersonAuth()` or `@DirectoryAuth()` (on the
+ * method, else on the controller); any other route is refused with a 401, so forgetting a
+ * decorator locks a route instead of opening it.
+ */
 @Injectable()
-export class AdminAuthGuard extends AuthGuard(ADMIN_STRATEGY) {
-  override handleRequest<T>(err: unknown, principal: T | false): T {
-    return rejectUnlessAuthenticated(err, principal);
+export class RouteAuthGuard implements CanActivate {
+  private readonly logger = new Logger('Auth');
+  private readonly strategies: Record<Exclude<RouteAccess, 'public'>, { validate(token: string): Promise<AdminPrincipal | PersonPrincipal | DirectoryPrincipal | false> }>;
+
+  constructor(
+    private readonly reflector: Reflector,
+    admin: AdminTokenStrategy,
+    person: PersonStrategy,
+    directory: DirectoryTokenStrategy,
+  ) {
+    this.strategies = { admin, person, directory };
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [context.getHandler(), context.getClass()]);
+    if (access === 'public') return true;
+    if (access === undefined) {
+      this.logger.error(`${context.getClass().name}.${context.getHandler().name} declares no access rule; refused`);
+      throw new DomainError('UNAUTHENTICATED', 'A valid bearer token is required');
+    }
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: unknown }>();
+    const token = bearerTokenOf(request.headers.authorization);
+    if (token === undefined && request.headers.authorization === undefined) {
+      throw new DomainError('UNAUTHENTICATED', 'A valid bearer token is required');
+    }
+    let principal: AdminPrincipal | PersonPrincipal | DirectoryPrincipal | false = false;
+    let err: unknown;
+    try {
+      if (token !== undefined) principal = await this.strategies[access].validate(token);
+    } catch (e) {
+      err = e;
+    }
+    try {
+      request.user = rejectUnlessAuthenticated(err, principal);
+      return true;
+    } catch (e) {
+      // Credentials were sent and refused: RFC 6750 §3 `error="invalid_token"` in WWW-Authenticate.
+      if (e instanceof DomainError && e.code === 'UNAUTHENTICATED') throw new DomainError(e.code, e.message, { ...e.extra, bearerError: 'invalid_token' });
+      throw e;
+    }
   }
 }
 
-@Injectable()
-export class PersonAuthGuard extends AuthGuard(PERSON_STRATEGY) {
-  override handleRequest<T>(err: unknown, principal: T | false): T {
-    return rejectUnlessAuthenticated(err, principal);
-  }
-}
+/** No credential needed (sign-in, accepting an invitation, health). */
+export const Public = (): ClassDecorator & MethodDecorator => SetMetadata(ROUTE_ACCESS, 'public' satisfies RouteAccess);
 
-@Injectable()
-export class DirectoryAuthGuard extends AuthGuard(DIRECTORY_STRATEGY) {
-  override handleRequest<T>(err: unknown, principal: T | false): T {
-    return rejectUnlessAuthenticated(err, principal);
-  }
-}
-
-/** Guards an admin REST route (admin API token or an admin's session) and documents both schemes. */
+/** An admin REST route (admin API token or an admin's session); documents both schemes. */
 export const AdminAuth = (): ClassDecorator & MethodDecorator =>
   applyDecorators(
-    UseGuards(AdminAuthGuard),
+    SetMetadata(ROUTE_ACCESS, 'admin' satisfies RouteAccess),
     ApiBearerAuth('admin'),
     ApiBearerAuth('session'),
     ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing or invalid admin token or session' }),
     ApiForbiddenResponse({ type: ErrorResponse, description: 'Signed in, but not an admin' }),
   );
 
-/** Guards a route every signed-in person may call (a session, or an admin API token). */
+/** A route every signed-in person may call (a session, or an admin API token). */
 export const PersonAuth = (): ClassDecorator & MethodDecorator =>
   applyDecorators(
-    UseGuards(PersonAuthGuard),
+    SetMetadata(ROUTE_ACCESS, 'person' satisfies RouteAccess),
     ApiBearerAuth('session'),
     ApiBearerAuth('admin'),
     ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing or invalid session or token' }),
   );
 
-/** Guards a SCIM route and documents its bearer scheme (its 401 is a SCIM Error, not an ErrorResponse). */
+/** A SCIM route (a directory token); its 401 is a SCIM Error, not an ErrorResponse. */
 export const DirectoryAuth = (): ClassDecorator & MethodDecorator =>
-  applyDecorators(UseGuards(DirectoryAuthGuard), ApiBearerAuth('scim'), ApiUnauthorizedResponse({ description: 'Missing or invalid directory token' }));
+  applyDecorators(
+    SetMetadata(ROUTE_ACCESS, 'directory' satisfies RouteAccess),
+    ApiBearerAuth('scim'),
+    ApiUnauthorizedResponse({ description: 'Missing or invalid directory token' }),
+  );

@@ -1,25 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { Strategy } from 'passport-http-bearer';
 import { DomainError } from '../common/domain-error';
 import { DirectoriesService } from '../directories/directories.service';
 import { ApiTokensService } from './api-tokens.service';
-import { ADMIN_STRATEGY, DIRECTORY_STRATEGY, PERSON_STRATEGY } from './guards';
 import { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from './principals';
 import { SessionsService } from './sessions.service';
+
+/*
+ * The three ways a bearer token (read from the Authorization header by RouteAuthGuard, guards.ts)
+ * is turned into a principal. `false` is "not a valid token of this kind": a 401.
+ */
 
 /**
  * `Authorization: Bearer adm_…` (an admin API token) or `Bearer ses_…` (an admin's sign-in
  * session) on the admin API. A valid session of someone who is not an admin is a 403.
  */
 @Injectable()
-export class AdminTokenStrategy extends PassportStrategy(Strategy, ADMIN_STRATEGY) {
+export class AdminTokenStrategy {
   constructor(
     private readonly apiTokens: ApiTokensService,
     private readonly sessions: SessionsService,
-  ) {
-    super();
-  }
+  ) {}
 
   async validate(token: string): Promise<AdminPrincipal | false> {
     const session = await this.sessions.authenticate(token);
@@ -33,13 +33,11 @@ export class AdminTokenStrategy extends PassportStrategy(Strategy, ADMIN_STRATEG
 
 /** Anyone signed in: a session of any active person, or an admin API token. */
 @Injectable()
-export class PersonStrategy extends PassportStrategy(Strategy, PERSON_STRATEGY) {
+export class PersonStrategy {
   constructor(
     private readonly apiTokens: ApiTokensService,
     private readonly sessions: SessionsService,
-  ) {
-    super();
-  }
+  ) {}
 
   async validate(token: string): Promise<PersonPrincipal | false> {
     const session = await this.sessions.authenticate(token);
@@ -54,10 +52,8 @@ export class PersonStrategy extends PassportStrategy(Strategy, PERSON_STRATEGY) 
 
 /** `Authorization: Bearer scim_…` on /scim/v2. */
 @Injectable()
-export class DirectoryTokenStrategy extends PassportStrategy(Strategy, DIRECTORY_STRATEGY) {
-  constructor(private readonly directories: DirectoriesService) {
-    super();
-  }
+export class DirectoryTokenStrategy {
+  constructor(private readonly directories: DirectoriesService) {}
 
   async validate(token: string): Promise<DirectoryPrincipal | false> {
     return (await this.directories.authenticateToken(token)) ?? false;

@@ -48,6 +48,8 @@ export class DomainError extends Error {
       retryAfterSeconds?: number;
       /** Machine-readable specifics, rendered as `details` in REST errors (e.g. the fields refused). */
       details?: Record<string, unknown>;
+      /** For 401s: credentials were sent and refused (RFC 6750 §3 `error="invalid_token"` in WWW-Authenticate). */
+      bearerError?: 'invalid_token';
     } = {},
   ) {
     super(message);

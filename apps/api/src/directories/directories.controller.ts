@@ -26,6 +26,11 @@ const DirectoryId = (): MethodDecorator =>
     ApiNotFoundResponse({ type: ErrorResponse, description: 'DIRECTORY_NOT_FOUND: no such directory in this organisation' }),
   );
 
+/**
+ * Directories and their tokens. `DELETE /api/v1/directories/:id` lives in
+ * DirectoryRemovalController: deleting a directory also deletes its groups, which this module
+ * (below groups in the layering) cannot reach.
+ */
 @ApiTags('Directories')
 @AdminAuth()
 @Controller('api/v1/directories')
@@ -63,14 +68,6 @@ export class DirectoriesController {
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'VALIDATION_FAILED: the body breaks a rule (message lists them)' })
   async update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateDirectoryDto): Promise<DirectoryResponse> {
     return mapDirectory(await this.directories.update(admin.organizationId, id, body), this.config.publicUrl);
-  }
-
-  /** Deletes a directory and revokes its tokens; the people it provisioned stay. */
-  @Delete(':id')
-  @HttpCode(204)
-  @DirectoryId()
-  async remove(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<void> {
-    await this.directories.remove(admin.organizationId, id);
   }
 
   /** Mints another named SCIM token (for rotation without downtime). */

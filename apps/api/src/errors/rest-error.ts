@@ -56,6 +56,15 @@ function codeForStatus(status: number): string {
   }
 }
 
+/**
+ * RFC 7235 §3.1: a 401 names the scheme to use. RFC 6750 §3: `error="invalid_token"` when a token
+ * was sent and refused; no error code when none was sent. Shared by both transports.
+ */
+export function bearerChallenge(realm: string, exception: unknown): string {
+  const refused = exception instanceof DomainError && exception.extra.bearerError === 'invalid_token';
+  return `Bearer realm="${realm}"${refused ? ', error="invalid_token"' : ''}`;
+}
+
 /** REST JSON errors: `{ statusCode, error, message, code }`. */
 export function renderRestError(exception: unknown): RenderedError {
   let status = 500;
@@ -81,6 +90,7 @@ export function renderRestError(exception: unknown): RenderedError {
     code = exception.code === 'INVALID_JSON' ? 'INVALID_JSON' : codeForStatus(status);
     message = exception.message;
   }
+  if (status === 401) headers = { ...headers, 'www-authenticate': bearerChallenge('api', exception) };
   return {
     status,
     contentType: 'application/json; charset=utf-8',

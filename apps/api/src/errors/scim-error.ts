@@ -3,7 +3,7 @@ import { isScimError } from '@app/scim-protocol';
 import { DomainError } from '../common/domain-error';
 import { statusOf } from './error-status';
 import { isClientError } from './client-error';
-import type { RenderedError } from './rest-error';
+import { bearerChallenge, type RenderedError } from './rest-error';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 const SCIM_ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -22,6 +22,11 @@ function body(status: number, detail: string, scimType?: string): RenderedError 
 
 /** SCIM Error schema (RFC 7644 §3.12): `status` is a string; `scimType` where one applies. */
 export function renderScimError(exception: unknown): RenderedError {
+  const rendered = renderScimBody(exception);
+  return rendered.status === 401 ? { ...rendered, headers: { ...rendered.headers, 'www-authenticate': bearerChallenge('scim', exception) } } : rendered;
+}
+
+function renderScimBody(exception: unknown): RenderedError {
   if (isScimError(exception)) return body(exception.status, exception.detail, exception.scimType);
   if (exception instanceof DomainError) {
     const status = statusOf(exception.code);

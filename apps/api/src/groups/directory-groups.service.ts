@@ -9,16 +9,15 @@ import type { DirectoryScope } from '../org-structure/org-structure.service';
 import { GroupMember } from './group-member.entity';
 import { Group } from './group.entity';
 
-/** What a directory sets on a group besides its members. */
+/**
+ * What a directory sets on a group besides its members. The entitlement flags (`autoInvite`,
+ * `grantsAdmin`) are not here on purpose: the organisation grants power, not the directory
+ * (DESIGN §5, issue #9), so only GroupsService.updateFlags (the admin API) writes them.
+ */
 export interface GroupFields {
   displayName: string;
   externalId: string | null;
-  /** Entitlement flags; undefined (not sent) keeps the current value, false on a new group. */
-  autoInvite?: boolean;
-  grantsAdmin?: boolean;
 }
-
-type StoredFields = Required<GroupFields>;
 
 export interface GroupMemberRef {
   id: string;
@@ -119,7 +118,7 @@ export class DirectoryGroupsService {
 
   async create(scope: DirectoryScope, sent: GroupFields, memberIds: string[]): Promise<DirectoryGroup> {
     assertStorable(sent);
-    const fields: StoredFields = { ...sent, autoInvite: sent.autoInvite ?? false, grantsAdmin: sent.grantsAdmin ?? false };
+    const fields = { displayName: sent.displayName, externalId: sent.externalId };
     const created = await this.tx.run(async (m) => {
       await this.assertMembers(m, scope, memberIds);
       const now = new Date();
@@ -128,6 +127,8 @@ export class DirectoryGroupsService {
         organizationId: scope.organizationId,
         directoryId: scope.directoryId,
         ...columnsOf(fields),
+        autoInvite: false,
+        grantsAdmin: false,
         version: 1,
         createdAt: now,
         updatedAt: now,
@@ -139,7 +140,6 @@ export class DirectoryGroupsService {
         throw err;
       }
       await this.insertMembers(m, group, memberIds);
-      if (group.autoInvite) await this.invitations.inviteUninvitedWithin(m, scope.organizationId, memberIds);
       return (await this.hydrate(m, scope, [group], true))[0];
     });
     this.invitations.afterCommit();
@@ -162,8 +162,7 @@ export class DirectoryGroupsService {
       const group = await this.findGroup(m, scope, id, true);
       const sent = change(group);
       assertStorable(sent);
-      const wasAutoInvite = group.autoInvite;
-      const fields: StoredFields = { ...sent, autoInvite: sent.autoInvite ?? group.autoInvite, grantsAdmin: sent.grantsAdmin ?? group.grantsAdmin };
+      const fields = { displayName: sent.displayName, externalId: sent.externalId };
       await this.assertMembers(m, scope, joining(memberships));
       const readVersion = group.version;
       Object.assign(group, columnsOf(fields), { version: readVersion + 1, updatedAt: new Date() });
@@ -174,9 +173,8 @@ export class DirectoryGroupsService {
         throw err;
       }
       for (const c of memberships) await this.applyMembership(m, group, c);
-      // autoInvite: switching it on invites the uninvited members; while on, so does joining.
-      if (group.autoInvite && !wasAutoInvite) await this.invitations.inviteUninvitedMembersWithin(m, group.organizationId, group.id);
-      else if (group.autoInvite) await this.invitations.inviteUninvitedWithin(m, group.organizationId, joining(memberships));
+      // autoInvite (set by an admin): while it is on, joining the group invites the newcomer.
+      if (group.autoInvite) await this.invitations.inviteUninvitedWithin(m, group.organizationId, joining(memberships));
       return group;
     });
     this.invitations.afterCommit();
@@ -278,12 +276,10 @@ function assertStorable(f: GroupFields): void {
   }
 }
 
-function columnsOf(f: StoredFields): Pick<Group, 'displayName' | 'displayNameKey' | 'externalId' | 'autoInvite' | 'grantsAdmin'> {
+function columnsOf(f: GroupFields): Pick<Group, 'displayName' | 'displayNameKey' | 'externalId'> {
   return {
     displayName: f.displayName,
     displayNameKey: normalizedKey(f.displayName),
     externalId: f.externalId,
-    autoInvite: f.autoInvite,
-    grantsAdmin: f.grantsAdmin,
   };
 }

@@ -43,8 +43,9 @@ export class GroupsController {
   }
 
   /**
-   * Sets the app settings of a group. Switching `autoInvite` on invites its uninvited members;
-   * `grantsAdmin` makes its members admins (or not) from the next request on.
+   * Sets the app settings of a group, the only way to set them (SCIM shows them read-only).
+   * Switching `autoInvite` on invites its uninvited members; `grantsAdmin` makes its members
+   * (those its directory can see) admins, or not, from the next request on.
    */
   @Patch(':id')
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'GROUP_NOT_FOUND' })

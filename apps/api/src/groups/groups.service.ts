@@ -83,6 +83,18 @@ export class GroupsService {
     return this.get(organizationId, id);
   }
 
+  /**
+   * Deletes every group of a directory and their memberships, inside the caller's transaction
+   * (the directory's deletion): the rights those groups gave end with the same commit.
+   */
+  async removeAllForDirectory(m: EntityManager, organizationId: string, directoryId: string): Promise<void> {
+    const scope = 'SELECT g.id FROM `groups` g WHERE g.organization_id = ? AND g.directory_id = ?';
+    // Explicit rather than trusting ON DELETE CASCADE, so both engines do the same whatever
+    // the connection's foreign-key setting.
+    await m.query(`DELETE FROM group_members WHERE group_id IN (${scope})`, [organizationId, directoryId]);
+    await m.query('DELETE FROM `groups` WHERE organization_id = ? AND directory_id = ?', [organizationId, directoryId]);
+  }
+
   private async find(m: EntityManager, organizationId: string, id: string, lock = false): Promise<Group> {
     const group = await m.findOne(Group, { where: { id, organizationId }, ...(lock ? writeLock(m.dataSource) : {}) });
     if (!group) throw notFound('GROUP_NOT_FOUND', 'Group', id);

@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiServiceUnavailableResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../auth/guards';
 import { ErrorResponse } from '../errors/error-response.dto';
 
 @ApiTags('Health')
 @ApiExtraModels(ErrorResponse)
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

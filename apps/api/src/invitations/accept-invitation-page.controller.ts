@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { Public } from '../auth/guards';
 
 const SCRIPT = `
 const token = new URLSearchParams(location.search).get('token') || '';
@@ -29,6 +30,7 @@ const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCo
  * from the address bar, and no Referer carries it elsewhere.
  */
 @ApiExcludeController()
+@Public()
 @Controller('accept-invitation')
 export class AcceptInvitationPageController {
   private readonly html: string;
@@ -46,7 +48,7 @@ export class AcceptInvitationPageController {
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('referrer-policy', 'no-referrer')
   @Header('cache-control', 'no-store')
-  @Header('content-security-policy', `default-src 'none'; connect-src 'self'; script-src 'sha256-${createHash('sha256').update(SCRIPT).digest('base64')}'; form-action 'none'`)
+  @Header('content-security-policy', `default-src 'none'; connect-src 'self'; script-src 'sha256-${createHash('sha256').update(SCRIPT).digest('base64')}'; form-action 'none'; frame-ancestors 'none'`)
   page(): string {
     return this.html;
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiGoneResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
-import { AdminAuth } from '../auth/guards';
+import { AdminAuth, Public } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
 import { DomainError } from '../common/domain-error';
 import { ErrorResponse } from '../errors/error-response.dto';
@@ -52,6 +52,7 @@ export class InvitationsController {
 
   /** Accepts an invitation: sets the password and makes the person active. No authentication: the token is the proof. */
   @Post('invitations/accept')
+  @Public()
   @HttpCode(200)
   @ApiGoneResponse({ type: ErrorResponse, description: 'INVITATION_EXPIRED' })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'INVITATION_INVALID (used, replaced or mistyped) or PASSWORD_TOO_WEAK' })

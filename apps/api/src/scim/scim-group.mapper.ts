@@ -6,7 +6,7 @@ type Json = Record<string, unknown>;
 /**
  * A group in SCIM shape. `members` is present only when it was read (not for
  * `excludedAttributes=members`); each member's `display` is the user's own displayName. The
- * frankli extension is always present, with both flags.
+ * frankli extension is always present, with both flags, read-only (the admin API sets them).
  */
 export function toScimGroup(dg: DirectoryGroup, baseUrl: string): Json {
   const g = dg.group;
@@ -40,19 +40,14 @@ const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array
 
 /**
  * Reads a canonical SCIM group (from parseResourceBody or applyPatch) into the fields a
- * directory owns. Absent core attributes are cleared (PUT replaces). The entitlement flags are
- * different: an admin may have set them in the app, and Entra only sends them when a customer
- * maps them, so a POST or PUT that leaves them out keeps them (`absentFlags: 'keep'`). A PATCH
- * result holds every current value, so there an absent flag was removed (`'clear'`).
+ * directory owns; absent ones are cleared (PUT replaces). The entitlement flags are not among
+ * them: they are the organisation's (issue #9), read-only in the SCIM schema, and set only
+ * through the admin API.
  */
-export function groupFieldsFromScim(resource: Json, absentFlags: 'keep' | 'clear'): GroupFields {
-  const extension = obj(resource[FRANKLI_GROUP_URN]);
-  const flag = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : absentFlags === 'clear' ? false : undefined);
+export function groupFieldsFromScim(resource: Json): GroupFields {
   return {
     displayName: str(resource.displayName) ?? '',
     externalId: str(resource.externalId),
-    autoInvite: flag(extension.autoInvite),
-    grantsAdmin: flag(extension.grantsAdmin),
   };
 }
 

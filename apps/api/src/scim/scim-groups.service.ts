@@ -60,12 +60,12 @@ export class ScimGroupsService {
 
   async create(dir: DirectoryPrincipal, body: unknown): Promise<Json> {
     const resource = parseResourceBody(body, GROUP_RESOURCE);
-    return toScimGroup(await this.groups.create(scopeOf(dir), groupFieldsFromScim(resource, 'keep'), memberIdsFromScim(resource)), this.baseUrl);
+    return toScimGroup(await this.groups.create(scopeOf(dir), groupFieldsFromScim(resource), memberIdsFromScim(resource)), this.baseUrl);
   }
 
   async replace(dir: DirectoryPrincipal, id: string, body: unknown): Promise<Json> {
     const resource = parseResourceBody(body, GROUP_RESOURCE);
-    return toScimGroup(await this.groups.replace(scopeOf(dir), id, groupFieldsFromScim(resource, 'keep'), memberIdsFromScim(resource)), this.baseUrl);
+    return toScimGroup(await this.groups.replace(scopeOf(dir), id, groupFieldsFromScim(resource), memberIdsFromScim(resource)), this.baseUrl);
   }
 
   /**
@@ -79,7 +79,7 @@ export class ScimGroupsService {
     await this.groups.update(
       scopeOf(dir),
       id,
-      (current) => groupFieldsFromScim(applyPatch(toScimGroup({ group: current }, this.baseUrl), operations, GROUP_RESOURCE), 'clear'),
+      (current) => groupFieldsFromScim(applyPatch(toScimGroup({ group: current }, this.baseUrl), operations, GROUP_RESOURCE)),
       memberships,
     );
     return wantsResource(projection) ? this.get(dir, id, projection) : undefined;

@@ -411,10 +411,10 @@ describe('applyPatch', () => {
       expect(result).toEqual({ ...withoutMembers, displayName: 'New' });
     });
 
-    it('sets the frankli group extension', () => {
-      const result = patch(GROUP, [{ op: 'add', path: `${FRANKLI_GROUP_URN}:autoInvite`, value: 'True' }], GROUP_RESOURCE);
-      expect(result[FRANKLI_GROUP_URN]).toEqual({ autoInvite: true });
-      expect(result.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:Group', FRANKLI_GROUP_URN]);
+    it('refuses to set the frankli group entitlements (read-only), and still renames', () => {
+      expectPatchError(GROUP, [{ op: 'add', path: `${FRANKLI_GROUP_URN}:autoInvite`, value: 'True' }], 'mutability', /autoInvite" is readOnly/, GROUP_RESOURCE);
+      expectPatchError(GROUP, [{ op: 'replace', value: { grantsAdmin: true } }], 'mutability', /grantsAdmin" is readOnly/, GROUP_RESOURCE);
+      expect(patch(GROUP, [{ op: 'replace', path: 'displayName', value: 'New' }], GROUP_RESOURCE).displayName).toBe('New');
     });
 
     it('refuses to remove the displayName', () => {

@@ -236,14 +236,19 @@ describe('parsePatchRequest', () => {
       expectScimError(() => parse([operation], GROUP_RESOURCE), scimType, detail);
     });
 
-    it('group extension booleans', () => {
-      expect(parse([{ op: 'replace', value: { [FRANKLI_GROUP_URN]: { autoInvite: 'True', GRANTSADMIN: false } } }], GROUP_RESOURCE)).toEqual([
-        { kind: 'attribute', op: 'replace', target: { schema: FRANKLI_GROUP_URN, attribute: 'autoInvite' }, value: true },
-        { kind: 'attribute', op: 'replace', target: { schema: FRANKLI_GROUP_URN, attribute: 'grantsAdmin' }, value: false },
-      ]);
-      expect(parse([{ op: 'add', path: `${FRANKLI_GROUP_URN}:autoInvite`, value: 'false' }], GROUP_RESOURCE)).toEqual([
-        { kind: 'attribute', op: 'add', target: { schema: FRANKLI_GROUP_URN, attribute: 'autoInvite' }, value: false },
-      ]);
+    it.each<[string, unknown]>([
+      ['path, URN-qualified', { op: 'replace', path: `${FRANKLI_GROUP_URN}:grantsAdmin`, value: true }],
+      ['path, URN in another case', { op: 'Add', path: `${FRANKLI_GROUP_URN.toUpperCase()}:GRANTSADMIN`, value: 'True' }],
+      ['path, unqualified', { op: 'replace', path: 'grantsAdmin', value: true }],
+      ['path, unqualified, odd case', { op: 'REPLACE', path: 'AutoInvite', value: 'true' }],
+      ['path, remove', { op: 'remove', path: `${FRANKLI_GROUP_URN}:autoInvite` }],
+      ['path, the whole extension', { op: 'replace', path: FRANKLI_GROUP_URN, value: { grantsAdmin: true } }],
+      ['path, remove the whole extension', { op: 'remove', path: FRANKLI_GROUP_URN.toLowerCase() }],
+      ['path-less, extension object', { op: 'replace', value: { [FRANKLI_GROUP_URN]: { autoInvite: 'True', GRANTSADMIN: false } } }],
+      ['path-less, URN-qualified key', { op: 'add', value: { [`${FRANKLI_GROUP_URN}:grantsAdmin`]: true } }],
+      ['path-less, plain key', { op: 'replace', value: { displayName: 'G', grantsAdmin: true } }],
+    ])('group entitlements are readOnly: %s is 400 mutability', (_, operation) => {
+      expectScimError(() => parse([operation], GROUP_RESOURCE), 'mutability', /is readOnly/);
     });
   });
 

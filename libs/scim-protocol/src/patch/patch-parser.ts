@@ -142,8 +142,11 @@ class OperationParser {
       return this.expandObject(op, value, schema);
     }
     if (schema === this.resource.core) throw ScimError.invalidPath('The core schema cannot be removed');
-    return schema.attributes
-      .filter((attribute) => attribute.mutability !== 'readOnly')
+    const writable = schema.attributes.filter((attribute) => attribute.mutability !== 'readOnly');
+    // An extension that is read-only as a whole (the Group entitlements) cannot be removed
+    // either: silently succeeding would tell the client it had turned the flags off.
+    if (writable.length === 0) throw ScimError.mutability(`"${schema.id}" is readOnly`);
+    return writable
       .map((attribute) => ({ kind: 'attribute', op: 'remove', target: { schema: schema.id, attribute: attribute.name } }));
   }
 

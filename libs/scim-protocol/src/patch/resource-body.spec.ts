@@ -65,8 +65,20 @@ describe('parseResourceBody', () => {
       members: [],
     });
     expect(
-      parseResourceBody({ displayName: 'G', members: [{ value: 'u1', display: 'x' }, { value: 'u1' }, 'u2'], [FRANKLI_GROUP_URN]: { autoInvite: 'true' } }, GROUP_RESOURCE),
-    ).toEqual({ schemas: [GROUP, FRANKLI_GROUP_URN], displayName: 'G', members: [{ value: 'u1' }, { value: 'u2' }], [FRANKLI_GROUP_URN]: { autoInvite: true } });
+      parseResourceBody({ displayName: 'G', members: [{ value: 'u1', display: 'x' }, { value: 'u1' }, 'u2'] }, GROUP_RESOURCE),
+    ).toEqual({ schemas: [GROUP], displayName: 'G', members: [{ value: 'u1' }, { value: 'u2' }] });
+  });
+
+  it('ignores the read-only group entitlements in every shape a POST or PUT may carry them', () => {
+    const body = {
+      schemas: [GROUP, FRANKLI_GROUP_URN],
+      displayName: 'G',
+      [FRANKLI_GROUP_URN]: { autoInvite: 'true', grantsAdmin: true },
+      [`${FRANKLI_GROUP_URN.toUpperCase()}:GRANTSADMIN`]: true,
+      grantsAdmin: true,
+      AutoInvite: true,
+    };
+    expect(parseResourceBody(body, GROUP_RESOURCE)).toEqual({ schemas: [GROUP], displayName: 'G', members: [] });
   });
 
   it.each<[unknown, string, RegExp]>([

@@ -120,9 +120,10 @@ describe('schemas', () => {
       'members.type',
     ]);
     expect(GROUP_RESOURCE.extensions.map((schema) => schema.id)).toEqual([FRANKLI_GROUP_URN]);
-    expect(GROUP_RESOURCE.extensions[0].attributes.map((attribute) => [attribute.name, attribute.type])).toEqual([
-      ['autoInvite', 'boolean'],
-      ['grantsAdmin', 'boolean'],
+    // The entitlements are the organisation's (issue #9): /Schemas tells clients they are read-only.
+    expect(GROUP_RESOURCE.extensions[0].attributes.map((attribute) => [attribute.name, attribute.type, attribute.mutability])).toEqual([
+      ['autoInvite', 'boolean', 'readOnly'],
+      ['grantsAdmin', 'boolean', 'readOnly'],
     ]);
   });
 
