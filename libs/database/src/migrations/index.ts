@@ -2,6 +2,7 @@ import { Foundation1795380246185 } from './1795380246185-foundation';
 import { PeopleAndOrgStructure1795381000000 } from './1795381000000-people-and-org-structure';
 import { Groups1795382000000 } from './1795382000000-groups';
 import { InvitationsAndSignIn1795383000000 } from './1795383000000-invitations-and-sign-in';
+import { ActiveEmailKey1795386000000 } from './1795386000000-active-email-key';
 
 /** The one migration history, oldest first. Append; never edit a migration that has landed. */
-export const MIGRATIONS = [Foundation1795380246185, PeopleAndOrgStructure1795381000000, Groups1795382000000, InvitationsAndSignIn1795383000000];
+export const MIGRATIONS = [Foundation1795380246185, PeopleAndOrgStructure1795381000000, Groups1795382000000, InvitationsAndSignIn1795383000000, ActiveEmailKey1795386000000];
