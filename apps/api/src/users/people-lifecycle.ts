@@ -67,8 +67,13 @@ export function setRestored(user: User): void {
 export class PeopleLifecycle {
   private readonly hooks: PersonAccessHook[] = [];
 
-  register(hook: PersonAccessHook): void {
+  /** Adds a hook; returns how to take it away again (tests). */
+  register(hook: PersonAccessHook): () => void {
     if (!this.hooks.includes(hook)) this.hooks.push(hook);
+    return () => {
+      const i = this.hooks.indexOf(hook);
+      if (i >= 0) this.hooks.splice(i, 1);
+    };
   }
 
   /** The registered hooks' names (tests check that every holder of access is there). */
