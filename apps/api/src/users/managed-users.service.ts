@@ -9,7 +9,7 @@ import { Role } from '../org-structure/role.entity';
 import { UserEmail } from './user-email.entity';
 import { User } from './user.entity';
 import { visibleToDirectory, visibleToDirectorySql } from './directory-visibility';
-import { assertActiveEmailFree, emailInUse, isActiveEmailViolation } from './email-conflict';
+import { emailInUse, isActiveEmailViolation } from './email-conflict';
 import { PeopleLifecycle, PersonSnapshot, setArchived, setEmail, setRestored, snapshot } from './people-lifecycle';
 import { appEmail, assertStorable, DirectoryUserFields, siteNameOf, workAddressOf } from './user-fields';
 
@@ -143,7 +143,8 @@ export class ManagedUsersService {
       target.directoryId = scope.directoryId;
       target.scimVisible = true;
       const manager = await this.applyFields(m, scope, target, fields, true, null);
-      await assertActiveEmailFree(m, scope.organizationId, target.activeEmailKey, target.id);
+      // No email pre-check: the unique key on active_email_key answers (save maps it to 409),
+      // which keeps Entra's create at the same number of round trips.
       await this.save(m, target, readVersion, known === null, fields.userName);
       const emails = await this.writeEmails(m, target, fields, known !== null);
       if (known) await this.lifecycle.changed(m, scope.organizationId, target.id, before, snapshot(target));
@@ -177,7 +178,6 @@ export class ManagedUsersService {
       const version = user.version;
       const before = snapshot(user);
       const manager = await this.applyFields(m, scope, user, fields, false, current.manager);
-      if (user.activeEmailKey !== before.emailKey || before.archivedAt !== null) await assertActiveEmailFree(m, scope.organizationId, user.activeEmailKey, user.id);
       await this.save(m, user, version, false, fields.userName);
       const emails = sameEmails(current.emails, fields.emails) ? current.emails : await this.writeEmails(m, user, fields, true);
       await this.lifecycle.changed(m, scope.organizationId, user.id, before, snapshot(user));

@@ -8,7 +8,7 @@ import { Role } from '../org-structure/role.entity';
 import { Site } from '../org-structure/site.entity';
 import { Organization } from '../organizations/organization.entity';
 import { CreatePersonRequest, UpdatePersonRequest } from './dto/person.dto';
-import { isActiveEmailViolation } from './email-conflict';
+import { emailInUse, isActiveEmailViolation } from './email-conflict';
 import { PeopleLifecycle, setArchived, setEmail, setRestored, snapshot } from './people-lifecycle';
 import { User } from './user.entity';
 
@@ -160,7 +160,7 @@ export class PeopleAdminService {
     try {
       return await this.tx.run(work);
     } catch (err) {
-      if (isActiveEmailViolation(err)) throw new DomainError('EMAIL_ALREADY_IN_USE', 'This email is already a person of this organisation');
+      if (isActiveEmailViolation(err)) throw emailInUse();
       throw err;
     }
   }
