@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { dateParam } from '@app/database';
+import { setEmail } from './people-lifecycle';
+import { User } from './user.entity';
 
 /**
  * The writes to `users` that other features need, named by intent. The users folder owns every
@@ -9,6 +12,35 @@ import { dateParam } from '@app/database';
  * cycle. None of them archives, restores or changes an email: those go through
  * ManagedUsersService / PeopleAdminService and PeopleLifecycle.
  */
+
+/**
+ * The first admin of a new organisation (`cli setup`): active from the start (they work through
+ * API tokens), managed by no directory, with their email key set like every other person's.
+ */
+export async function insertFirstAdmin(m: EntityManager, organizationId: string, email: string, displayName: string | null, now = new Date()): Promise<User> {
+  const admin = m.create(User, {
+    id: randomUUID(),
+    organizationId,
+    userName: null,
+    userNameKey: null,
+    externalId: null,
+    givenName: null,
+    familyName: null,
+    displayName: displayName ?? email,
+    status: 'active',
+    isAdmin: true,
+    archivedAt: null,
+    archiveReason: null,
+    directoryId: null,
+    scimVisible: false,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  });
+  setEmail(admin, email);
+  await m.insert(User, admin);
+  return admin;
+}
 
 /**
  * A deleted directory lets go of its people: they stay (not archived), managed by no directory,
