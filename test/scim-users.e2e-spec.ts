@@ -54,8 +54,12 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
   describe.each(FLAG_MODES)('ENTRA.md §2.3 user create, %s', (_, flag) => {
     let dir: DirectoryHandle;
     let scim: ScimClient;
+    // Entra's sample bodies carry fixed emails, and a work email is unique among the people of an
+    // organisation who are not archived: each mode gets its own organisation.
+    let org: OrgHandle;
 
     beforeAll(async () => {
+      org = await h.organization(`Contoso §2.3 ${flag ? 'flag' : 'plain'}`);
       dir = await org.directory();
       scim = dir.scim(flag);
     });
@@ -168,8 +172,11 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
 
   describe.each(FLAG_MODES)('ENTRA.md §2.4 user PATCH, %s', (_, flag) => {
     let scim: ScimClient;
+    // Fixed emails from Entra's samples: one organisation per mode (work emails are unique).
+    let org: OrgHandle;
 
     beforeAll(async () => {
+      org = await h.organization(`Contoso §2.4 ${flag ? 'flag' : 'plain'}`);
       scim = (await org.directory()).scim(flag);
     });
 
@@ -524,10 +531,10 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
       expect(await org.user(user.id)).toMatchObject({ id: user.id, userName: user.userName, status: 'archived', archivedAt: expect.any(String) });
     });
 
-    it('a later POST of that userName (in another case) restores and relinks the same person', async () => {
+    it('a later POST of that userName (in another case, same externalId) restores and relinks the same person', async () => {
       const user = await scim.create(tutorialUser(`Test_User_${randomUUID()}`));
       expectStatus(await scim.delete(`/Users/${user.id}`), 204);
-      const again = await scim.create({ ...tutorialUser(user.userName.toUpperCase()), displayName: 'Back again' });
+      const again = await scim.create({ ...tutorialUser(user.userName.toUpperCase(), user.externalId), displayName: 'Back again' });
       expect(again.id).toBe(user.id);
       expect(again).toMatchObject({ userName: user.userName.toUpperCase(), active: true, displayName: 'Back again' });
       expect(await scim.lookup(user.userName)).toEqual([user.id]);

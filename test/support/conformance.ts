@@ -52,4 +52,62 @@ export const EXPECTED_FAILURES: Array<{ request: string; assertion: string; reas
       'Adds the member "string id 1"/"string id 2", which is not a user. RFC 7643 §4.2 makes members.value the id of ' +
       'a User; a member must be a user the directory can see (issue #4), so we answer 400 invalidValue.',
   })),
+  {
+    request: 'ComplexAttribute tests / create user1',
+    assertion: 'Status code is 201',
+    reason:
+      'Its work email is "emailName357", which is not an email address. Issue #9: emails are one plain address ' +
+      '(sign-in and invitations go by email), so we answer 400 invalidValue.',
+  },
+  ...[
+    ['ComplexAttribute tests / Get user attributes', 'Body contians User1 email'],
+    ['ComplexAttribute tests / Get user via attributes filter', 'Body contians User1 email'],
+    ['ComplexAttribute tests / Delete User1', 'Status code is 204'],
+  ].map(([request, assertion]) => ({
+    request,
+    assertion,
+    reason: 'Follows from "create user1": User1 was never created.',
+  })),
+  {
+    request: 'Group tests / Create user 4 for group 2',
+    assertion: 'Status code is 201',
+    reason:
+      'User 4 has the work email testing@bob2.com of user 3, who is not archived. Issue #9: a work email is unique ' +
+      'among the people of an organisation who are not archived (sign-in and invitations go by email): 409 uniqueness.',
+  },
+  ...[
+    ['Group tests / Put replace group3', 'Status code is 200'],
+    ['Group tests / Validate group 3', 'Body contians user id3'],
+    ['Group tests / Delete user id4', 'Status code is 204'],
+  ].map(([request, assertion]) => ({
+    request,
+    assertion,
+    reason: 'Follows from "Create user 4 for group 2": user 4 was never created, so a member list naming it is 400 and it cannot be deleted.',
+  })),
+  ...['Status code is 201', 'Active properly set'].map((assertion) => ({
+    request: 'User tests with garbage / Post emp1 with string "True"',
+    assertion,
+    reason:
+      'emp1 has the work email anna33@example.com of OMalley, who is not archived (its two work emails are one ' +
+      'element per type, the last wins). Issue #9: a work email is unique among the people who are not archived: 409 uniqueness.',
+  })),
+  ...['Post emp2', 'Post emp3'].map((name) => ({
+    request: `User tests with garbage / ${name}`,
+    assertion: 'Status code is 201',
+    reason: 'Same work email as OMalley (anna33@example.com): 409 uniqueness, as for emp1 (issue #9).',
+  })),
+  ...[
+    ['User tests with garbage / Get all users', 'Results have 2 users'],
+    ['User tests with garbage / Paginate', 'Total results'],
+    ['User tests with garbage / get user attributes', 'Total results'],
+    ['User tests with garbage / filter eq and (val or val)', 'Total results'],
+    ['User tests with garbage / filter greater than', 'Total results'],
+    ['Teardown garbage / Delete user 2', 'Status code is 204'],
+    ['Teardown garbage / Delete user3 emp2', 'Status code is 204'],
+    ['Teardown garbage / Delete user4 emp3', 'Status code is 204'],
+  ].map(([request, assertion]) => ({
+    request,
+    assertion,
+    reason: 'Follows from emp1, emp2 and emp3 not being created: the totals count fewer users, and deleting them is 404.',
+  })),
 ];

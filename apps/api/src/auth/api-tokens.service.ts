@@ -1,24 +1,29 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { Transactions } from '@app/database';
 import { notFound } from '../common/domain-error';
 import { effectiveAdminSql } from '../users/admin-rights';
+import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
 import { ApiToken } from './api-token.entity';
 import { AdminPrincipal } from './principals';
 import { hashToken, issueToken, looksLike } from './secret-token';
 import { UsageThrottle } from './usage-throttle';
 
 @Injectable()
-export class ApiTokensService {
+export class ApiTokensService implements PersonAccessHook {
+  readonly accessName = 'api-tokens';
   private readonly logger = new Logger(ApiTokensService.name);
   private readonly usage = new UsageThrottle();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: Transactions,
-  ) {}
+    lifecycle: PeopleLifecycle,
+  ) {
+    lifecycle.register(this);
+  }
 
   /** Mints an admin API token; the secret is returned once and only its hash is stored. */
   async issue(
@@ -42,6 +47,11 @@ export class ApiTokensService {
     });
     await manager.insert(ApiToken, token);
     return { token, secret: issued.token };
+  }
+
+  /** Archive or restore (PeopleLifecycle): every live API token of these people is revoked, in the caller's transaction. */
+  async endAccess(m: EntityManager, organizationId: string, userIds: string[]): Promise<void> {
+    await m.update(ApiToken, { organizationId, userId: In(userIds), revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
   /** Mints a token for the calling admin (self-service). */

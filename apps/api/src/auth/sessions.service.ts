@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { dateParam, normalizedKey, Transactions } from '@app/database';
 import { DomainError } from '../common/domain-error';
 import { effectiveAdminSql } from '../users/admin-rights';
+import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
 import { LoginLimiter } from './login-limiter';
 import { PasswordHasher } from './password-hasher';
 import { hashToken, issueToken, looksLike } from './secret-token';
@@ -43,7 +44,8 @@ const invalid = (): DomainError => new DomainError('INVALID_CREDENTIALS', 'Email
  * addresses (LoginLimiter); a wrong email and a wrong password answer alike, in about the same time.
  */
 @Injectable()
-export class SessionsService {
+export class SessionsService implements PersonAccessHook {
+  readonly accessName = 'sessions';
   private readonly logger = new Logger(SessionsService.name);
   private readonly usage = new UsageThrottle();
 
@@ -53,7 +55,10 @@ export class SessionsService {
     private readonly tx: Transactions,
     private readonly limiter: LoginLimiter,
     private readonly passwords: PasswordHasher,
-  ) {}
+    lifecycle: PeopleLifecycle,
+  ) {
+    lifecycle.register(this);
+  }
 
   async login(input: LoginInput, ip: string): Promise<SignedIn> {
     const emailKey = normalizedKey(input.email);
@@ -115,6 +120,11 @@ export class SessionsService {
         .catch((err: unknown) => this.logger.warn({ err }, 'Could not record session use'));
     }
     return { sessionId: row.sessionId, userId: row.userId, organizationId: row.organizationId, isAdmin: Boolean(Number(row.isAdmin)) };
+  }
+
+  /** Archive or restore (PeopleLifecycle): every open session of these people ends, in the caller's transaction. */
+  async endAccess(m: EntityManager, organizationId: string, userIds: string[]): Promise<void> {
+    await m.update(Session, { organizationId, userId: In(userIds), revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
   /** Ends a session (sign-out); its token answers 401 from then on. */

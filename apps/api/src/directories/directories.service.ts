@@ -75,20 +75,14 @@ export class DirectoriesService {
 
   /**
    * Deletes a directory inside the caller's transaction: it disappears from the API and every
-   * token stops working. The row stays for the record; the people it provisioned stay too, now
-   * managed by no directory, so a new directory that sends the same userNames takes them over
-   * instead of hitting 409. Its groups are not this module's: DirectoryRemovalService deletes
-   * them in the same transaction (issue #9).
+   * token stops working. The row stays for the record. Its groups and its people's link are not
+   * this module's: DirectoryRemovalService ends both in the same transaction (issue #9).
    */
   async remove(manager: EntityManager, organizationId: string, id: string): Promise<void> {
     const directory = await this.get(organizationId, id, manager);
     const now = new Date();
     await manager.update(Directory, { id: directory.id }, { deletedAt: now, updatedAt: now });
     await manager.update(DirectoryToken, { directoryId: directory.id, revokedAt: IsNull() }, { revokedAt: now });
-    await manager.query('UPDATE users SET directory_id = NULL, scim_visible = 0 WHERE organization_id = ? AND directory_id = ?', [
-      organizationId,
-      directory.id,
-    ]);
   }
 
   async mintToken(organizationId: string, directoryId: string, input: NewTokenInput): Promise<{ token: DirectoryToken; secret: string }> {

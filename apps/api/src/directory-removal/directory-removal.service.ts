@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Transactions } from '@app/database';
 import { DirectoriesService } from '../directories/directories.service';
 import { GroupsService } from '../groups/groups.service';
+import { unlinkDirectory } from '../users/people-writes';
 
 /**
- * Deleting a directory spans two features: the directory (its row, tokens and people's link)
- * and the groups it provisioned. Groups sit above directories in the layering, so the
- * orchestration sits above both, and runs both in ONE transaction: there is no moment at which
+ * Deleting a directory spans three features: the directory (its row and tokens), the groups it
+ * provisioned, and its people's link. Groups sit above directories in the layering, so the
+ * orchestration sits above all three, in ONE transaction: there is no moment at which
  * a deleted directory's group still grants admin rights or invites anyone.
  */
 @Injectable()
@@ -22,6 +23,9 @@ export class DirectoryRemovalService {
       // First, so an unknown or already deleted directory is a 404 that changes nothing.
       await this.directories.remove(m, organizationId, directoryId);
       await this.groups.removeAllForDirectory(m, organizationId, directoryId);
+      // Its people stay, managed by no directory, so a new directory that sends the same
+      // userNames (and compatible externalIds) takes them over.
+      await unlinkDirectory(m, organizationId, directoryId);
     });
   }
 }

@@ -6,6 +6,7 @@ import { chunks, insertRows, isUniqueViolation, normalizedKey, Transactions, wri
 import { DomainError, notFound } from '../common/domain-error';
 import { InvitationsService } from '../invitations/invitations.service';
 import type { DirectoryScope } from '../org-structure/org-structure.service';
+import { visibleToDirectorySql } from '../users/directory-visibility';
 import { GroupMember } from './group-member.entity';
 import { Group } from './group.entity';
 
@@ -45,7 +46,7 @@ export interface GroupRef {
  * Members are users this group's directory can see: a person the directory DELETEd (archived,
  * hidden) keeps their membership rows, but no response lists them. `gm`/`mu` are the aliases.
  */
-export const visibleMember = (directorySql = '?'): string => `mu.id = gm.user_id AND mu.directory_id = ${directorySql} AND mu.scim_visible = 1`;
+export const visibleMember = (directorySql = '?'): string => `mu.id = gm.user_id AND ${visibleToDirectorySql('mu', directorySql)}`;
 
 // `groups` is a reserved word in MySQL 8, so raw SQL quotes it (SQLite accepts backticks too).
 
@@ -227,7 +228,7 @@ export class DirectoryGroupsService {
   private async assertMembers(m: EntityManager, scope: DirectoryScope, userIds: string[]): Promise<void> {
     for (const ids of chunks(userIds, CHUNK)) {
       const found: Array<{ id: string }> = await m.query(
-        `SELECT id FROM users WHERE organization_id = ? AND directory_id = ? AND scim_visible = 1 AND id IN (${ids.map(() => '?').join(', ')})`,
+        `SELECT u.id FROM users u WHERE u.organization_id = ? AND ${visibleToDirectorySql('u')} AND u.id IN (${ids.map(() => '?').join(', ')})`,
         [scope.organizationId, scope.directoryId, ...ids],
       );
       if (found.length === ids.length) continue;

@@ -13,6 +13,8 @@ import { OutboxDispatcher } from '../mail/outbox-dispatcher';
 import { Organization } from '../organizations/organization.entity';
 import { UserFilter } from '../users/dto/user.dto';
 import { User } from '../users/user.entity';
+import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
+import { markActive, markInvited } from '../users/people-writes';
 import { UsersService } from '../users/users.service';
 import { Invitation } from './invitation.entity';
 
@@ -45,7 +47,8 @@ export const MIN_PASSWORD_LENGTH = 10;
  * and makes the person `active`.
  */
 @Injectable()
-export class InvitationsService {
+export class InvitationsService implements PersonAccessHook {
+  readonly accessName = 'invitations';
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -54,7 +57,31 @@ export class InvitationsService {
     private readonly dispatcher: OutboxDispatcher,
     private readonly passwords: PasswordHasher,
     private readonly users: UsersService,
-  ) {}
+    lifecycle: PeopleLifecycle,
+  ) {
+    lifecycle.register(this);
+  }
+
+  /** Archive or restore (PeopleLifecycle): open invitations of these people are cancelled, with their queued email. */
+  async endAccess(m: EntityManager, organizationId: string, userIds: string[]): Promise<void> {
+    await this.cancelOpen(m, organizationId, userIds);
+  }
+
+  /** The open invitation went to the old address: cancelled, with its queued email. */
+  async emailChanged(m: EntityManager, organizationId: string, userIds: string[]): Promise<void> {
+    await this.cancelOpen(m, organizationId, userIds);
+  }
+
+  private async cancelOpen(m: EntityManager, organizationId: string, userIds: string[]): Promise<void> {
+    for (const batch of chunks(userIds, BATCH)) {
+      const marks = batch.map(() => '?').join(', ');
+      await m.query(
+        `UPDATE invitations SET revoked_at = ? WHERE organization_id = ? AND user_id IN (${marks}) AND accepted_at IS NULL AND revoked_at IS NULL`,
+        [dateParam(m.dataSource, new Date()), organizationId, ...batch],
+      );
+      await this.mail.cancelPending(m, batch.map((id) => invitationRef(id)));
+    }
+  }
 
   /** Invites (or re-invites) one person; refuses with the reason when they cannot be. */
   async inviteOne(actor: { organizationId: string; userId: string }, userId: string): Promise<{ invitation: Invitation; resent: boolean }> {
@@ -143,7 +170,7 @@ export class InvitationsService {
       const now = new Date();
       await m.delete(UserCredential, { userId: user.id });
       await m.insert(UserCredential, { userId: user.id, organizationId: user.organizationId, passwordHash, updatedAt: now });
-      await m.update(User, { id: user.id }, { status: 'active', updatedAt: now });
+      await markActive(m, user.organizationId, user.id, now);
       await m.update(Invitation, { id: invitation.id }, { acceptedAt: now });
       await m.query('UPDATE invitations SET revoked_at = ? WHERE user_id = ? AND id <> ? AND accepted_at IS NULL AND revoked_at IS NULL', [
         dateParam(m.dataSource, now),
@@ -185,8 +212,7 @@ export class InvitationsService {
     );
     for (const r of open) outcome.resentUserIds.add(r.user_id);
     await m.query(`UPDATE invitations SET revoked_at = ? WHERE user_id IN (${marks}) AND accepted_at IS NULL AND revoked_at IS NULL`, [at, ...ids]);
-    // Status is the app's, not the directory's: the SCIM version (ETag) stays as it is.
-    await m.query(`UPDATE users SET status = 'invited', updated_at = ? WHERE id IN (${marks}) AND status = 'uninvited'`, [at, ...ids]);
+    await markInvited(m, organizationId, ids, now);
 
     const [organization, inviter] = await Promise.all([
       m.findOneByOrFail(Organization, { id: organizationId }),
@@ -199,7 +225,7 @@ export class InvitationsService {
       mails.push({
         organizationId,
         to: u.email!,
-        ref: `invitation:${u.id}`,
+        ref: invitationRef(u.id),
         template: 'invitation',
         data: {
           productName: this.config.productName,
@@ -216,6 +242,8 @@ export class InvitationsService {
     return outcome;
   }
 }
+
+const invitationRef = (userId: string): string => `invitation:${userId}`;
 
 function acceptLink(base: string, token: string): string {
   return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;

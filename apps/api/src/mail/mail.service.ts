@@ -18,12 +18,8 @@ const CHUNK = 500;
 /** Queues emails in the outbox inside the caller's transaction. */
 @Injectable()
 export class MailService {
-  /** Queues messages (one INSERT per batch) and cancels pending messages with the same refs; returns the outbox ids in order. */
-  async enqueue(m: EntityManager, mails: OutgoingMail[]): Promise<string[]> {
-    if (mails.length === 0) return [];
-    const now = new Date();
-
-    const refs = [...new Set(mails.flatMap((mail) => (mail.ref ? [mail.ref] : [])))];
+  /** Cancels the messages still pending with these refs (e.g. the invitation of a person just archived). */
+  async cancelPending(m: EntityManager, refs: string[]): Promise<void> {
     for (const chunk of chunks(refs, CHUNK)) {
       await m
         .createQueryBuilder()
@@ -33,6 +29,14 @@ export class MailService {
         .andWhere('status = :pending', { pending: 'pending' })
         .execute();
     }
+  }
+
+  /** Queues messages (one INSERT per batch) and cancels pending messages with the same refs; returns the outbox ids in order. */
+  async enqueue(m: EntityManager, mails: OutgoingMail[]): Promise<string[]> {
+    if (mails.length === 0) return [];
+    const now = new Date();
+
+    await this.cancelPending(m, [...new Set(mails.flatMap((mail) => (mail.ref ? [mail.ref] : [])))]);
 
     // Within one batch the last message for a ref wins too: earlier ones go in already cancelled.
     const lastIndexOfRef = new Map(mails.flatMap((mail, i) => (mail.ref ? [[mail.ref, i] as const] : [])));

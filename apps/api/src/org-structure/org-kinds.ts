@@ -11,7 +11,7 @@ export type OrgEntity = Site | Department | Role;
 export const ORG_ENTITY: Record<OrgKind, EntityTarget<OrgEntity>> = { site: Site, department: Department, role: Role };
 
 /** The users column that links a person to an entity of each kind. */
-export const USER_COLUMN: Record<OrgKind, string> = { site: 'site_id', department: 'department_id', role: 'role_id' };
+export const USER_COLUMN = { site: 'site_id', department: 'department_id', role: 'role_id' } as const satisfies Record<OrgKind, string>;
 
 const NOT_FOUND = { site: 'SITE_NOT_FOUND', department: 'DEPARTMENT_NOT_FOUND', role: 'ROLE_NOT_FOUND' } as const;
 const LABEL: Record<OrgKind, string> = { site: 'Site', department: 'Department', role: 'Role' };

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation, normalizedKey, Transactions } from '@app/database';
 import { DomainError } from '../common/domain-error';
+import { dropGradesNotIn, moveOrgLink } from '../users/people-writes';
 import { findOrgEntity, ORG_ENTITY, OrgEntity, USER_COLUMN } from './org-kinds';
 import { OrgKind } from './org-source-mapping.entity';
 import { SiteAddress } from './org-structure.service';
 import type { Role } from './role.entity';
 import type { Site } from './site.entity';
-import type { EntityManager } from 'typeorm';
 
 
 export interface OrgEntityChanges {
@@ -71,7 +71,7 @@ export class OrgStructureAdminService {
         if (reassignTo === id) throw new DomainError('INVALID_REASSIGN', `A ${kind} cannot be merged into itself`);
         const target = await findOrgEntity(m, kind, organizationId, reassignTo);
         if (kind === 'role') await dropGradesNotIn(m, organizationId, id, (target as Role).grades);
-        await m.query(`UPDATE users SET ${column} = ? WHERE organization_id = ? AND ${column} = ?`, [reassignTo, organizationId, id]);
+        await moveOrgLink(m, organizationId, column, id, reassignTo);
         await m.query('UPDATE org_source_mappings SET entity_id = ? WHERE organization_id = ? AND kind = ? AND entity_id = ?', [
           reassignTo,
           organizationId,
@@ -80,7 +80,7 @@ export class OrgStructureAdminService {
         ]);
       } else {
         if (kind === 'role') await dropGradesNotIn(m, organizationId, id, []);
-        await m.query(`UPDATE users SET ${column} = NULL WHERE organization_id = ? AND ${column} = ?`, [organizationId, id]);
+        await moveOrgLink(m, organizationId, column, id, null);
         await m.query('DELETE FROM org_source_mappings WHERE organization_id = ? AND kind = ? AND entity_id = ?', [organizationId, kind, id]);
       }
       await m.delete(ORG_ENTITY[kind], { id, organizationId });
@@ -106,12 +106,6 @@ function gradeList(grades: string[]): string[] {
     seen.add(key);
     return true;
   });
-}
-
-/** People of the role keep their grade only if the role (or the role they move to) still has it. */
-async function dropGradesNotIn(m: EntityManager, organizationId: string, roleId: string, grades: string[]): Promise<void> {
-  const keep = grades.length ? ` AND grade NOT IN (${grades.map(() => '?').join(', ')})` : '';
-  await m.query(`UPDATE users SET grade = NULL WHERE organization_id = ? AND role_id = ? AND grade IS NOT NULL${keep}`, [organizationId, roleId, ...grades]);
 }
 
 function addressColumns(a: SiteAddress): Partial<Site> {

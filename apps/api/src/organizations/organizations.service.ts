@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { normalizedKey, Transactions } from '@app/database';
+import { Transactions } from '@app/database';
 import { ApiTokensService } from '../auth/api-tokens.service';
-import { User } from '../users/user.entity';
+import { insertFirstAdmin } from '../users/people-writes';
 import { Organization } from './organization.entity';
 
 export interface SetupInput {
@@ -30,29 +30,8 @@ export class OrganizationsService {
       const now = new Date();
       const organization = m.create(Organization, { id: randomUUID(), name: input.organizationName, createdAt: now, updatedAt: now });
       await m.insert(Organization, organization);
-      const admin = m.create(User, {
-        id: randomUUID(),
-        organizationId: organization.id,
-        email: input.adminEmail,
-        emailKey: normalizedKey(input.adminEmail),
-        userName: null,
-        userNameKey: null,
-        externalId: null,
-        givenName: null,
-        familyName: null,
-        displayName: input.adminName ?? input.adminEmail,
-        // The first admin works through API tokens from the start, so the account is active.
-        status: 'active',
-        isAdmin: true,
-        archivedAt: null,
-        archiveReason: null,
-        directoryId: null,
-        scimVisible: false,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await m.insert(User, admin);
+      // The first admin works through API tokens from the start, so the account is active.
+      const admin = await insertFirstAdmin(m, organization.id, input.adminEmail, input.adminName ?? null, now);
       const { secret } = await this.apiTokens.issue(m, { userId: admin.id, organizationId: organization.id }, 'setup');
       return { organizationId: organization.id, adminUserId: admin.id, adminToken: secret };
     });

@@ -1,5 +1,6 @@
 import { normalizedKey } from '@app/database';
 import { AttributeMap, ColumnMapping, CORE_GROUP_URN, FRANKLI_GROUP_URN } from '@app/scim-protocol';
+import { visibleToDirectorySql } from '../users/directory-visibility';
 
 const text = (sql: string, caseExact = false): ColumnMapping => ({ kind: 'column', sql, type: 'string', caseExact });
 const bool = (sql: string): ColumnMapping => ({ kind: 'column', sql, type: 'boolean', caseExact: false });
@@ -19,7 +20,7 @@ export const GROUP_ATTRIBUTE_MAP: AttributeMap = {
     members: {
       kind: 'rows',
       exists:
-        'EXISTS (SELECT 1 FROM group_members gm JOIN users mu ON mu.id = gm.user_id AND mu.directory_id = g.directory_id AND mu.scim_visible = 1 ' +
+        `EXISTS (SELECT 1 FROM group_members gm JOIN users mu ON mu.id = gm.user_id AND ${visibleToDirectorySql('mu', 'g.directory_id')} ` +
         'WHERE gm.group_id = g.id AND %s)',
       subAttributes: {
         value: text('gm.user_id', true),

@@ -8,6 +8,9 @@ import { DirectoryScope, OrgMention, OrgStructureService } from '../org-structur
 import { Role } from '../org-structure/role.entity';
 import { UserEmail } from './user-email.entity';
 import { User } from './user.entity';
+import { visibleToDirectory, visibleToDirectorySql } from './directory-visibility';
+import { emailInUse, isActiveEmailViolation } from './email-conflict';
+import { PeopleLifecycle, PersonSnapshot, setArchived, setEmail, setRestored, snapshot } from './people-lifecycle';
 import { appEmail, assertStorable, DirectoryUserFields, siteNameOf, workAddressOf } from './user-fields';
 
 /** A person as a directory sees them: the row, its emails in order, and its manager's name. */
@@ -20,10 +23,14 @@ export interface ManagedUser {
 }
 
 /**
- * The people a directory manages, with the rules of DESIGN §1: new people are uninvited;
- * deactivation and DELETE archive (history kept); reactivation restores the prior status; a
- * re-created userName relinks the archived person; an in-app account with the same email that
- * no directory manages is adopted. Every change is one transaction; a failure changes nothing.
+ * The people a directory manages, with the rules of DESIGN §1 and §5: new people are uninvited;
+ * deactivation and DELETE archive (history kept) and end the person's sessions, API tokens and
+ * open invitations in the same transaction (PeopleLifecycle); reactivation restores the prior
+ * status, never a session or token; a re-created userName relinks the archived person only when
+ * the externalIds agree (or one side has none), else it is a new person; an in-app account with
+ * the same email that no directory manages and is not archived is adopted; a work email is unique
+ * among the organisation's people who are not archived. Every change is one transaction; a
+ * failure changes nothing.
  */
 @Injectable()
 export class ManagedUsersService {
@@ -31,6 +38,7 @@ export class ManagedUsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: Transactions,
     private readonly orgStructure: OrgStructureService,
+    private readonly lifecycle: PeopleLifecycle,
   ) {}
 
   /** A person this directory manages and has not deleted, or 404. */
@@ -73,7 +81,7 @@ export class ManagedUsersService {
 
   /** The WHERE clause findVisible runs (exposed so tests can EXPLAIN exactly that). */
   visibleWhere(scope: DirectoryScope, predicate?: { sql: string; params: unknown[] }): { where: string; params: unknown[] } {
-    const where = 'u.organization_id = ? AND u.directory_id = ? AND u.scim_visible = 1';
+    const where = `u.organization_id = ? AND ${visibleToDirectorySql('u')}`;
     const params: unknown[] = [scope.organizationId, scope.directoryId];
     return predicate ? { where: `${where} AND (${predicate.sql})`, params: [...params, ...predicate.params] } : { where, params };
   }
@@ -101,29 +109,56 @@ export class ManagedUsersService {
     return this.tx.run(async (m) => {
       const userNameKey = normalizedKey(fields.userName);
       // One query finds both a holder of this userName and an in-app account whose email it is
-      // (DESIGN §1.6: customers set UPN = email); a new person, the common case, stops there.
+      // (DESIGN §1.6: customers set UPN = email); a new person, the common case, stops there. An
+      // archived in-app account is not adopted: its address may have gone to someone else.
       const hits: Array<{ id: string }> = await m.query(
         `SELECT id FROM users WHERE organization_id = ? AND (user_name_key = ?
-           OR (email_key = ? AND directory_id IS NULL AND user_name_key IS NULL))`,
+           OR (email_key = ? AND directory_id IS NULL AND user_name_key IS NULL AND archived_at IS NULL))`,
         [scope.organizationId, userNameKey, userNameKey],
       );
       const candidates = hits.length ? await m.find(User, { where: { id: In(hits.map((h) => h.id)) }, order: { createdAt: 'ASC' } }) : [];
-      const existing = candidates.find((u) => u.userNameKey === userNameKey);
+      let existing = candidates.find((u) => u.userNameKey === userNameKey);
+      if (existing && (existing.directoryId === null || existing.directoryId === scope.directoryId)) {
+        // DESIGN §5: a recycled userName with another externalId is another person. The archived
+        // holder keeps its history but lets go of the userName; the newcomer starts from nothing
+        // (uninvited, no password, no memberships).
+        if (existing.archivedAt !== null && !sameIdentity(existing.externalId, fields.externalId)) {
+          await this.releaseUserName(m, existing, fields.userName);
+          existing = undefined;
+        }
+      }
       // A row with this userName may be the person this directory deleted earlier (relink: same
       // id, history kept) or a person no directory manages any more (adopt). A person another
-      // directory manages, or this one still shows, is a conflict.
-      const claimable = existing && (existing.directoryId === null || (existing.directoryId === scope.directoryId && !existing.scimVisible));
+      // directory manages, or this one still shows, is a conflict; so is a live person no
+      // directory manages whose externalId says they are someone else.
+      const claimable =
+        existing &&
+        (existing.directoryId === null || (existing.directoryId === scope.directoryId && !existing.scimVisible)) &&
+        sameIdentity(existing.externalId, fields.externalId);
       if (existing && !claimable) throw taken(fields.userName);
       const known = existing ?? candidates.find((u) => u.userNameKey === null) ?? null;
       const target = known ?? this.newUser(scope);
+      const before = known ? snapshot(target) : { archivedAt: null, emailKey: null };
       const readVersion = target.version;
       target.directoryId = scope.directoryId;
       target.scimVisible = true;
       const manager = await this.applyFields(m, scope, target, fields, true, null);
+      // No email pre-check: the unique key on active_email_key answers (save maps it to 409),
+      // which keeps Entra's create at the same number of round trips.
       await this.save(m, target, readVersion, known === null, fields.userName);
       const emails = await this.writeEmails(m, target, fields, known !== null);
+      if (known) await this.lifecycle.changed(m, scope.organizationId, target.id, before, snapshot(target));
       return { user: target, emails, manager, isNew: known === null };
     });
+  }
+
+  /**
+   * Frees an archived person's userName key (the userName itself stays, as history), so a new
+   * person can take it. Conditional on the version read: a concurrent relink makes this a 409.
+   */
+  private async releaseUserName(m: EntityManager, user: User, userName: string): Promise<void> {
+    const result = await m.update(User, { id: user.id, version: user.version }, { userNameKey: null, version: user.version + 1, updatedAt: new Date() });
+    if (result.affected === 0) throw taken(userName);
   }
 
   async replace(scope: DirectoryScope, id: string, fields: DirectoryUserFields): Promise<ManagedUser> {
@@ -141,29 +176,37 @@ export class ManagedUsersService {
       const fields = change(current);
       assertStorable(fields);
       const version = user.version;
+      const before = snapshot(user);
       const manager = await this.applyFields(m, scope, user, fields, false, current.manager);
       await this.save(m, user, version, false, fields.userName);
       const emails = sameEmails(current.emails, fields.emails) ? current.emails : await this.writeEmails(m, user, fields, true);
+      await this.lifecycle.changed(m, scope.organizationId, user.id, before, snapshot(user));
       return { user, emails, manager };
     });
   }
 
-  /** DELETE: archive and hide from the directory; a later POST of the userName relinks the person. */
+  /**
+   * DELETE: archive (ending the person's access) and hide from the directory; a later POST of the
+   * userName relinks the person when the externalIds agree.
+   */
   async remove(scope: DirectoryScope, id: string): Promise<void> {
     await this.tx.run(async (m) => {
       const user = await this.visibleUser(m, scope, id, true);
-      const now = new Date();
+      const before: PersonSnapshot = snapshot(user);
+      setArchived(user, 'deleted');
       await m.update(
         User,
         { id: user.id },
         {
           scimVisible: false,
-          archivedAt: user.archivedAt ?? now,
-          archiveReason: 'deleted',
+          archivedAt: user.archivedAt,
+          archiveReason: user.archiveReason,
+          activeEmailKey: user.activeEmailKey,
           version: user.version + 1,
-          updatedAt: now,
+          updatedAt: new Date(),
         },
       );
+      await this.lifecycle.changed(m, scope.organizationId, user.id, before, snapshot(user));
     });
   }
 
@@ -175,6 +218,7 @@ export class ManagedUsersService {
     user.isAdmin = false;
     user.archivedAt = null;
     user.archiveReason = null;
+    user.activeEmailKey = null;
     user.version = 0;
     user.createdAt = new Date();
     return user;
@@ -182,7 +226,7 @@ export class ManagedUsersService {
 
   private async visibleUser(m: EntityManager, scope: DirectoryScope, id: string, lock: boolean): Promise<User> {
     const user = await m.findOne(User, {
-      where: { id, organizationId: scope.organizationId, directoryId: scope.directoryId, scimVisible: true },
+      where: { id, ...visibleToDirectory(scope) },
       ...(lock ? writeLock(m.dataSource) : {}),
     });
     if (!user) throw notFound('USER_NOT_FOUND', 'User', id);
@@ -222,9 +266,7 @@ export class ManagedUsersService {
     user.preferredLanguage = f.preferredLanguage;
     user.employeeNumber = f.employeeNumber;
     user.department = f.department;
-    const email = appEmail(f.emails);
-    user.email = email;
-    user.emailKey = email ? normalizedKey(email) : null;
+    setEmail(user, appEmail(f.emails));
     user.phoneWork = f.phones.work;
     user.phoneMobile = f.phones.mobile;
     user.phoneFax = f.phones.fax;
@@ -259,14 +301,10 @@ export class ManagedUsersService {
     }
     if (changed.site) user.siteId = linked('site');
 
-    // Deactivation archives; reactivation restores the status the person had.
-    if (!f.active && user.archivedAt === null) {
-      user.archivedAt = new Date();
-      user.archiveReason = 'deactivated';
-    } else if (f.active && user.archivedAt !== null) {
-      user.archivedAt = null;
-      user.archiveReason = null;
-    }
+    // Deactivation archives; reactivation restores the status the person had (PeopleLifecycle
+    // then ends access either way: nothing from before the archive comes back).
+    if (!f.active && user.archivedAt === null) setArchived(user, 'deactivated');
+    else if (f.active && user.archivedAt !== null) setRestored(user);
     return manager;
   }
 
@@ -295,6 +333,7 @@ export class ManagedUsersService {
       const result = await m.update(User, { id, version: readVersion }, columnsOnly(columns));
       if (result.affected === 0) throw taken(userName);
     } catch (err) {
+      if (isActiveEmailViolation(err)) throw emailInUse();
       if (isUniqueViolation(err)) throw taken(userName);
       throw err;
     }
@@ -325,6 +364,9 @@ export class ManagedUsersService {
 }
 
 const taken = (userName: string): DomainError => new DomainError('USER_NAME_TAKEN', `userName "${userName}" is already in use`);
+
+/** The same human as far as the directory can tell: the externalIds agree, or one side has none. */
+const sameIdentity = (a: string | null, b: string | null): boolean => a === null || b === null || a === b;
 
 function sameEmails(current: UserEmail[], next: DirectoryUserFields['emails']): boolean {
   return (

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Not } from 'typeorm';
+import { EntityManager, IsNull, Not } from 'typeorm';
 import { normalizedKey, Transactions, writeLock } from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
 import { Department } from '../org-structure/department.entity';
@@ -8,6 +8,9 @@ import { Role } from '../org-structure/role.entity';
 import { Site } from '../org-structure/site.entity';
 import { Organization } from '../organizations/organization.entity';
 import { CreatePersonRequest, UpdatePersonRequest } from './dto/person.dto';
+import { emailInUse, isActiveEmailViolation } from './email-conflict';
+import { PeopleLifecycle, setArchived, setEmail, setRestored, snapshot } from './people-lifecycle';
+import { insertFirstAdmin } from './people-writes';
 import { User } from './user.entity';
 
 /** Who is acting: an admin of the organisation. */
@@ -39,10 +42,13 @@ const DIRECTORY_OWNED = {
  */
 @Injectable()
 export class PeopleAdminService {
-  constructor(private readonly tx: Transactions) {}
+  constructor(
+    private readonly tx: Transactions,
+    private readonly lifecycle: PeopleLifecycle,
+  ) {}
 
   async create(actor: Actor, input: CreatePersonRequest): Promise<string> {
-    return this.tx.run(async (m) => {
+    return this.write(async (m) => {
       await lockOrganization(m, actor.organizationId);
       const email = input.email;
       await assertEmailFree(m, actor.organizationId, email, null);
@@ -50,8 +56,6 @@ export class PeopleAdminService {
       const user = m.create(User, {
         id: randomUUID(),
         organizationId: actor.organizationId,
-        email,
-        emailKey: normalizedKey(email),
         userName: null,
         userNameKey: null,
         externalId: null,
@@ -68,6 +72,7 @@ export class PeopleAdminService {
         createdAt: now,
         updatedAt: now,
       });
+      setEmail(user, email);
       user.displayName = blank(input.displayName) ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || email);
       await this.applyLinks(m, user, input);
       await m.insert(User, user);
@@ -76,8 +81,9 @@ export class PeopleAdminService {
   }
 
   async update(actor: Actor, id: string, changes: Changes): Promise<void> {
-    await this.tx.run(async (m) => {
+    await this.write(async (m) => {
       const user = await lockedUser(m, actor.organizationId, id);
+      const before = snapshot(user);
       if (user.directoryId !== null) {
         const refused = Object.entries(DIRECTORY_OWNED)
           .filter(([field, column]) => {
@@ -94,8 +100,7 @@ export class PeopleAdminService {
       if (changes.email !== undefined && normalizedKey(changes.email) !== user.emailKey) {
         await lockOrganization(m, actor.organizationId);
         await assertEmailFree(m, actor.organizationId, changes.email, user.id);
-        user.email = changes.email;
-        user.emailKey = normalizedKey(changes.email);
+        setEmail(user, changes.email);
       }
       if (user.directoryId === null) {
         if (changes.firstName !== undefined) user.givenName = blank(changes.firstName);
@@ -107,29 +112,100 @@ export class PeopleAdminService {
       await this.applyLinks(m, user, changes);
       const { id: _id, organization: _o, directory: _d, manager: _m, site: _s, departmentEntity: _de, role: _r, ...columns } = user;
       await m.update(User, { id: user.id }, { ...columns, version: user.version + 1, updatedAt: new Date() });
+      // An email change cancels the open invitation (it went to the old address).
+      await this.lifecycle.changed(m, actor.organizationId, user.id, before, snapshot(user));
     });
   }
 
-  /** Archives a person no directory manages (history kept; they can no longer sign in). Idempotent. */
+  /**
+   * Archives a person no directory manages: history kept; their sessions, API tokens and open
+   * invitations end in the same transaction. Idempotent.
+   */
   async archive(actor: Actor, id: string): Promise<void> {
     await this.tx.run(async (m) => {
       const user = await lockedUser(m, actor.organizationId, id);
       if (user.directoryId !== null) throw managedByDirectory(['archived']);
       if (id === actor.userId) throw new DomainError('CANNOT_CHANGE_OWN_ACCESS', 'You cannot archive yourself; ask another admin');
       if (user.archivedAt) return;
-      const now = new Date();
-      await m.update(User, { id }, { archivedAt: now, archiveReason: 'archived', version: user.version + 1, updatedAt: now });
+      const before = snapshot(user);
+      setArchived(user, 'archived');
+      await m.update(
+        User,
+        { id },
+        { archivedAt: user.archivedAt, archiveReason: user.archiveReason, activeEmailKey: user.activeEmailKey, version: user.version + 1, updatedAt: new Date() },
+      );
+      await this.lifecycle.changed(m, actor.organizationId, id, before, snapshot(user));
     });
   }
 
-  /** Restores an archived person to the status they had. Idempotent. */
+  /**
+   * Restores an archived person to the status they had, with their password; never a session or
+   * token from before (those ended at the archive). 409 EMAIL_ALREADY_IN_USE when someone who is
+   * not archived has their email now. Idempotent.
+   */
   async restore(actor: Actor, id: string): Promise<void> {
-    await this.tx.run(async (m) => {
+    await this.write(async (m) => {
       const user = await lockedUser(m, actor.organizationId, id);
       if (user.directoryId !== null) throw managedByDirectory(['archived']);
       if (!user.archivedAt) return;
-      await m.update(User, { id }, { archivedAt: null, archiveReason: null, version: user.version + 1, updatedAt: new Date() });
+      const before = snapshot(user);
+      setRestored(user);
+      if (user.emailKey) await assertEmailFree(m, actor.organizationId, user.email ?? '', user.id);
+      await m.update(User, { id }, { archivedAt: null, archiveReason: null, activeEmailKey: user.activeEmailKey, version: user.version + 1, updatedAt: new Date() });
+      await this.lifecycle.changed(m, actor.organizationId, id, before, snapshot(user));
     });
+  }
+
+  /**
+   * Break-glass (`cli admin`, issue #9), inside the caller's transaction: the person with this
+   * email becomes a direct admin (`is_admin`); restored if archived (to the status they had,
+   * never with a session or token from before: restoring ends them, see PeopleLifecycle);
+   * created if missing (active, like setup's first admin: they work through an API token).
+   * A directory that managed them lets go of them, as when a directory is deleted: otherwise
+   * the same directory, or a stolen SCIM token, could archive them again on its next request.
+   */
+  async grantDirectAdmin(m: EntityManager, organizationId: string, email: string): Promise<{ userId: string; outcome: 'created' | 'restored' | 'updated' }> {
+    // Prefer a person who is not archived (at most one has the email), then the newest archived one.
+    const existing = await m
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('u.organization_id = :organizationId AND u.email_key = :key', { organizationId, key: normalizedKey(email) })
+      .orderBy('CASE WHEN u.archived_at IS NULL THEN 0 ELSE 1 END', 'ASC')
+      .addOrderBy('u.created_at', 'DESC')
+      .addOrderBy('u.id', 'ASC')
+      .getOne();
+    if (!existing) return { userId: (await insertFirstAdmin(m, organizationId, email, null)).id, outcome: 'created' };
+    const before = snapshot(existing);
+    const outcome = existing.archivedAt ? 'restored' : 'updated';
+    if (existing.archivedAt) setRestored(existing);
+    // Conditional on the version read: a directory write racing the operator makes this fail
+    // loudly (run it again) rather than overwrite what the directory just did.
+    const result = await m.update(
+      User,
+      { id: existing.id, version: existing.version },
+      {
+        isAdmin: true,
+        archivedAt: existing.archivedAt,
+        archiveReason: existing.archiveReason,
+        activeEmailKey: existing.activeEmailKey,
+        ...(existing.directoryId !== null ? { directoryId: null, scimVisible: false } : {}),
+        version: existing.version + 1,
+        updatedAt: new Date(),
+      },
+    );
+    if (result.affected === 0) throw new Error(`Person ${existing.id} changed while being made an admin; run the command again`);
+    await this.lifecycle.changed(m, organizationId, existing.id, before, snapshot(existing));
+    return { userId: existing.id, outcome };
+  }
+
+  /** A transaction whose race on an email (the unique key decides) answers 409 EMAIL_ALREADY_IN_USE. */
+  private async write<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.tx.run(work);
+    } catch (err) {
+      if (isActiveEmailViolation(err)) throw emailInUse();
+      throw err;
+    }
   }
 
   /** Site, department, role, manager and grade: each checked against the organisation. */
@@ -186,13 +262,17 @@ async function lockOrganization(m: EntityManager, organizationId: string): Promi
   await m.findOne(Organization, { where: { id: organizationId }, ...writeLock(m.dataSource) });
 }
 
+/**
+ * The email is free when no other person who is not archived has it as their email or userName
+ * (an archived person's address may be given to someone new; restoring them then answers 409).
+ */
 async function assertEmailFree(m: EntityManager, organizationId: string, email: string, exceptId: string | null): Promise<void> {
   const key = normalizedKey(email);
   const holder = await m.findOne(User, {
     select: { id: true },
     where: [
-      { organizationId, emailKey: key, ...(exceptId ? { id: Not(exceptId) } : {}) },
-      { organizationId, userNameKey: key, ...(exceptId ? { id: Not(exceptId) } : {}) },
+      { organizationId, emailKey: key, archivedAt: IsNull(), ...(exceptId ? { id: Not(exceptId) } : {}) },
+      { organizationId, userNameKey: key, archivedAt: IsNull(), ...(exceptId ? { id: Not(exceptId) } : {}) },
     ],
   });
   if (holder) throw new DomainError('EMAIL_ALREADY_IN_USE', `${email} is already a person of this organisation`, { details: { userId: holder.id } });

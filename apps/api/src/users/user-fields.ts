@@ -1,4 +1,5 @@
 import { DomainError } from '../common/domain-error';
+import { assertPlainEmail } from './email-address';
 import type { User } from './user.entity';
 
 /** A person's attributes as a directory owns them (already validated; null means "not set"). */
@@ -93,4 +94,7 @@ export function assertStorable(f: DirectoryUserFields): void {
       throw new DomainError('VALIDATION_FAILED', `${name} is longer than ${max} characters`);
     }
   }
+  // Every email, not only the one the app sends to: any of them may become the person's email
+  // (appEmail falls back along the list) and all are matched by SCIM filters.
+  for (const e of f.emails) assertPlainEmail(e.value, 'emails.value');
 }

@@ -16,6 +16,7 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 @Entity({ name: 'users' })
 @Index('UQ_users_org_user_name_key', ['organizationId', 'userNameKey'], { unique: true })
 @Index('IDX_users_org_email_key', ['organizationId', 'emailKey'])
+@Index('UQ_users_org_active_email_key', ['organizationId', 'activeEmailKey'], { unique: true })
 @Index('IDX_users_email_key', ['emailKey'])
 @Index('IDX_users_org_external_id', ['organizationId', 'externalId'])
 @Index('IDX_users_directory', ['directoryId'])
@@ -41,6 +42,13 @@ export class User {
   /** normalizedKey(email): matches in-app accounts case-insensitively on both engines. */
   @Column({ name: 'email_key', type: 'varchar', length: 64, nullable: true })
   emailKey!: string | null;
+
+  /**
+   * emailKey while the person is not archived, else null: the unique key that makes a work email
+   * unique among the organisation's people who are not archived (set only via people-lifecycle).
+   */
+  @Column({ name: 'active_email_key', type: 'varchar', length: 64, nullable: true })
+  activeEmailKey!: string | null;
 
   @Column({ name: 'user_name', type: 'varchar', length: 320, nullable: true })
   userName!: string | null;

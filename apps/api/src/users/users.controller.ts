@@ -78,7 +78,7 @@ export class UsersController {
   @HttpCode(200)
   @PERSON_ID
   @NOT_FOUND
-  @ApiConflictResponse({ type: ErrorResponse, description: 'FIELD_MANAGED_BY_DIRECTORY (re-enable them in the directory instead)' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'FIELD_MANAGED_BY_DIRECTORY (re-enable them in the directory instead) or EMAIL_ALREADY_IN_USE (someone who is not archived has their email now)' })
   async restore(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<UserResponse> {
     await this.people.restore(admin, id);
     return mapUser(await this.users.get(admin.organizationId, id));

@@ -24,6 +24,8 @@ const nfkcKey = (value: string): string => digest(value.normalize('NFKC').trim()
 export const KEYED_COLUMNS: ReadonlyArray<{ table: string; text: string; key: string }> = [
   { table: 'users', text: 'user_name', key: 'user_name_key' },
   { table: 'users', text: 'email', key: 'email_key' },
+  // Set only while the person is not archived (a NULL stays NULL), and then from the same email.
+  { table: 'users', text: 'email', key: 'active_email_key' },
   { table: 'user_emails', text: 'value', key: 'value_key' },
   { table: 'sites', text: 'name', key: 'name_key' },
   { table: 'departments', text: 'name', key: 'name_key' },

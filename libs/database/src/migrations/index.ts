@@ -3,6 +3,7 @@ import { PeopleAndOrgStructure1795381000000 } from './1795381000000-people-and-o
 import { Groups1795382000000 } from './1795382000000-groups';
 import { InvitationsAndSignIn1795383000000 } from './1795383000000-invitations-and-sign-in';
 import { LoginFailuresByAge1795385000000 } from './1795385000000-login-failures-by-age';
+import { ActiveEmailKey1795386000000 } from './1795386000000-active-email-key';
 import { CompatibilityFoldedKeys1795388000000 } from './1795388000000-compatibility-folded-keys';
 
 /** The one migration history, oldest first. Append; never edit a migration that has landed. */
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   Groups1795382000000,
   InvitationsAndSignIn1795383000000,
   LoginFailuresByAge1795385000000,
+  ActiveEmailKey1795386000000,
   CompatibilityFoldedKeys1795388000000,
 ];

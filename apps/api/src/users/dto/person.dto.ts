@@ -1,12 +1,17 @@
-import { IsBoolean, IsEmail, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PartialType } from '@nestjs/swagger';
 import { Trim } from '../../common/trim';
+import { PLAIN_EMAIL } from '../email-address';
 
 /** A person an admin adds in the app: uninvited, managed by no directory. */
 export class CreatePersonRequest {
-  /** Their sign-in and invitation address; unique in the organisation. @example "grace.hopper@contoso.com" */
+  /**
+   * Their sign-in and invitation address: one plain address (no list, no display name), unique
+   * among the organisation's people who are not archived. @example "grace.hopper@contoso.com"
+   */
   @Trim()
   @IsEmail()
+  @Matches(PLAIN_EMAIL, { message: 'email must be one plain email address (no list, no display name)' })
   @MaxLength(320)
   email!: string;
 
