@@ -1,3 +1,5 @@
+import { DomainError } from './domain-error';
+
 /**
  * Characters an identifier (userName, externalId, an email, a displayName) must not hold. Each
  * is invisible or rewrites what a person sees, so two identifiers that look alike would differ,
@@ -18,4 +20,10 @@ export function identifierProblem(value: string): string | null {
   const bad = FORBIDDEN.exec(value);
   if (bad) return `holds the invisible or control character U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
   return null;
+}
+
+/** 400 VALIDATION_FAILED (SCIM: invalidValue) naming the field, unless `value` is clean or absent. */
+export function assertIdentifier(field: string, value: string | null | undefined): void {
+  const problem = value ? identifierProblem(value) : null;
+  if (problem) throw new DomainError('VALIDATION_FAILED', `${field} ${problem}`);
 }
