@@ -5,6 +5,10 @@ describe('normalizedKey', () => {
     ['Bob@Example.com', 'bob@example.com'],
     ['bob ', 'bob'],
     ['Jose\u0301', 'Jos\u00e9'], // decomposed and composed é
+    ['ＡＬＩＣＥ@example.com', 'alice@example.com'], // fullwidth forms (NFKC)
+    ['\uFB01nance', 'finance'], // the ligature ﬁ
+    ['\u3000bob\u3000', 'bob'], // ideographic spaces trim like ASCII ones
+    ['ＥＮＧＩＮＥＥＲＩＮＧ', 'Engineering'],
   ])('treats %j and %j as the same key', (a, b) => {
     expect(normalizedKey(a)).toBe(normalizedKey(b));
   });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { chunks, insertRows, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
+import { assertIdentifier } from '../common/identifier-text';
 import { DomainError, notFound } from '../common/domain-error';
 import { InvitationsService } from '../invitations/invitations.service';
 import type { DirectoryScope } from '../org-structure/org-structure.service';
@@ -271,6 +272,8 @@ function joining(memberships: MembershipChange[]): string[] {
 
 function assertStorable(f: GroupFields): void {
   if (f.displayName.trim() === '') throw new DomainError('VALIDATION_FAILED', 'displayName is required');
+  assertIdentifier('displayName', f.displayName);
+  assertIdentifier('externalId', f.externalId);
   for (const [name, max] of LIMITS) {
     const value = f[name];
     if (typeof value === 'string' && value.length > max) throw new DomainError('VALIDATION_FAILED', `${name} is longer than ${max} characters`);

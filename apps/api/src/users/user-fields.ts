@@ -1,4 +1,5 @@
 import { DomainError } from '../common/domain-error';
+import { assertIdentifier } from '../common/identifier-text';
 import { assertPlainEmail } from './email-address';
 import type { User } from './user.entity';
 
@@ -94,6 +95,10 @@ export function assertStorable(f: DirectoryUserFields): void {
       throw new DomainError('VALIDATION_FAILED', `${name} is longer than ${max} characters`);
     }
   }
+  // Identifiers people and filters match on hold no invisible or control characters (issue #10).
+  assertIdentifier('userName', f.userName);
+  assertIdentifier('externalId', f.externalId);
+  assertIdentifier('displayName', f.displayName);
   // Every email, not only the one the app sends to: any of them may become the person's email
   // (appEmail falls back along the list) and all are matched by SCIM filters.
   for (const e of f.emails) assertPlainEmail(e.value, 'emails.value');

@@ -4,6 +4,7 @@ import { Groups1795382000000 } from './1795382000000-groups';
 import { InvitationsAndSignIn1795383000000 } from './1795383000000-invitations-and-sign-in';
 import { LoginFailuresByAge1795385000000 } from './1795385000000-login-failures-by-age';
 import { ActiveEmailKey1795386000000 } from './1795386000000-active-email-key';
+import { CompatibilityFoldedKeys1795388000000 } from './1795388000000-compatibility-folded-keys';
 
 /** The one migration history, oldest first. Append; never edit a migration that has landed. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   InvitationsAndSignIn1795383000000,
   LoginFailuresByAge1795385000000,
   ActiveEmailKey1795386000000,
+  CompatibilityFoldedKeys1795388000000,
 ];

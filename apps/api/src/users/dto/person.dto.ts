@@ -1,7 +1,7 @@
-import { IsBoolean, IsEmail, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PartialType } from '@nestjs/swagger';
 import { Trim } from '../../common/trim';
-import { PLAIN_EMAIL } from '../email-address';
+import { IsPlainEmail } from '../email-address';
 
 /** A person an admin adds in the app: uninvited, managed by no directory. */
 export class CreatePersonRequest {
@@ -11,7 +11,7 @@ export class CreatePersonRequest {
    */
   @Trim()
   @IsEmail()
-  @Matches(PLAIN_EMAIL, { message: 'email must be one plain email address (no list, no display name)' })
+  @IsPlainEmail()
   @MaxLength(320)
   email!: string;
 
