@@ -1,5 +1,5 @@
 import { ScimError, ScimType } from '../errors';
-import { CORE_USER_URN, ENTERPRISE_USER_URN, FRANKLI_GROUP_URN, PATCH_OP_URN } from '../messages';
+import { ENTERPRISE_USER_URN, FRANKLI_GROUP_URN, PATCH_OP_URN } from '../messages';
 import { GROUP_RESOURCE, USER_RESOURCE } from '../schemas/resource-schemas';
 import { ResourceSchema } from '../schemas/schema-types';
 import { MAX_PATCH_OPERATIONS, parsePatchRequest } from './patch-parser';
