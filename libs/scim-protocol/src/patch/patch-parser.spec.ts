@@ -395,7 +395,7 @@ describe('parsePatchRequest', () => {
       ['one element where a list belongs', { op: 'replace', path: 'phoneNumbers', value: { value: '+1', type: 'mobile' } }, 'invalidValue', /multi-valued/],
       ['a string where a list belongs', { op: 'replace', path: 'emails', value: 'a@x' }, 'invalidValue', /multi-valued/],
       ['an unknown sub-attribute', { op: 'add', path: 'emails', value: [{ value: 'a@x', unknown: 1 }] }, 'invalidSyntax', /"emails\.unknown"/],
-      ['a type outside canonicalValues', { op: 'add', path: 'emails', value: [{ value: 'a@x', type: 'home' }] }, 'invalidValue', /"work", "other"/],
+      ['a type outside canonicalValues', { op: 'add', path: 'emails', value: [{ value: 'a@x', type: 'private' }] }, 'invalidValue', /"work", "home", "other"/],
       ['two primaries', { op: 'add', path: 'emails', value: [{ value: 'a@x', primary: true }, { value: 'b@x', type: 'other', primary: true }] }, 'invalidValue', /one value.*primary/],
       ['a number for a string', { op: 'replace', path: `${ENT}:employeeNumber`, value: 12345 }, 'invalidValue', /must be a string/],
       ['a string for a boolean sub-attribute', { op: 'add', path: 'emails', value: [{ value: 'a@x', primary: 'yes' }] }, 'invalidValue', /true or false/],

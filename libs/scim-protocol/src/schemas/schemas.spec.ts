@@ -153,7 +153,7 @@ describe('schemas', () => {
       USER_RESOURCE.core.attributes.find((attribute) => attribute.name === name)?.subAttributes?.find((sub) => sub.name === 'type')?.canonicalValues;
     // What Entra's default mapping sends (ENTRA.md §4.1): proxy addresses are emails of type
     // other, the office is an address of type other.
-    expect(typeOf('emails')).toEqual(['work', 'other']);
+    expect(typeOf('emails')).toEqual(['work', 'home', 'other']);
     expect(typeOf('phoneNumbers')).toEqual(['work', 'mobile', 'fax']);
     expect(typeOf('addresses')).toEqual(['work', 'other']);
   });

@@ -43,8 +43,8 @@ export const USER_SCHEMA: Schema = deepFreeze({
       multiValued: true,
       subAttributes: [
         a('value', 'string', 'Email address.'),
-        a('type', 'string', "A label indicating the email's function: work, or other (e.g. a proxy address).", {
-          canonicalValues: ['work', 'other'],
+        a('type', 'string', "A label indicating the email's function: work, home, or other (e.g. a proxy address).", {
+          canonicalValues: ['work', 'home', 'other'],
         }),
         a('primary', 'boolean', 'Whether this is the primary email address.'),
       ],

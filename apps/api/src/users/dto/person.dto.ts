@@ -39,6 +39,24 @@ export class CreatePersonRequest {
   /** One of the role's grades. @example "L3" */
   @IsOptional() @Trim() @IsString() @MaxLength(64) grade?: string | null;
 
+  /** HR fields (see HrFields in the response); a directory owns them for the people it manages. */
+  @IsOptional() @Trim() @IsString() @MaxLength(255) employeeNumber?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(255) costCenter?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(255) organization?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(255) division?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(64) userType?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(255) nickName?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(255) middleName?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(64) honorificPrefix?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(64) honorificSuffix?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(64) preferredLanguage?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(64) locale?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(64) timezone?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(64) workPhone?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(64) mobilePhone?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(64) fax?: string | null;
+  @IsOptional() @Trim() @IsString() @MaxLength(1000) office?: string | null;
+
   /** Admin rights in the app. @example false */
   @IsOptional() @IsBoolean() isAdmin?: boolean;
 }
