@@ -398,6 +398,7 @@ describe('parsePatchRequest', () => {
       ['a type outside canonicalValues', { op: 'add', path: 'emails', value: [{ value: 'a@x', type: 'private' }] }, 'invalidValue', /"work", "home", "other"/],
       ['two primaries', { op: 'add', path: 'emails', value: [{ value: 'a@x', primary: true }, { value: 'b@x', type: 'other', primary: true }] }, 'invalidValue', /one value.*primary/],
       ['a number for a string', { op: 'replace', path: `${ENT}:employeeNumber`, value: 12345 }, 'invalidValue', /must be a string/],
+      ['a value filter on a type outside canonicalValues', { op: 'add', path: 'addresses[type eq "home"].locality', value: 'X' }, 'invalidValue', /"addresses\.type" must be one of/],
       ['a string for a boolean sub-attribute', { op: 'add', path: 'emails', value: [{ value: 'a@x', primary: 'yes' }] }, 'invalidValue', /true or false/],
     ])('refuses %s', (_, operation, scimType, detail) => {
       expectScimError(() => parse([operation]), scimType, detail);
