@@ -1,7 +1,6 @@
 import { compileFilter, parseFilter, resolveAttribute, SchemaAttribute, USER_RESOURCE } from '@app/scim-protocol';
 import type { ManagedUser } from '../users/managed-users.service';
 import { DIRECTORY_TEXT_FIELD_NAMES } from '../users/user-fields';
-import type { User } from '../users/user.entity';
 import { USER_ATTRIBUTE_MAP } from './user-attribute-map';
 import { USER_TEXT_BINDINGS } from './user-attributes';
 import { fieldsFromScim, toScimUser } from './scim-user.mapper';
@@ -69,7 +68,7 @@ describe('User attribute declaration', () => {
   });
 
   it('the mapper writes and reads back every stored field', () => {
-    const user = Object.fromEntries(DIRECTORY_TEXT_FIELD_NAMES.map((field) => [field, `v-${field}`])) as unknown as User;
+    const user = Object.fromEntries(DIRECTORY_TEXT_FIELD_NAMES.map((field) => [field, `v-${field}`])) as unknown as ManagedUser['user'];
     Object.assign(user, { id: 'u1', userName: 'a@x', archivedAt: null, createdAt: new Date(0), updatedAt: new Date(0), version: 1 });
     const mu: ManagedUser = { user, emails: [{ value: 'a@x', type: 'work', primary: true }], manager: null } as unknown as ManagedUser;
     const fields = fieldsFromScim(toScimUser(mu, 'https://h/scim/v2'));

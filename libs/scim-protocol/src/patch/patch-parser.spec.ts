@@ -204,7 +204,7 @@ describe('parsePatchRequest', () => {
     it.each<[string, unknown, PatchOperation[]]>([
       ['add with $ref null', { op: 'Add', path: 'members', value: [{ $ref: null, value: 'f648f8d5ea4e4cd38e9c' }] }, [{ kind: 'members', action: 'add', ids: ['f648f8d5ea4e4cd38e9c'] }]],
       ['add several', { op: 'add', path: 'members', value: [{ value: 'a' }, { value: 'b' }, { value: 'a' }] }, [{ kind: 'members', action: 'add', ids: ['a', 'b'] }]],
-      ['add with display (Postman)', { op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'u4' }] }, [{ kind: 'members', action: 'add', ids: ['u4'] }]],
+      ['add with display', { op: 'add', path: 'members', value: [{ display: 'new User', value: 'u4', type: 'User' }] }, [{ kind: 'members', action: 'add', ids: ['u4'] }]],
       ['add a bare string (Postman garbage)', { op: 'add', path: 'members', value: 'string id 1' }, [{ kind: 'members', action: 'add', ids: ['string id 1'] }]],
       ['add bare strings', { op: 'add', path: 'members', value: ['a', 'b'] }, [{ kind: 'members', action: 'add', ids: ['a', 'b'] }]],
       ['add nothing', { op: 'add', path: 'members', value: [] }, []],
@@ -492,6 +492,10 @@ describe('parsePatchRequest', () => {
         'invalidSyntax',
         /^Operations\[2\]: /,
       );
+    });
+
+    it('refuses a member sub-attribute RFC 7643 §4.2 does not declare (Postman\'s displayName), naming it', () => {
+      expectScimError(() => parse([{ op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'u4' }] }], GROUP_RESOURCE), 'invalidSyntax', /"members\.displayName"/);
     });
 
     it('handles a huge member list quickly', () => {

@@ -144,7 +144,7 @@ class OperationParser {
     }
 
     if (this.resource.name === 'Group' && path.schema === this.resource.core && definition.name === 'members') {
-      return this.memberOperations(op, target, value, hasValue);
+      return this.memberOperations(op, target, definition, value, hasValue);
     }
     if (op === 'remove') return this.removeOperations(target, definition, value, hasValue);
     return this.setOperations(op, target, definition, subDefinition, value);
@@ -237,7 +237,7 @@ class OperationParser {
     return operations;
   }
 
-  private memberOperations(op: PatchOpName, target: PatchTarget, value: unknown, hasValue: boolean): MembersPatchOperation[] {
+  private memberOperations(op: PatchOpName, target: PatchTarget, definition: SchemaAttribute, value: unknown, hasValue: boolean): MembersPatchOperation[] {
     if (target.subAttribute) throw ScimError.invalidPath('Use the path "members" or "members[value eq \\"id\\"]"');
     if (target.filter) {
       if (op !== 'remove') throw ScimError.invalidPath(`"${op}" with a members filter is not supported; use the path "members"`);
@@ -247,10 +247,10 @@ class OperationParser {
       // Entra's documented removal: path "members" plus a value list removes only those
       // members, never all of them (ENTRA.md §6 pitfall 3).
       if (!hasValue || value === null) return [{ kind: 'members', action: 'removeAll', ids: [] }];
-      const ids = memberIds(value);
+      const ids = memberIds(definition, value);
       return ids.length === 0 ? [] : [{ kind: 'members', action: 'remove', ids }];
     }
-    const ids = memberIds(value);
+    const ids = memberIds(definition, value);
     if (op === 'add') return ids.length === 0 ? [] : [{ kind: 'members', action: 'add', ids }];
     return [{ kind: 'members', action: 'replace', ids }];
   }
@@ -272,12 +272,22 @@ function dropNulls(element: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(element).filter(([, value]) => value !== null));
 }
 
-/** Members as `[{value}]` (with or without `$ref`/`display`), `["id"]`, `{value}` or `"id"`. */
-function memberIds(value: unknown): string[] {
+/**
+ * Members as `[{value}]` (with or without `$ref`/`display`/`type`), `["id"]`, `{value}` or
+ * `"id"`. Sub-attributes are checked like any complex value: an undeclared one (e.g.
+ * `displayName`, which RFC 7643 §4.2 does not give members) is a 400 naming it.
+ */
+function memberIds(definition: SchemaAttribute, value: unknown): string[] {
   if (value === null || value === undefined) return [];
   const items = Array.isArray(value) ? value : [value];
   const ids: string[] = [];
   for (const item of items) {
+    if (isJsonObject(item)) {
+      for (const key in item) {
+        // `{value}` is the common shape of large member lists: no lookup for it.
+        if (key !== 'value' && !findSubAttribute(definition, key.trim())) throw ScimError.invalidSyntax(`Unknown attribute "${definition.name}.${key}"`);
+      }
+    }
     const raw = isJsonObject(item) ? getProperty(item, 'value') : item;
     if (typeof raw !== 'string' || raw.trim() === '') {
       throw ScimError.invalidValue('Each member must be {"value": "<id>"} with a non-empty id');
