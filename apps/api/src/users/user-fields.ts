@@ -5,9 +5,10 @@ import type { User } from './user.entity';
 
 /**
  * The text fields a directory owns, by User property, with the longest value each keeps (the
- * column size; the formatted work address also names a site, 255) and the name errors use. One
- * table: the SCIM binding (scim/user-attributes.ts), the admin API's HR fields and the length
- * checks read it, so a new field is one line here, one column and one binding.
+ * column size; the formatted work address also names a site, 255) and the name errors use. The
+ * SCIM binding (scim/user-attributes.ts, whose spec checks it binds each field exactly once),
+ * the copy onto the row and the length checks read it: a new field is one line here, a column
+ * and a binding.
  */
 export const DIRECTORY_TEXT_FIELDS = {
   externalId: { max: 255, label: 'externalId' },
