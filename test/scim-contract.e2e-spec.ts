@@ -332,6 +332,12 @@ describe.each(testEngines())('SCIM contract (%s)', (engine) => {
       expect(refused.body).toMatchObject({ code: 'FIELD_MANAGED_BY_DIRECTORY' });
       expectStatus(await send({ costCenter: `CC-${tag}` }), 200);
 
+      // A person added in the app has no directory: an admin sets their HR fields.
+      const inApp = expectStatus(await h.send('post', '/api/v1/users', org.adminToken, { email: `inapp.${tag}@contoso.test`, costCenter: 'CC-9', office: 'Desk 7' }), 201).body;
+      expect(inApp.hr).toMatchObject({ costCenter: 'CC-9', office: 'Desk 7', division: null });
+      const edited = expectStatus(await h.send('patch', `/api/v1/users/${inApp.id}`, org.adminToken, { division: 'Ops', office: ' ' }), 200).body;
+      expect(edited.hr).toMatchObject({ costCenter: 'CC-9', division: 'Ops', office: null });
+
       // Clearing through PATCH, as Entra does ("" clears).
       const cleared = await patched(created.id, { op: 'Replace', path: `${ENTERPRISE}:costCenter`, value: '' }, { op: 'remove', path: 'addresses[type eq "other"]' });
       expect(cleared[ENTERPRISE]).not.toHaveProperty('costCenter');
