@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { parseArgs } from 'node:util';
 import { ConfigError, ConfigModule, loadConfig } from '@app/config';
-import { DatabaseModule, resolveDataSourceOptions } from '@app/database';
+import { buildDataSourceOptions, DatabaseModule, DatabaseStartupError, openDataSource } from '@app/database';
 import { ENTITIES } from './entities';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { OrganizationsService } from './organizations/organizations.service';
@@ -33,10 +33,16 @@ async function setup(argv: string[]): Promise<void> {
   if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) fail('--admin-email must be an email address');
 
   const config = loadConfig();
+  const dataSource = await openDataSource(config.database, ENTITIES, {
+    onRetry: (n) => process.stderr.write(`Database not reachable yet: ${n.reason} (${n.cause}); retrying in ${n.retryInMs} ms\n`),
+  });
   @Module({
     imports: [
       ConfigModule.forRoot(config),
-      TypeOrmModule.forRootAsync({ useFactory: () => resolveDataSourceOptions(config.database, ENTITIES) }),
+      TypeOrmModule.forRootAsync({
+        useFactory: () => ({ ...buildDataSourceOptions(config.database, ENTITIES), toRetry: () => false }),
+        dataSourceFactory: async () => dataSource,
+      }),
       DatabaseModule,
       OrganizationsModule,
     ],
@@ -75,6 +81,10 @@ async function main(): Promise<void> {
     }
   } catch (e) {
     if (e instanceof ConfigError) fail(e.message);
+    if (e instanceof DatabaseStartupError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
     if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) fail(e.message);
     throw e;
   }
