@@ -13,6 +13,17 @@ interface SqliteHandle {
   prepare(source: string): { get(): unknown };
 }
 
+interface PooledConnection {
+  release(): void;
+  destroy(): void;
+  query(options: { sql: string; timeout?: number }, callback: (err: Error | null) => void): unknown;
+}
+
+interface PooledDriver {
+  obtainMasterConnection?: () => Promise<PooledConnection>;
+  options: { maxQueryExecutionTime?: number };
+}
+
 type GatedRunner = QueryRunner & { [GATED]?: true; databaseConnection?: { destroy?: () => void } };
 
 /**
@@ -27,6 +38,10 @@ export class DatabaseGate {
   private readonly logger = new Logger('Database');
   private downSince: number | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Requests waiting for a pooled connection: failed at once when the gate closes. */
+  private readonly waiters = new Set<(err: Error) => void>();
+  /** The pool's own connection getter, past the gate: for the probe. */
+  private obtainDirect?: () => Promise<PooledConnection>;
 
   private constructor(private readonly dataSource: DataSource) {}
 
@@ -36,6 +51,7 @@ export class DatabaseGate {
     const driver = dataSource.driver as unknown as { createQueryRunner(mode?: unknown): GatedRunner };
     const create = driver.createQueryRunner.bind(driver);
     driver.createQueryRunner = (mode?: unknown) => gate.wrap(create(mode));
+    gate.wrapPool(dataSource.driver as unknown as PooledDriver);
     const destroy = dataSource.destroy.bind(dataSource);
     dataSource.destroy = async () => {
       gate.stop();
@@ -70,9 +86,43 @@ export class DatabaseGate {
     return runner;
   }
 
+  /**
+   * A blackholed server holds every pooled connection until its query times out, and mysql2
+   * queues further requests for a connection without a time limit: when the gate closes they
+   * are answered at once instead of each waiting for a connect timeout in turn.
+   */
+  private wrapPool(driver: PooledDriver): void {
+    const obtain = driver.obtainMasterConnection?.bind(driver);
+    if (!obtain) return;
+    this.obtainDirect = obtain;
+    driver.obtainMasterConnection = () =>
+      new Promise((resolve, reject) => {
+        if (this.downSince !== null) return reject(new DatabaseUnavailableError());
+        let abandoned = false;
+        const abandon = (err: Error): void => {
+          abandoned = true;
+          reject(err);
+        };
+        this.waiters.add(abandon);
+        obtain().then(
+          (connection) => {
+            this.waiters.delete(abandon);
+            if (abandoned) connection.release();
+            else resolve(connection);
+          },
+          (err: unknown) => {
+            this.waiters.delete(abandon);
+            if (!abandoned) reject(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
+      });
+  }
+
   private close(err: unknown): void {
     if (this.downSince !== null || !this.dataSource.isInitialized) return;
     this.downSince = Date.now();
+    for (const abandon of this.waiters) abandon(new DatabaseUnavailableError());
+    this.waiters.clear();
     this.logger.warn({ cause: databaseErrorCode(err) ?? 'unknown' }, 'Database unavailable: answering 503 until it is back');
     this.schedule(0);
   }
@@ -91,18 +141,23 @@ export class DatabaseGate {
       if (this.dataSource.isInitialized) this.schedule(PROBE_INTERVAL_MS);
       return;
     }
-    this.logger.log({ downMs: Date.now() - this.downSince }, 'Database available again');
+    // Same level as the outage line, so whoever sees one sees the other.
+    this.logger.warn({ downMs: Date.now() - this.downSince }, 'Database available again');
     this.downSince = null;
   }
 
+  /** SELECT 1 on a pooled connection, past the closed gate, within the query time limit. */
   private async probeMysql(): Promise<void> {
-    const runner = this.dataSource.driver.createQueryRunner('master') as GatedRunner;
+    if (!this.obtainDirect) throw new DatabaseUnavailableError();
+    const connection = await this.obtainDirect();
+    const timeout = (this.dataSource.driver as unknown as PooledDriver).options.maxQueryExecutionTime;
     try {
-      // The runner's own query, not the gated one: the gate is closed.
-      await Object.getPrototypeOf(runner).query.call(runner, 'SELECT 1');
-    } finally {
-      await runner.release().catch(() => undefined);
+      await new Promise<void>((resolve, reject) => connection.query({ sql: 'SELECT 1', timeout }, (err) => (err ? reject(err) : resolve())));
+    } catch (err) {
+      connection.destroy();
+      throw err;
     }
+    connection.release();
   }
 
   /**
