@@ -82,3 +82,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 export function databaseErrorCode(err: unknown): string | undefined {
   return codeOf(err);
 }
+
+/**
+ * What to log about a failed database call: for an outage only its code (TypeORM's errors carry
+ * the SQL and its parameters, which do not belong in a log line), otherwise the error itself.
+ */
+export function dbErrorLogFields(err: unknown): Record<string, unknown> {
+  return isDatabaseUnavailable(err) ? { cause: codeOf(err) ?? 'unknown' } : { err };
+}
