@@ -51,7 +51,7 @@ export class DatabaseGate {
     const driver = dataSource.driver as unknown as { createQueryRunner(mode?: unknown): GatedRunner };
     const create = driver.createQueryRunner.bind(driver);
     driver.createQueryRunner = (mode?: unknown) => gate.wrap(create(mode));
-    gate.wrapPool(dataSource.driver as unknown as PooledDriver);
+    if (dataSource.options.type !== 'better-sqlite3') gate.wrapPool(dataSource.driver as unknown as PooledDriver);
     const destroy = dataSource.destroy.bind(dataSource);
     dataSource.destroy = async () => {
       gate.stop();
@@ -107,7 +107,7 @@ export class DatabaseGate {
         obtain().then(
           (connection) => {
             this.waiters.delete(abandon);
-            if (abandoned) connection.release();
+            if (abandoned) connection?.release();
             else resolve(connection);
           },
           (err: unknown) => {
