@@ -5,7 +5,7 @@ import { CONFIG_VARIABLES, ConfigError, loadConfig } from './app-config';
 describe('loadConfig', () => {
   it('defaults to the embedded SQLite file and port 3000', () => {
     const c = loadConfig({});
-    expect(c.database).toEqual({ type: 'sqlite', path: './data/app.sqlite', migrationsRun: true, logging: false });
+    expect(c.database).toEqual({ type: 'sqlite', path: './data/app.sqlite', migrationsRun: true, logging: false, queryTimeoutMs: 1500, connectRetrySeconds: 30 });
     expect(c.port).toBe(3000);
     expect(c.publicUrl).toBe('http://localhost:3000');
   });
@@ -18,7 +18,20 @@ describe('loadConfig', () => {
 
   it('reads a MySQL URL, pool size and the migrations switch', () => {
     const c = loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/app', DB_MIGRATIONS_RUN: 'false', DB_POOL_SIZE: '4' });
-    expect(c.database).toEqual({ type: 'mysql', url: 'mysql://u:p@db:3306/app', poolSize: 4, migrationsRun: false, logging: false });
+    expect(c.database).toEqual({
+      type: 'mysql',
+      url: 'mysql://u:p@db:3306/app',
+      poolSize: 4,
+      migrationsRun: false,
+      logging: false,
+      queryTimeoutMs: 1500,
+      connectRetrySeconds: 30,
+    });
+  });
+
+  it('reads the database time limits', () => {
+    const c = loadConfig({ DB_QUERY_TIMEOUT_MS: '5000', DB_CONNECT_RETRY_SECONDS: '0' });
+    expect(c.database).toMatchObject({ queryTimeoutMs: 5000, connectRetrySeconds: 0 });
   });
 
   it('strips a trailing slash from PUBLIC_URL', () => {
@@ -35,6 +48,8 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],
     ['DB_MIGRATIONS_RUN', { DB_MIGRATIONS_RUN: 'maybe' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['DB_QUERY_TIMEOUT_MS', { DB_QUERY_TIMEOUT_MS: '10' }],
+    ['DB_CONNECT_RETRY_SECONDS', { DB_CONNECT_RETRY_SECONDS: '-1' }],
   ])('names %s when it is invalid', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(name));

@@ -65,6 +65,8 @@ const envSchema = z.object({
   DB_MIGRATIONS_RUN: booleanFlag.default(true),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   DB_LOGGING: booleanFlag.default(false),
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(1500),
+  DB_CONNECT_RETRY_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: trustProxy.default(false),
   PRODUCT_NAME: z.string().min(1).max(100).default('Frankli'),
@@ -90,9 +92,19 @@ const envSchema = z.object({
 /** Names of every variable the service reads (documented one by one in .env.example). */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
 
+/**
+ * How long a query or a new connection may take before the request gives up with a 503
+ * (`DB_QUERY_TIMEOUT_MS`), and how long start-up keeps retrying an unreachable database
+ * (`DB_CONNECT_RETRY_SECONDS`). Optional so hand-built test configs keep the defaults.
+ */
+interface DatabaseLimits {
+  queryTimeoutMs?: number;
+  connectRetrySeconds?: number;
+}
+
 export type DatabaseConfig =
-  | { type: 'mysql'; url: string; poolSize: number; migrationsRun: boolean; logging: boolean }
-  | { type: 'sqlite'; path: string; migrationsRun: boolean; logging: boolean };
+  | ({ type: 'mysql'; url: string; poolSize: number; migrationsRun: boolean; logging: boolean } & DatabaseLimits)
+  | ({ type: 'sqlite'; path: string; migrationsRun: boolean; logging: boolean } & DatabaseLimits);
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -151,14 +163,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const limits = { queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS, connectRetrySeconds: e.DB_CONNECT_RETRY_SECONDS };
   const database: DatabaseConfig = e.DATABASE_URL.startsWith('sqlite:')
-    ? { type: 'sqlite', path: e.DATABASE_URL.slice('sqlite:'.length), migrationsRun: e.DB_MIGRATIONS_RUN, logging: e.DB_LOGGING }
+    ? { type: 'sqlite', path: e.DATABASE_URL.slice('sqlite:'.length), migrationsRun: e.DB_MIGRATIONS_RUN, logging: e.DB_LOGGING, ...limits }
     : {
         type: 'mysql',
         url: e.DATABASE_URL.replace(/^mariadb:/, 'mysql:'),
         poolSize: e.DB_POOL_SIZE,
         migrationsRun: e.DB_MIGRATIONS_RUN,
         logging: e.DB_LOGGING,
+        ...limits,
       };
   return {
     env: e.NODE_ENV,

@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'CANNOT_CHANGE_OWN_ACCESS',
   'API_TOKEN_NOT_FOUND',
   'PASSWORD_TOO_WEAK',
+  'DATABASE_UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -44,7 +45,7 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly extra: {
-      /** For 429s: when the caller may try again (sent as Retry-After). */
+      /** For 429s and 503s: when the caller may try again (sent as Retry-After). */
       retryAfterSeconds?: number;
       /** Machine-readable specifics, rendered as `details` in REST errors (e.g. the fields refused). */
       details?: Record<string, unknown>;
@@ -59,3 +60,13 @@ export class DomainError extends Error {
 
 export const notFound = (code: Extract<ErrorCode, `${string}NOT_FOUND`>, what: string, id: string): DomainError =>
   new DomainError(code, `${what} ${id} not found`);
+
+/** Seconds a client is asked to wait (Retry-After) when the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The database cannot be reached or timed out: a 503 with Retry-After, never the client's fault. */
+export const databaseUnavailable = (details?: Record<string, unknown>): DomainError =>
+  new DomainError('DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly', {
+    retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    ...(details ? { details } : {}),
+  });

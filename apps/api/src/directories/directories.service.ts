@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { dateParam, Transactions } from '@app/database';
+import { dateParam, dbErrorLogFields, Transactions } from '@app/database';
 import { DirectoryPrincipal } from '../auth/principals';
 import { hashToken, issueToken, looksLike } from '../auth/secret-token';
 import { UsageThrottle } from '../auth/usage-throttle';
@@ -138,7 +138,7 @@ export class DirectoriesService {
         await m.update(Directory, { id: directoryId }, { lastActivityAt: at });
       });
     } catch (err) {
-      this.logger.warn({ err }, 'Could not record directory token use');
+      this.logger.warn(dbErrorLogFields(err), 'Could not record directory token use');
     }
   }
 

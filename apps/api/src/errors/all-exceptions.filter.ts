@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { databaseErrorCode, isDatabaseUnavailable } from '@app/database';
 import { isScimError } from '@app/scim-protocol';
-import { DomainError } from '../common/domain-error';
+import { databaseUnavailable, DomainError } from '../common/domain-error';
 import { isClientError } from './client-error';
 import { isScimPath, renderScimError } from './scim-error';
 import { renderRestError } from './rest-error';
@@ -14,11 +15,16 @@ import { renderRestError } from './rest-error';
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    if (!(exception instanceof DomainError) && !(exception instanceof HttpException) && !isScimError(exception) && !isClientError(exception)) {
+    let exception = thrown;
+    if (isDatabaseUnavailable(thrown)) {
+      // An outage, not a bug: one short line per request, without SQL, parameters or stack.
+      this.logger.warn({ cause: databaseErrorCode(thrown) ?? 'unknown' }, 'Database unavailable: answered 503');
+      exception = databaseUnavailable();
+    } else if (!(exception instanceof DomainError) && !(exception instanceof HttpException) && !isScimError(exception) && !isClientError(exception)) {
       this.logger.error({ err: exception }, 'Unhandled error');
     }
     const rendered = isScimPath(request.url) ? renderScimError(exception) : renderRestError(exception);

@@ -43,6 +43,8 @@ export function statusOf(code: ErrorCode): number {
     case 'FIELD_MANAGED_BY_DIRECTORY':
     case 'CANNOT_CHANGE_OWN_ACCESS':
       return 409;
+    case 'DATABASE_UNAVAILABLE':
+      return 503;
     default: {
       const unhandled: never = code;
       throw new Error(`Unmapped error code ${String(unhandled)}`);
