@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'CANNOT_CHANGE_OWN_ACCESS',
   'API_TOKEN_NOT_FOUND',
   'PASSWORD_TOO_WEAK',
+  'PRECONDITION_FAILED',
   'DATABASE_UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

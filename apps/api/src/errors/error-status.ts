@@ -10,6 +10,8 @@ export function statusOf(code: ErrorCode): number {
       return 403;
     case 'INVITATION_EXPIRED':
       return 410;
+    case 'PRECONDITION_FAILED':
+      return 412;
     case 'TOO_MANY_LOGIN_ATTEMPTS':
       return 429;
     case 'VALIDATION_FAILED':

@@ -5,6 +5,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { chunks, insertRows, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
 import { assertIdentifier } from '../common/identifier-text';
 import { DomainError, notFound } from '../common/domain-error';
+import { assertVersion, VersionPrecondition } from '../common/version-precondition';
 import { InvitationsService } from '../invitations/invitations.service';
 import type { DirectoryScope } from '../org-structure/org-structure.service';
 import { visibleToDirectorySql } from '../users/directory-visibility';
@@ -149,8 +150,8 @@ export class DirectoryGroupsService {
   }
 
   /** PUT: new fields and exactly these members. */
-  async replace(scope: DirectoryScope, id: string, fields: GroupFields, memberIds: string[]): Promise<DirectoryGroup> {
-    await this.update(scope, id, () => fields, [{ action: 'replace', ids: memberIds }]);
+  async replace(scope: DirectoryScope, id: string, fields: GroupFields, memberIds: string[], precondition?: VersionPrecondition): Promise<DirectoryGroup> {
+    await this.update(scope, id, () => fields, [{ action: 'replace', ids: memberIds }], precondition);
     return this.get(scope, id, true);
   }
 
@@ -159,9 +160,16 @@ export class DirectoryGroupsService {
    * SCIM adapter applies a PATCH's attribute operations there); `memberships` then run in order.
    * Every member added must be a user the directory can see, or nothing changes.
    */
-  async update(scope: DirectoryScope, id: string, change: (current: Group) => GroupFields, memberships: MembershipChange[]): Promise<Group> {
+  async update(
+    scope: DirectoryScope,
+    id: string,
+    change: (current: Group) => GroupFields,
+    memberships: MembershipChange[],
+    precondition?: VersionPrecondition,
+  ): Promise<Group> {
     const updated = await this.tx.run(async (m) => {
       const group = await this.findGroup(m, scope, id, true);
+      assertVersion(precondition, group.version);
       const sent = change(group);
       assertStorable(sent);
       const fields = { displayName: sent.displayName, externalId: sent.externalId };
@@ -183,9 +191,10 @@ export class DirectoryGroupsService {
     return updated;
   }
 
-  async remove(scope: DirectoryScope, id: string): Promise<void> {
+  async remove(scope: DirectoryScope, id: string, precondition?: VersionPrecondition): Promise<void> {
     await this.tx.run(async (m) => {
       const group = await this.findGroup(m, scope, id, true);
+      assertVersion(precondition, group.version);
       // Memberships go with the group (ON DELETE CASCADE).
       await m.delete(Group, { id: group.id });
     });

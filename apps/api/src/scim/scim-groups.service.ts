@@ -18,11 +18,12 @@ import {
   SqlDialect,
 } from '@app/scim-protocol';
 import type { DirectoryPrincipal } from '../auth/principals';
+import type { VersionPrecondition } from '../common/version-precondition';
 import { DirectoryGroupsService, MembershipChange } from '../groups/directory-groups.service';
 import { GROUP_ATTRIBUTE_MAP } from './group-attribute-map';
 import { groupFieldsFromScim, memberIdsFromScim, toScimGroup } from './scim-group.mapper';
 import { ListQuery, SCIM_PAGE } from './scim-users.service';
-import { Json, scopeOf, shapeResource, wantsResource } from './scim-http';
+import { Json, Patched, scopeOf, shapeResource, wantsResource } from './scim-http';
 
 
 /** SCIM Groups on top of the groups domain: parsing, filtering, projection, shapes. */
@@ -63,9 +64,9 @@ export class ScimGroupsService {
     return toScimGroup(await this.groups.create(scopeOf(dir), groupFieldsFromScim(resource), memberIdsFromScim(resource)), this.baseUrl);
   }
 
-  async replace(dir: DirectoryPrincipal, id: string, body: unknown): Promise<Json> {
+  async replace(dir: DirectoryPrincipal, id: string, body: unknown, precondition?: VersionPrecondition): Promise<Json> {
     const resource = parseResourceBody(body, GROUP_RESOURCE);
-    return toScimGroup(await this.groups.replace(scopeOf(dir), id, groupFieldsFromScim(resource), memberIdsFromScim(resource)), this.baseUrl);
+    return toScimGroup(await this.groups.replace(scopeOf(dir), id, groupFieldsFromScim(resource), memberIdsFromScim(resource), precondition), this.baseUrl);
   }
 
   /**
@@ -73,20 +74,21 @@ export class ScimGroupsService {
    * group without its members; member operations run as SQL on the rows they name. Answers the
    * group only when the client asked for attributes (otherwise the controller sends 204).
    */
-  async patch(dir: DirectoryPrincipal, id: string, body: unknown, projection: ProjectionParams): Promise<Json | undefined> {
+  async patch(dir: DirectoryPrincipal, id: string, body: unknown, projection: ProjectionParams, precondition?: VersionPrecondition): Promise<Patched> {
     const operations = parsePatchRequest(body, GROUP_RESOURCE);
     const memberships: MembershipChange[] = operations.flatMap((op) => (op.kind === 'members' ? [{ action: op.action, ids: op.ids }] : []));
-    await this.groups.update(
+    const group = await this.groups.update(
       scopeOf(dir),
       id,
       (current) => groupFieldsFromScim(applyPatch(toScimGroup({ group: current }, this.baseUrl), operations, GROUP_RESOURCE)),
       memberships,
+      precondition,
     );
-    return wantsResource(projection) ? this.get(dir, id, projection) : undefined;
+    return { version: group.version, resource: wantsResource(projection) ? await this.get(dir, id, projection) : undefined };
   }
 
-  async remove(dir: DirectoryPrincipal, id: string): Promise<void> {
-    await this.groups.remove(scopeOf(dir), id);
+  async remove(dir: DirectoryPrincipal, id: string, precondition?: VersionPrecondition): Promise<void> {
+    await this.groups.remove(scopeOf(dir), id, precondition);
   }
 
   private shape(resource: Json, projection: ProjectionParams): Json {

@@ -22,7 +22,8 @@ import { DirectoryGroupsService, GroupRef } from '../groups/directory-groups.ser
 import { ManagedUser, ManagedUsersService } from '../users/managed-users.service';
 import { fieldsFromScim, toScimUser } from './scim-user.mapper';
 import { USER_ATTRIBUTE_MAP } from './user-attribute-map';
-import { Json, scopeOf, shapeResource, wantsResource } from './scim-http';
+import type { VersionPrecondition } from '../common/version-precondition';
+import { Json, Patched, scopeOf, shapeResource, wantsResource } from './scim-http';
 
 export const SCIM_PAGE = { defaultCount: 100, maxCount: 500 };
 
@@ -77,23 +78,26 @@ export class ScimUsersService {
     return created.isNew ? toScimUser(created, this.baseUrl, []) : this.toScim(dir, created);
   }
 
-  async replace(dir: DirectoryPrincipal, id: string, body: unknown): Promise<Json> {
+  async replace(dir: DirectoryPrincipal, id: string, body: unknown, precondition?: VersionPrecondition): Promise<Json> {
     const fields = fieldsFromScim(parseResourceBody(body, USER_RESOURCE));
-    return this.toScim(dir, await this.users.replace(scopeOf(dir), id, fields));
+    return this.toScim(dir, await this.users.replace(scopeOf(dir), id, fields, precondition));
   }
 
   /** Parses first (a malformed request never takes a lock), then applies every operation or none. */
-  async patch(dir: DirectoryPrincipal, id: string, body: unknown, projection: ProjectionParams): Promise<Json | undefined> {
+  async patch(dir: DirectoryPrincipal, id: string, body: unknown, projection: ProjectionParams, precondition?: VersionPrecondition): Promise<Patched> {
     const operations = parsePatchRequest(body, USER_RESOURCE);
-    const updated = await this.users.update(scopeOf(dir), id, (current) =>
-      fieldsFromScim(applyPatch(toScimUser(current, this.baseUrl), operations, USER_RESOURCE)),
+    const updated = await this.users.update(
+      scopeOf(dir),
+      id,
+      (current) => fieldsFromScim(applyPatch(toScimUser(current, this.baseUrl), operations, USER_RESOURCE)),
+      precondition,
     );
     // Without a projection the answer is 204: no need to read the groups.
-    return wantsResource(projection) ? this.shape(await this.toScim(dir, updated), projection) : undefined;
+    return { version: updated.user.version, resource: wantsResource(projection) ? this.shape(await this.toScim(dir, updated), projection) : undefined };
   }
 
-  async remove(dir: DirectoryPrincipal, id: string): Promise<void> {
-    await this.users.remove(scopeOf(dir), id);
+  async remove(dir: DirectoryPrincipal, id: string, precondition?: VersionPrecondition): Promise<void> {
+    await this.users.remove(scopeOf(dir), id, precondition);
   }
 
   /** The SCIM user with its read-only `groups` (one query). */

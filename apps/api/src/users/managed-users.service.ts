@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { insertRows, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
+import { assertVersion, VersionPrecondition } from '../common/version-precondition';
 import { DirectoryScope, OrgMention, OrgStructureService } from '../org-structure/org-structure.service';
 import { Role } from '../org-structure/role.entity';
 import { UserEmail } from './user-email.entity';
@@ -161,17 +162,19 @@ export class ManagedUsersService {
     if (result.affected === 0) throw taken(userName);
   }
 
-  async replace(scope: DirectoryScope, id: string, fields: DirectoryUserFields): Promise<ManagedUser> {
-    return this.update(scope, id, () => fields);
+  async replace(scope: DirectoryScope, id: string, fields: DirectoryUserFields, precondition?: VersionPrecondition): Promise<ManagedUser> {
+    return this.update(scope, id, () => fields, precondition);
   }
 
   /**
    * Read-modify-write under a row lock: `change` maps the current person to the new fields
    * (the SCIM adapter applies a PATCH there), so concurrent PATCHes of one person serialise.
+   * A version precondition (If-Match) is checked under that lock.
    */
-  async update(scope: DirectoryScope, id: string, change: (current: ManagedUser) => DirectoryUserFields): Promise<ManagedUser> {
+  async update(scope: DirectoryScope, id: string, change: (current: ManagedUser) => DirectoryUserFields, precondition?: VersionPrecondition): Promise<ManagedUser> {
     return this.tx.run(async (m) => {
       const user = await this.visibleUser(m, scope, id, true);
+      assertVersion(precondition, user.version);
       const current = await this.load(m, user);
       const fields = change(current);
       assertStorable(fields);
@@ -189,9 +192,10 @@ export class ManagedUsersService {
    * DELETE: archive (ending the person's access) and hide from the directory; a later POST of the
    * userName relinks the person when the externalIds agree.
    */
-  async remove(scope: DirectoryScope, id: string): Promise<void> {
+  async remove(scope: DirectoryScope, id: string, precondition?: VersionPrecondition): Promise<void> {
     await this.tx.run(async (m) => {
       const user = await this.visibleUser(m, scope, id, true);
+      assertVersion(precondition, user.version);
       const before: PersonSnapshot = snapshot(user);
       setArchived(user, 'deleted');
       await m.update(
