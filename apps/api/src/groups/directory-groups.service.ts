@@ -143,9 +143,9 @@ export class DirectoryGroupsService {
         throw err;
       }
       await this.insertMembers(m, group, memberIds);
-      return (await this.hydrate(m, scope, [group], true))[0];
+      // A new group has no autoInvite (only an admin sets it), so nothing is invited here.
+      return memberIds.length ? (await this.hydrate(m, scope, [group], true))[0] : { group, members: [] };
     });
-    this.invitations.afterCommit();
     return created;
   }
 
@@ -184,11 +184,12 @@ export class DirectoryGroupsService {
       }
       for (const c of memberships) await this.applyMembership(m, group, c);
       // autoInvite (set by an admin): while it is on, joining the group invites the newcomer.
-      if (group.autoInvite) await this.invitations.inviteUninvitedWithin(m, group.organizationId, joining(memberships));
-      return group;
+      const invited = group.autoInvite ? await this.invitations.inviteUninvitedWithin(m, group.organizationId, joining(memberships)) : 0;
+      return { group, invited };
     });
-    this.invitations.afterCommit();
-    return updated;
+    // Wake the mail dispatcher only when this change queued an invitation.
+    if (updated.invited > 0) this.invitations.afterCommit();
+    return updated.group;
   }
 
   async remove(scope: DirectoryScope, id: string, precondition?: VersionPrecondition): Promise<void> {

@@ -44,7 +44,9 @@ export class ManagedUsersService {
 
   /** A person this directory manages and has not deleted, or 404. */
   async get(scope: DirectoryScope, id: string): Promise<ManagedUser> {
-    return this.tx.run(async (m) => this.load(m, await this.visibleUser(m, scope, id, false)));
+    // A read: no transaction (BEGIN and COMMIT would be two more round trips for nothing).
+    const m = this.dataSource.manager;
+    return this.load(m, await this.visibleUser(m, scope, id, false));
   }
 
   /**
@@ -223,6 +225,12 @@ export class ManagedUsersService {
     user.archivedAt = null;
     user.archiveReason = null;
     user.activeEmailKey = null;
+    // No grade and no links yet: applyFields then has no grade to check against a role (a
+    // missing value here read as "has a grade" and cost every create a role lookup).
+    user.grade = null;
+    user.siteId = null;
+    user.departmentId = null;
+    user.roleId = null;
     user.version = 0;
     user.createdAt = new Date();
     return user;
