@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import type { DatabaseConfig } from '@app/config';
-import { assertTestDatabaseName } from '@app/database';
+import { assertTestDatabaseUrl } from '@app/database';
 
 export type Engine = 'sqlite' | 'mysql';
 
@@ -31,6 +31,7 @@ export async function createTestDatabase(engine: Engine, migrationsRun = true): 
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'api-test-'));
     const path = join(dir, `e2e_test_${suffix}.sqlite`);
+    assertTestDatabaseUrl(`sqlite:${path}`);
     return {
       config: { type: 'sqlite', path, migrationsRun, logging: false },
       url: `sqlite:${path}`,
@@ -40,12 +41,12 @@ export async function createTestDatabase(engine: Engine, migrationsRun = true): 
   }
   const server = mysqlServerUrl();
   const name = `e2e_test_${suffix}`;
-  assertTestDatabaseName(name);
+  const url = new URL(server.toString());
+  url.pathname = `/${name}`;
+  assertTestDatabaseUrl(url.toString());
   const admin = await createConnection({ uri: server.toString() });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
   await admin.end();
-  const url = new URL(server.toString());
-  url.pathname = `/${name}`;
   return {
     config: { type: 'mysql', url: url.toString(), poolSize: 10, migrationsRun, logging: false },
     url: url.toString(),
