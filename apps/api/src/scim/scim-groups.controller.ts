@@ -6,6 +6,7 @@ import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
+import { LogNote, type OperationNote } from '../provisioning-log/operation-note';
 import { Json, Projection, ScimQuery, sendCreated, sendPatched } from './scim-http';
 import { ScimGroupsService } from './scim-groups.service';
 import type { ListQuery } from './scim-users.service';
@@ -32,14 +33,19 @@ export class ScimGroupsController {
 
   @Post()
   @HttpCode(201)
-  async create(@CurrentDirectory() dir: DirectoryPrincipal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<Json> {
-    return sendCreated(reply, await this.groups.create(dir, body));
+  async create(
+    @CurrentDirectory() dir: DirectoryPrincipal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
+  ): Promise<Json> {
+    return sendCreated(reply, await this.groups.create(dir, body, note));
   }
 
   @Put(':id')
   @Header('content-type', SCIM_CONTENT_TYPE)
-  replace(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<Json> {
-    return this.groups.replace(dir, id, body);
+  replace(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @Body() body: unknown, @LogNote() note: OperationNote): Promise<Json> {
+    return this.groups.replace(dir, id, body, note);
   }
 
   /** 204 (ENTRA.md §3: "Returning a body with a list of all the members isn't advisable"); 200 when the client asks for attributes. */
@@ -50,13 +56,14 @@ export class ScimGroupsController {
     @Body() body: unknown,
     @ScimQuery() projection: Projection,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
   ): Promise<Json | undefined> {
-    return sendPatched(reply, await this.groups.patch(dir, id, body, projection));
+    return sendPatched(reply, await this.groups.patch(dir, id, body, projection, note));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string): Promise<void> {
-    await this.groups.remove(dir, id);
+  async remove(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @LogNote() note: OperationNote): Promise<void> {
+    await this.groups.remove(dir, id, note);
   }
 }

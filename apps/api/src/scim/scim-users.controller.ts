@@ -6,6 +6,7 @@ import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
+import { LogNote, type OperationNote } from '../provisioning-log/operation-note';
 import { Json, Projection, ScimQuery, sendCreated, sendPatched } from './scim-http';
 import { ListQuery, ScimUsersService } from './scim-users.service';
 
@@ -31,14 +32,19 @@ export class ScimUsersController {
 
   @Post()
   @HttpCode(201)
-  async create(@CurrentDirectory() dir: DirectoryPrincipal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<Json> {
-    return sendCreated(reply, await this.users.create(dir, body));
+  async create(
+    @CurrentDirectory() dir: DirectoryPrincipal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
+  ): Promise<Json> {
+    return sendCreated(reply, await this.users.create(dir, body, note));
   }
 
   @Put(':id')
   @Header('content-type', SCIM_CONTENT_TYPE)
-  replace(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<Json> {
-    return this.users.replace(dir, id, body);
+  replace(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @Body() body: unknown, @LogNote() note: OperationNote): Promise<Json> {
+    return this.users.replace(dir, id, body, note);
   }
 
   /**
@@ -52,13 +58,14 @@ export class ScimUsersController {
     @Body() body: unknown,
     @ScimQuery() projection: Projection,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
   ): Promise<Json | undefined> {
-    return sendPatched(reply, await this.users.patch(dir, id, body, projection));
+    return sendPatched(reply, await this.users.patch(dir, id, body, projection, note));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string): Promise<void> {
-    await this.users.remove(dir, id);
+  async remove(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @LogNote() note: OperationNote): Promise<void> {
+    await this.users.remove(dir, id, note);
   }
 }
