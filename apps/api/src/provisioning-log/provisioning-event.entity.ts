@@ -1,5 +1,5 @@
-import { Column, Entity, Index } from 'typeorm';
-import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { ID_LENGTH, IdColumn, RefColumn, TimestampColumn } from '../common/columns';
 
 export const OUTCOMES = ['success', 'failure', 'held'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -83,7 +83,7 @@ export class ProvisioningEvent {
  */
 @Entity({ name: 'directory_health' })
 export class DirectoryHealthMark {
-  @IdColumn()
+  @PrimaryColumn({ name: 'directory_id', type: 'varchar', length: ID_LENGTH })
   directoryId!: string;
 
   @RefColumn('organization_id')
