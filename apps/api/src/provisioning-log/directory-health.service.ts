@@ -11,6 +11,7 @@ import { OutboxDispatcher } from '../mail/outbox-dispatcher';
 import { Organization } from '../organizations/organization.entity';
 import { effectiveAdminSql } from '../users/admin-rights';
 import { DirectoryHealthMark, ProvisioningEvent } from './provisioning-event.entity';
+import { DirectoryHealthResponse, WindowCountsResponse } from './dto/provisioning-log.dto';
 import { ProvisioningLog } from './provisioning-log';
 
 const HOUR = 60 * 60_000;
@@ -24,13 +25,7 @@ const INITIAL_CYCLE_QUIET = 5 * 60_000;
 const EXPIRY_WARNING = 14 * DAY;
 const CREATES = ['create', 'relink', 'adopt'];
 
-export interface WindowCounts {
-  requests: number;
-  failures: number;
-  successes: number;
-  /** Events per HTTP status, e.g. `{"201": 40, "409": 2}`. */
-  byStatus: Record<string, number>;
-}
+export type WindowCounts = WindowCountsResponse;
 
 /** What the state rules read (pure, so the rules are easy to state and to test). */
 export interface StateInputs {
@@ -57,20 +52,7 @@ export function stateOf(i: StateInputs, now: Date): DirectoryState {
   return 'healthy';
 }
 
-export interface DirectoryHealth {
-  directoryId: string;
-  state: DirectoryState;
-  lastRequestAt: string | null;
-  lastSuccessAt: string | null;
-  lastFailureAt: string | null;
-  lastHour: WindowCounts;
-  lastDay: WindowCounts;
-  topErrors: Array<{ code: string; count: number; sampleMessage: string | null }>;
-  expiringTokens: Array<{ id: string; name: string; expiresAt: string }>;
-  initialCycle: { since: string; peopleCreated: number; groupsCreated: number; perMinute: number } | null;
-  /** Events this process could not write (queue full while the database was away), since it started. */
-  droppedEvents: number;
-}
+export type DirectoryHealth = DirectoryHealthResponse;
 
 /** Directory health from the provisioning log, and the admins' email when a directory turns failing. */
 @Injectable()

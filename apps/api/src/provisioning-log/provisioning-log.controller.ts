@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
@@ -7,8 +7,8 @@ import type { AdminPrincipal } from '../auth/principals';
 import { DirectoriesService } from '../directories/directories.service';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { UsersService } from '../users/users.service';
-import { DirectoryHealth, DirectoryHealthService } from './directory-health.service';
-import { EventsQuery, ProvisioningEventPage } from './dto/provisioning-log.dto';
+import { DirectoryHealthService } from './directory-health.service';
+import { DirectoryHealthResponse, EventsQuery, ProvisioningEventPage } from './dto/provisioning-log.dto';
 import { ProvisioningLog } from './provisioning-log';
 import { EventScope, ProvisioningEventsService, toCsv } from './provisioning-events.service';
 
@@ -31,8 +31,9 @@ export class ProvisioningLogController {
    * or `format=csv` exports the same selection as CSV (up to 10,000 rows; `X-Next-Cursor` names the rest).
    */
   @Get('directories/:id/events')
-  @ApiParam({ name: 'id', description: 'The directory id' })
+  @ApiParam({ name: 'id', description: 'The directory id', example: '6d089ccc-c3b0-4b37-8849-f0ddcb198797' })
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: ProvisioningEventPage, description: 'A page of events (or CSV text with Accept: text/csv / format=csv)' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'DIRECTORY_NOT_FOUND' })
   async directoryEvents(
     @CurrentAdmin() admin: AdminPrincipal,
@@ -47,8 +48,9 @@ export class ProvisioningLogController {
 
   /** One person's provisioning history (as a SCIM User of any directory), newest first; same filters and paging. */
   @Get('users/:id/events')
-  @ApiParam({ name: 'id', description: 'The person id (also their SCIM id)' })
+  @ApiParam({ name: 'id', description: 'The person id (also their SCIM id)', example: '2819c223-7f76-453a-919d-413861904646' })
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: ProvisioningEventPage, description: 'A page of events (or CSV text with Accept: text/csv / format=csv)' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'USER_NOT_FOUND' })
   async userEvents(
     @CurrentAdmin() admin: AdminPrincipal,
@@ -63,9 +65,9 @@ export class ProvisioningLogController {
 
   /** The directory's health: state (rules in the README), recent counts, top errors, expiring tokens, initial-cycle progress. */
   @Get('directories/:id/health')
-  @ApiParam({ name: 'id', description: 'The directory id' })
+  @ApiParam({ name: 'id', description: 'The directory id', example: '6d089ccc-c3b0-4b37-8849-f0ddcb198797' })
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'DIRECTORY_NOT_FOUND' })
-  directoryHealth(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<DirectoryHealth> {
+  directoryHealth(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<DirectoryHealthResponse> {
     return this.health.health(admin.organizationId, id);
   }
 

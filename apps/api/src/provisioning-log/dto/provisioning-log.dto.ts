@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { DirectoryState } from '../../directories/directory-states';
 import { OUTCOMES, type Outcome } from '../provisioning-event.entity';
 
 export const MAX_EVENTS_PAGE = 200;
@@ -48,13 +49,13 @@ export class EventsQuery {
   @Max(MAX_CSV_ROWS)
   limit?: number;
 
-  /** `nextCursor` of the previous page. */
+  /** `nextCursor` of the previous page. @example "WyIyMDI2LTExLTIyVDA5OjMwOjAwLjEyM1oiLCIwYjVkM2MwZSJd" */
   @IsOptional()
   @IsString()
   @MaxLength(200)
   cursor?: string;
 
-  /** `csv` exports the selection as CSV (as `Accept: text/csv` does). */
+  /** `csv` exports the selection as CSV (as `Accept: text/csv` does). @example "csv" */
   @IsOptional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
@@ -90,11 +91,11 @@ export class ProvisioningEventResponse {
   outcome!: Outcome;
   /** @example 201 */
   status!: number;
-  /** @example null */
+  /** Null on success. @example "uniqueness" */
   scimType!: string | null;
-  /** @example null */
+  /** Null on success. @example "USER_NAME_TAKEN" */
   errorCode!: string | null;
-  /** Quoted values are masked. @example null */
+  /** Null on success; quoted values are masked. @example "userName \"…\" is already in use" */
   errorMessage!: string | null;
   /** Names of the attributes the write changed, never their values. @example ["userName","name.givenName","emails"] */
   attributes!: string[];
@@ -104,6 +105,68 @@ export class ProvisioningEventResponse {
 
 export class ProvisioningEventPage {
   items!: ProvisioningEventResponse[];
-  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  /** Pass as `cursor` for the next (older) page; null on the last page. @example "WyIyMDI2LTExLTIyVDA5OjMwOjAwLjEyM1oiLCIwYjVkM2MwZSJd" */
   nextCursor!: string | null;
+}
+
+export class WindowCountsResponse {
+  /** Logged events (writes and failed requests; successful lookups are not logged). @example 240 */
+  requests!: number;
+  /** @example 3 */
+  failures!: number;
+  /** @example 237 */
+  successes!: number;
+  /** Events per HTTP status. @example {"201": 200, "204": 37, "409": 3} */
+  byStatus!: Record<string, number>;
+}
+
+export class TopErrorResponse {
+  /** @example "USER_NAME_TAKEN" */
+  code!: string;
+  /** @example 3 */
+  count!: number;
+  /** @example "userName \"…\" is already in use" */
+  sampleMessage!: string | null;
+}
+
+export class ExpiringTokenResponse {
+  /** @example "d1bf374f-e3e9-4ad2-8fc3-68f69bac38c1" */
+  id!: string;
+  /** @example "Rotation 2026" */
+  name!: string;
+  /** @example "2026-12-10T00:00:00.000Z" */
+  expiresAt!: string;
+}
+
+export class InitialCycleResponse {
+  /** The directory's first logged event. @example "2026-11-22T09:00:00.000Z" */
+  since!: string;
+  /** @example 1800 */
+  peopleCreated!: number;
+  /** @example 12 */
+  groupsCreated!: number;
+  /** People and groups created per minute since `since`. @example 120.5 */
+  perMinute!: number;
+}
+
+export class DirectoryHealthResponse {
+  /** @example "6d089ccc-c3b0-4b37-8849-f0ddcb198797" */
+  directoryId!: string;
+  /** `never-connected`, `idle`, `failing`, `degraded` or `healthy` (rules in the README). @example "healthy" */
+  state!: DirectoryState;
+  /** @example "2026-11-22T09:30:00.000Z" */
+  lastRequestAt!: string | null;
+  /** @example "2026-11-22T09:30:00.000Z" */
+  lastSuccessAt!: string | null;
+  /** @example "2026-11-22T08:10:00.000Z" */
+  lastFailureAt!: string | null;
+  lastHour!: WindowCountsResponse;
+  lastDay!: WindowCountsResponse;
+  topErrors!: TopErrorResponse[];
+  /** Live tokens that expire within 14 days. */
+  expiringTokens!: ExpiringTokenResponse[];
+  /** While Entra's initial cycle runs; null otherwise. */
+  initialCycle!: InitialCycleResponse | null;
+  /** Events this process dropped because its queue was full (database unreachable), since it started. @example 0 */
+  droppedEvents!: number;
 }
