@@ -18,6 +18,7 @@ import { InvitationsModule } from './invitations/invitations.module';
 import { MailModule } from './mail/mail.module';
 import { loggerParams } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { ProvisioningLogModule } from './provisioning-log/provisioning-log.module';
 import { ScimModule } from './scim/scim.module';
 import { UsersModule } from './users/users.module';
 
@@ -59,6 +60,7 @@ export class AppModule {
         GroupsModule,
         MailModule,
         InvitationsModule,
+        ProvisioningLogModule,
         ScimModule,
       ],
       providers: [

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@app/config';
 import { handleClientError, renderFrameworkError } from './errors/framework-errors';
 import { requestIdFrom } from './logging';
+import { ProvisioningLog } from './provisioning-log/provisioning-log';
 import { AppModule, AppModuleOptions } from './app.module';
 
 const BODY_LIMIT = 1024 * 1024;
@@ -51,6 +52,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     void reply.header('x-request-id', request.id);
     done();
   });
+  // The provisioning log: every SCIM write or failure, queued as its answer is sent (issue 11).
+  fastify.addHook('onSend', app.get(ProvisioningLog).onSend);
   if (options.config.docs.enabled) setUpSwagger(app);
   await app.init();
   // Boot-time lines were buffered until the pino logger was in place; write them now rather than

@@ -13,6 +13,7 @@ import { Site } from './org-structure/site.entity';
 import { GroupMember } from './groups/group-member.entity';
 import { Group } from './groups/group.entity';
 import { Organization } from './organizations/organization.entity';
+import { DirectoryHealthMark, ProvisioningEvent } from './provisioning-log/provisioning-event.entity';
 import { UserEmail } from './users/user-email.entity';
 import { User } from './users/user.entity';
 
@@ -20,4 +21,5 @@ import { User } from './users/user.entity';
 export const ENTITIES = [
   Organization, User, UserEmail, Directory, DirectoryToken, ApiToken, Site, Department, Role, OrgSourceMapping, Group, GroupMember,
   UserCredential, Invitation, EmailOutbox, Session, LoginFailure,
+  ProvisioningEvent, DirectoryHealthMark,
 ];

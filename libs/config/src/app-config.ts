@@ -87,6 +87,7 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS: z.coerce.number().int().min(1).max(100000).default(100),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   DOCS_ENABLED: booleanFlag.default(true),
+  PROVISIONING_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 /** Names of every variable the service reads (documented one by one in .env.example). */
@@ -131,6 +132,19 @@ export interface AppConfig {
   };
   /** Whether Swagger UI (/docs) and the OpenAPI document (/docs-json) are served. */
   docs: { enabled: boolean };
+  provisioningLog: ProvisioningLogConfig;
+}
+
+/** The provisioning log's write path (issue 11): batched, off the request, bounded. */
+export interface ProvisioningLogConfig {
+  /** Events older than this are pruned (PROVISIONING_LOG_RETENTION_DAYS). */
+  retentionDays: number;
+  /** Queued events are written at least this often, in one multi-row INSERT. */
+  flushIntervalMs: number;
+  /** …or as soon as this many are queued. */
+  batchSize: number;
+  /** At most this many events wait in memory; beyond it new events are dropped and counted. */
+  maxQueue: number;
 }
 
 export interface MailConfig {
@@ -193,5 +207,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       windowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     },
     docs: { enabled: e.DOCS_ENABLED },
+    provisioningLog: { retentionDays: e.PROVISIONING_LOG_RETENTION_DAYS, flushIntervalMs: 250, batchSize: 200, maxQueue: 10_000 },
   };
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DirectoriesController } from './directories.controller';
 import { DirectoriesService } from './directories.service';
+import { DirectoryStates } from './directory-states';
 
 @Module({
   controllers: [DirectoriesController],
-  providers: [DirectoriesService],
-  exports: [DirectoriesService],
+  providers: [DirectoriesService, DirectoryStates],
+  exports: [DirectoriesService, DirectoryStates],
 })
 export class DirectoriesModule {}

@@ -102,6 +102,17 @@ export class DirectoriesService {
     });
   }
 
+  /** The directory's live tokens that expire before `before` (soonest first), for its health. */
+  async expiringTokens(directoryId: string, now: Date, before: Date): Promise<DirectoryToken[]> {
+    return this.dataSource
+      .getRepository(DirectoryToken)
+      .createQueryBuilder('t')
+      .where('t.directory_id = :directoryId AND t.revoked_at IS NULL', { directoryId })
+      .andWhere('t.expires_at > :now AND t.expires_at <= :before', { now, before })
+      .orderBy('t.expires_at', 'ASC')
+      .getMany();
+  }
+
   /** Revokes a token; revoking twice is harmless. */
   async revokeToken(organizationId: string, directoryId: string, tokenId: string): Promise<void> {
     await this.get(organizationId, directoryId);

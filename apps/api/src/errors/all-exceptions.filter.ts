@@ -4,6 +4,7 @@ import { databaseErrorCode, isDatabaseUnavailable } from '@app/database';
 import { isScimError } from '@app/scim-protocol';
 import { databaseUnavailable, DomainError } from '../common/domain-error';
 import { isClientError } from './client-error';
+import { noteFailure } from './failure-note';
 import { isScimPath, renderScimError } from './scim-error';
 import { renderRestError } from './rest-error';
 
@@ -27,7 +28,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
     } else if (!(exception instanceof DomainError) && !(exception instanceof HttpException) && !isScimError(exception) && !isClientError(exception)) {
       this.logger.error({ err: exception }, 'Unhandled error');
     }
-    const rendered = isScimPath(request.url) ? renderScimError(exception) : renderRestError(exception);
+    const scim = isScimPath(request.url);
+    const rendered = scim ? renderScimError(exception) : renderRestError(exception);
+    if (scim) {
+      // For the provisioning log: the SCIM answer plus the stable code the REST renderer names.
+      const body = rendered.body as { scimType?: string; detail: string };
+      const code = isScimError(exception)
+        ? (body.scimType ?? `status${rendered.status}`).replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
+        : exception instanceof DomainError
+          ? exception.code
+          : (renderRestError(exception).body as { code: string }).code;
+      noteFailure(request, { status: rendered.status, scimType: body.scimType ?? null, code, message: body.detail });
+    }
     if (rendered.headers) void reply.headers(rendered.headers);
     void reply.status(rendered.status).header('content-type', rendered.contentType).send(rendered.body);
   }

@@ -6,6 +6,7 @@ import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
+import { LogNote, type OperationNote } from '../provisioning-log/operation-note';
 import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource, versionPrecondition } from './scim-http';
 import { ScimGroupsService } from './scim-groups.service';
 import type { ListQuery } from './scim-users.service';
@@ -38,8 +39,13 @@ export class ScimGroupsController {
 
   @Post()
   @HttpCode(201)
-  async create(@CurrentDirectory() dir: DirectoryPrincipal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<Json> {
-    return sendCreated(reply, await this.groups.create(dir, body));
+  async create(
+    @CurrentDirectory() dir: DirectoryPrincipal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
+  ): Promise<Json> {
+    return sendCreated(reply, await this.groups.create(dir, body, note));
   }
 
   @Put(':id')
@@ -50,8 +56,9 @@ export class ScimGroupsController {
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
   ): Promise<Json | undefined> {
-    return sendResource(reply, await this.groups.replace(dir, id, body, versionPrecondition(ifMatch)), undefined);
+    return sendResource(reply, await this.groups.replace(dir, id, body, versionPrecondition(ifMatch), note), undefined);
   }
 
   /** 204 (ENTRA.md §3: "Returning a body with a list of all the members isn't advisable"); 200 when the client asks for attributes. */
@@ -63,13 +70,19 @@ export class ScimGroupsController {
     @ScimQuery() projection: Projection,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
   ): Promise<Json | undefined> {
-    return sendPatched(reply, await this.groups.patch(dir, id, body, projection, versionPrecondition(ifMatch)));
+    return sendPatched(reply, await this.groups.patch(dir, id, body, projection, versionPrecondition(ifMatch), note));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
-    await this.groups.remove(dir, id, versionPrecondition(ifMatch));
+  async remove(
+    @CurrentDirectory() dir: DirectoryPrincipal,
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @LogNote() note: OperationNote,
+  ): Promise<void> {
+    await this.groups.remove(dir, id, versionPrecondition(ifMatch), note);
   }
 }

@@ -6,6 +6,7 @@ import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
+import { LogNote, type OperationNote } from '../provisioning-log/operation-note';
 import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource, versionPrecondition } from './scim-http';
 import { ListQuery, ScimUsersService } from './scim-users.service';
 
@@ -37,8 +38,13 @@ export class ScimUsersController {
 
   @Post()
   @HttpCode(201)
-  async create(@CurrentDirectory() dir: DirectoryPrincipal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<Json> {
-    return sendCreated(reply, await this.users.create(dir, body));
+  async create(
+    @CurrentDirectory() dir: DirectoryPrincipal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
+  ): Promise<Json> {
+    return sendCreated(reply, await this.users.create(dir, body, note));
   }
 
   @Put(':id')
@@ -49,8 +55,9 @@ export class ScimUsersController {
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
   ): Promise<Json | undefined> {
-    return sendResource(reply, await this.users.replace(dir, id, body, versionPrecondition(ifMatch)), undefined);
+    return sendResource(reply, await this.users.replace(dir, id, body, versionPrecondition(ifMatch), note), undefined);
   }
 
   /**
@@ -65,13 +72,19 @@ export class ScimUsersController {
     @ScimQuery() projection: Projection,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
   ): Promise<Json | undefined> {
-    return sendPatched(reply, await this.users.patch(dir, id, body, projection, versionPrecondition(ifMatch)));
+    return sendPatched(reply, await this.users.patch(dir, id, body, projection, versionPrecondition(ifMatch), note));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
-    await this.users.remove(dir, id, versionPrecondition(ifMatch));
+  async remove(
+    @CurrentDirectory() dir: DirectoryPrincipal,
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @LogNote() note: OperationNote,
+  ): Promise<void> {
+    await this.users.remove(dir, id, versionPrecondition(ifMatch), note);
   }
 }

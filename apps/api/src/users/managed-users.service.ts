@@ -12,6 +12,7 @@ import { User } from './user.entity';
 import { visibleToDirectory, visibleToDirectorySql } from './directory-visibility';
 import { emailInUse, isActiveEmailViolation } from './email-conflict';
 import { PeopleLifecycle, PersonSnapshot, setArchived, setEmail, setRestored, snapshot } from './people-lifecycle';
+import { changedFields, fieldSnapshot, PersonWrite, updateKind } from './changed-fields';
 import { appEmail, assertStorable, DirectoryUserFields, siteNameOf, workAddressOf } from './user-fields';
 
 /** A person as a directory sees them: the row, its emails in order, and its manager's name. */
@@ -21,6 +22,8 @@ export interface ManagedUser {
   manager: { id: string; displayName: string | null } | null;
   /** Set by create: true when a new row was made (not a relink or an adoption). */
   isNew?: boolean;
+  /** Set by writes, for the provisioning log: what the write was, and the names of the fields it changed. */
+  write?: { kind: PersonWrite; fields: string[] };
 }
 
 /**
@@ -143,6 +146,8 @@ export class ManagedUsersService {
       const target = known ?? this.newUser(scope);
       const before = known ? snapshot(target) : { archivedAt: null, emailKey: null };
       const readVersion = target.version;
+      const kind: PersonWrite = known === null ? 'create' : existing && existing.directoryId === scope.directoryId ? 'relink' : 'adopt';
+      const priorFields = known ? fieldSnapshot(target) : null;
       target.directoryId = scope.directoryId;
       target.scimVisible = true;
       const manager = await this.applyFields(m, scope, target, fields, true, null);
@@ -151,7 +156,7 @@ export class ManagedUsersService {
       await this.save(m, target, readVersion, known === null, fields.userName);
       const emails = await this.writeEmails(m, target, fields, known !== null);
       if (known) await this.lifecycle.changed(m, scope.organizationId, target.id, before, snapshot(target));
-      return { user: target, emails, manager, isNew: known === null };
+      return { user: target, emails, manager, isNew: known === null, write: { kind, fields: changedFields(priorFields, target, fields.emails.length > 0) } };
     });
   }
 
@@ -182,20 +187,23 @@ export class ManagedUsersService {
       assertStorable(fields);
       const version = user.version;
       const before = snapshot(user);
+      const priorFields = fieldSnapshot(user);
       const manager = await this.applyFields(m, scope, user, fields, false, current.manager);
       await this.save(m, user, version, false, fields.userName);
-      const emails = sameEmails(current.emails, fields.emails) ? current.emails : await this.writeEmails(m, user, fields, true);
+      const emailsChanged = !sameEmails(current.emails, fields.emails);
+      const emails = emailsChanged ? await this.writeEmails(m, user, fields, true) : current.emails;
       await this.lifecycle.changed(m, scope.organizationId, user.id, before, snapshot(user));
-      return { user, emails, manager };
+      return { user, emails, manager, write: { kind: updateKind(priorFields, user), fields: changedFields(priorFields, user, emailsChanged) } };
     });
   }
 
   /**
    * DELETE: archive (ending the person's access) and hide from the directory; a later POST of the
-   * userName relinks the person when the externalIds agree.
+   * userName relinks the person when the externalIds agree. Answers the person's userName (for
+   * the provisioning log).
    */
-  async remove(scope: DirectoryScope, id: string, precondition?: VersionPrecondition): Promise<void> {
-    await this.tx.run(async (m) => {
+  async remove(scope: DirectoryScope, id: string, precondition?: VersionPrecondition): Promise<string | null> {
+    return this.tx.run(async (m) => {
       const user = await this.visibleUser(m, scope, id, true);
       assertVersion(precondition, user.version);
       const before: PersonSnapshot = snapshot(user);
@@ -213,6 +221,7 @@ export class ManagedUsersService {
         },
       );
       await this.lifecycle.changed(m, scope.organizationId, user.id, before, snapshot(user));
+      return user.userName;
     });
   }
 

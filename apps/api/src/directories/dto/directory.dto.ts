@@ -1,6 +1,7 @@
 import { IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Trim } from '../../common/trim';
 import { DIRECTORY_STATUSES, DirectoryStatus } from '../directory.entity';
+import type { DirectoryState } from '../directory-states';
 
 export class CreateDirectoryDto {
   /** A name admins recognise, e.g. "Contoso Entra ID". @example "Contoso Entra ID" */
@@ -62,6 +63,8 @@ export class DirectoryResponse {
   updatedAt!: string;
   /** When the directory last called the SCIM API (minute resolution); null if never. @example "2026-11-22T09:30:00.000Z" */
   lastActivityAt!: string | null;
+  /** Health state (rules in GET /api/v1/directories/:id/health); on the list and on GET of one directory. @example "healthy" */
+  state?: DirectoryState;
 }
 
 export class CreatedDirectoryResponse extends DirectoryResponse {
