@@ -7,12 +7,27 @@ import type { DatabaseConfig } from '@app/config';
 import { assertTestDatabaseName } from '@app/database';
 
 export type Engine = 'sqlite' | 'mysql';
+/** Engines createTestDatabase knows: the two every suite runs on, and the opt-in Galera cluster. */
+export type AnyEngine = Engine | 'galera';
+
+const wantedEngines = (): string[] => (process.env.E2E_ENGINES ?? 'sqlite,mysql').split(',').map((s) => s.trim());
 
 /** Engines the e2e suites run on: both unless E2E_ENGINES narrows them (e.g. "sqlite"). */
 export function testEngines(): Engine[] {
-  const wanted = (process.env.E2E_ENGINES ?? 'sqlite,mysql').split(',').map((s) => s.trim());
+  const wanted = wantedEngines();
   return (['sqlite', 'mysql'] as const).filter((e) => wanted.includes(e));
 }
+
+/**
+ * The Galera cluster of scripts/galera.sh (HAProxy on 4300, nodes on 4306-4308): only suites
+ * that ask for it use it, and only when E2E_ENGINES names it (`.ci/run` does).
+ */
+export function galeraRequested(): boolean {
+  return wantedEngines().includes('galera');
+}
+
+/** HAProxy in front of the cluster; the nodes themselves are on the ports that follow. */
+export const galeraUrl = (): URL => new URL(process.env.TEST_GALERA_URL ?? 'mysql://root@127.0.0.1:4300/test');
 
 /** Server used for MySQL-family tests; each suite creates and drops its own database on it. */
 const mysqlServerUrl = (): URL => new URL(process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
@@ -26,7 +41,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(engine: Engine, migrationsRun = true): Promise<TestDatabase> {
+export async function createTestDatabase(engine: AnyEngine, migrationsRun = true): Promise<TestDatabase> {
   const suffix = randomBytes(4).toString('hex');
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'api-test-'));
@@ -38,7 +53,7 @@ export async function createTestDatabase(engine: Engine, migrationsRun = true): 
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const server = mysqlServerUrl();
+  const server = engine === 'galera' ? galeraUrl() : mysqlServerUrl();
   const name = `e2e_test_${suffix}`;
   assertTestDatabaseName(name);
   const admin = await createConnection({ uri: server.toString() });
