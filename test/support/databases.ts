@@ -27,7 +27,7 @@ export function galeraRequested(): boolean {
 }
 
 /** HAProxy in front of the cluster; the nodes themselves are on the ports that follow. */
-export const galeraUrl = (): URL => new URL(process.env.TEST_GALERA_URL ?? 'mysql://root@127.0.0.1:4300/test');
+export const galeraUrl = (): URL => new URL(process.env.TEST_GALERA_URL ?? 'mysql://root@127.0.0.1:4300/mysql');
 
 /** Server used for MySQL-family tests; each suite creates and drops its own database on it. */
 const mysqlServerUrl = (): URL => new URL(process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
