@@ -12,12 +12,15 @@
 #
 # Ports (all on 127.0.0.1): nodes 4306-4308 (MySQL protocol), group communication 4567-4569,
 # IST 4571-4573, SST (rsync) 4444-4446, HAProxy 4300 (writes: one node at a time, the others
-# backups) and its stats page on 4301. Data lives under $GALERA_DIR (default ./.galera).
+# backups) and its stats page on 4301. Data lives under $GALERA_DIR (default
+# $TMPDIR/people-directory-galera).
 # Never touches the machine's own MariaDB (3306, /var/lib/mysql).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-BASE="${GALERA_DIR:-$ROOT/.galera}"
+# Under /tmp by default: the server runs as the mysql user, which must reach its data directory
+# (a checkout under /root would not let it).
+BASE="${GALERA_DIR:-${TMPDIR:-/tmp}/people-directory-galera}"
 SELF="$ROOT/scripts/galera.sh"
 PROVIDER="${GALERA_PROVIDER:-/usr/lib/galera/libgalera_smm.so}"
 # The rsync SST daemon runs as the server's user and writes into the joiner's data directory.
@@ -158,9 +161,9 @@ listen galera
     # that is. When node1 is back, connections still on a backup are cut, so two nodes never
     # take writes at once (Galera's multi-writer mode loses updates; see README).
     default-server inter 500ms fastinter 250ms downinter 1s rise 2 fall 2 on-marked-down shutdown-sessions
-    server node1 127.0.0.1:$(node_port 1) check
-    server node2 127.0.0.1:$(node_port 2) check backup on-marked-up shutdown-backup-sessions
-    server node3 127.0.0.1:$(node_port 3) check backup on-marked-up shutdown-backup-sessions
+    server node1 127.0.0.1:$(node_port 1) check on-marked-up shutdown-backup-sessions
+    server node2 127.0.0.1:$(node_port 2) check backup
+    server node3 127.0.0.1:$(node_port 3) check backup
 
 listen stats
     mode http
@@ -180,8 +183,13 @@ haproxy_running() {
 }
 
 start_haproxy() {
+  local previous=""
+  previous="$(cat "$BASE/haproxy.cfg" 2>/dev/null || true)"
   write_haproxy_config
-  haproxy_running && return 0
+  if haproxy_running; then
+    [ "$previous" = "$(cat "$BASE/haproxy.cfg")" ] && return 0
+    stop_pid "$(cat "$BASE/haproxy.pid")" 5
+  fi
   haproxy -D -f "$BASE/haproxy.cfg" -p "$BASE/haproxy.pid" >>"$BASE/haproxy.log" 2>&1
 }
 
