@@ -83,31 +83,48 @@ init_node() {
     --skip-test-db >"$BASE/node$n.install.log" 2>&1
 }
 
+# Who gives a returning node its state: the last backup first, so the node taking the writes is
+# not the donor (an rsync SST blocks its donor; a trailing comma allows any node as a last resort).
+donors_for() {
+  case $1 in 1) echo "node3,node2," ;; 2) echo "node3,node1," ;; 3) echo "node2,node1," ;; esac
+}
+
 start_node() { # start_node N [--wsrep-new-cluster]
-  local n=$1 extra=${2:-} dir peers="" i
+  local n=$1 extra=${2:-} dir peers="" i pos=""
   dir="$(node_dir "$n")"
   for i in 1 2 3; do peers+="${peers:+,}127.0.0.1:$(gcomm_port "$i")"; done
   init_node "$n"
+  local args=(
+    --no-defaults --user="$RUN_AS"
+    --datadir="$dir" --socket="$BASE/node$n.sock" --pid-file="$BASE/node$n.mariadbd.pid"
+    --port="$(node_port "$n")" --bind-address=127.0.0.1
+    --max-connections=300
+    --innodb-buffer-pool-size=64M --innodb-log-file-size=32M --innodb-flush-log-at-trx-commit=2
+    --performance-schema=OFF
+    --binlog-format=ROW --default-storage-engine=InnoDB --innodb-autoinc-lock-mode=2
+    --wsrep-on=ON --wsrep-provider="$PROVIDER" --wsrep-cluster-name=people-directory-test
+    --wsrep-cluster-address="gcomm://$peers" --wsrep-node-name="node$n"
+    --wsrep-node-address="127.0.0.1:$(gcomm_port "$n")"
+    --wsrep-node-incoming-address="127.0.0.1:$(node_port "$n")"
+    --wsrep-sst-method=rsync --wsrep-sst-receive-address="127.0.0.1:$(sst_port "$n")"
+    --wsrep-sst-donor="$(donors_for "$n")"
+    --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$(gcomm_port "$n");ist.recv_addr=127.0.0.1:$(ist_port "$n");gcache.size=64M;$EVS_OPTIONS"
+    --wsrep-sync-wait=1 --wsrep-slave-threads=2
+  )
+  if [ -f "$dir/grastate.dat" ] && grep -q '^seqno: *-1' "$dir/grastate.dat"; then
+    # Killed, not stopped: read the last committed position from InnoDB (what mysqld_safe's
+    # --wsrep-recover step does), so the node catches up by IST instead of a full SST.
+    /usr/sbin/mariadbd "${args[@]}" --wsrep-recover --log-error="$BASE/node$n.recover.log" >/dev/null 2>&1 || true
+    pos="$(grep -o 'Recovered position: [^ ]*' "$BASE/node$n.recover.log" 2>/dev/null | tail -n 1 | awk '{print $3}' || true)"
+  fi
   if [ "$extra" = "--wsrep-new-cluster" ] && [ -f "$dir/grastate.dat" ]; then
     # The whole cluster was stopped (or killed): this node starts it again with its data.
     sed -i 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/' "$dir/grastate.dat"
   fi
+  [ -n "$pos" ] && args+=(--wsrep-start-position="$pos")
+  [ -n "$extra" ] && args+=("$extra")
   # mariadbd forks nothing: run it in the background, its pid in a file.
-  /usr/sbin/mariadbd --no-defaults --user="$RUN_AS" \
-    --datadir="$dir" --socket="$BASE/node$n.sock" --pid-file="$BASE/node$n.mariadbd.pid" \
-    --port="$(node_port "$n")" --bind-address=127.0.0.1 --log-error="$BASE/node$n.err" \
-    --skip-name-resolve=0 --max-connections=300 \
-    --innodb-buffer-pool-size=64M --innodb-log-file-size=32M --innodb-flush-log-at-trx-commit=2 \
-    --performance-schema=OFF \
-    --binlog-format=ROW --default-storage-engine=InnoDB --innodb-autoinc-lock-mode=2 \
-    --wsrep-on=ON --wsrep-provider="$PROVIDER" --wsrep-cluster-name=people-directory-test \
-    --wsrep-cluster-address="gcomm://$peers" --wsrep-node-name="node$n" \
-    --wsrep-node-address="127.0.0.1:$(gcomm_port "$n")" \
-    --wsrep-node-incoming-address="127.0.0.1:$(node_port "$n")" \
-    --wsrep-sst-method=rsync --wsrep-sst-receive-address="127.0.0.1:$(sst_port "$n")" \
-    --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$(gcomm_port "$n");ist.recv_addr=127.0.0.1:$(ist_port "$n");gcache.size=64M;$EVS_OPTIONS" \
-    --wsrep-sync-wait=1 --wsrep-slave-threads=2 \
-    $extra >>"$BASE/node$n.out" 2>&1 &
+  /usr/sbin/mariadbd "${args[@]}" --log-error="$BASE/node$n.err" >>"$BASE/node$n.out" 2>&1 &
   echo $! >"$BASE/node$n.pid"
 }
 
@@ -160,7 +177,9 @@ listen galera
     # Every write goes to one node at a time: node1 while it is Synced, else the first backup
     # that is. When node1 is back, connections still on a backup are cut, so two nodes never
     # take writes at once (Galera's multi-writer mode loses updates; see README).
-    default-server inter 500ms fastinter 250ms downinter 1s rise 2 fall 2 on-marked-down shutdown-sessions
+    # A node is out after two failed checks (~1 s), or at once when a client connection to it
+    # fails (observe layer4): a crashed node stops getting traffic on the first refused connect.
+    default-server inter 500ms fastinter 250ms downinter 1s rise 2 fall 2 on-marked-down shutdown-sessions observe layer4 error-limit 1 on-error mark-down
     server node1 127.0.0.1:$(node_port 1) check on-marked-up shutdown-backup-sessions
     server node2 127.0.0.1:$(node_port 2) check backup
     server node3 127.0.0.1:$(node_port 3) check backup

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { ALL_MIGRATIONS, appliedMigrations, bootTogether, migrationsRunBy } from './support/boot-race';
@@ -21,6 +21,15 @@ function galera(...args: string[]): void {
   const r = spawnSync(SCRIPT, args, { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) throw new Error(`scripts/galera.sh ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
+
+/** The script, without blocking the event loop (the load keeps running meanwhile). */
+function galeraAsync(...args: string[]): Promise<void> {
+  return new Promise((resolve, reject) =>
+    execFile(SCRIPT, args, { timeout: 300_000 }, (err, stdout, stderr) => (err ? reject(new Error(`scripts/galera.sh ${args.join(' ')}: ${err.message}\n${stdout}\n${stderr}`)) : resolve())),
+  );
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The test database's URL on one node (port) or on HAProxy. */
 function urlOn(db: TestDatabase, port: number): string {
@@ -204,5 +213,131 @@ describe('on a 3-node Galera cluster', () => {
       expect((await call(on(1), minted.body.token, 'GET', '/scim/v2/Users?count=1')).status).toBe(401);
       expect((await call(on(1), scimToken, 'GET', '/scim/v2/Users?count=1')).status).toBe(200);
     });
+  });
+
+  describe('losing the writer node under load, and getting it back', () => {
+    let db: TestDatabase;
+    let replicas: RunningApi[] = [];
+
+    beforeAll(async () => {
+      db = await createTestDatabase('galera');
+      replicas = await Promise.all([0, 1].map(() => startApi({ DATABASE_URL: urlOn(db, 4300), LOG_LEVEL: 'warn' })));
+    });
+
+    afterAll(async () => {
+      await Promise.all(replicas.map((r) => r.stop()));
+      await galeraAsync('up');
+      await db?.drop();
+    });
+
+    it('no acknowledged write lost or doubled; failures are 503 with Retry-After, never 401 or a hang; 2xx resumes; node 1 rejoins and serves', async () => {
+      const { adminToken, scimToken } = await organisation(db, replicas[0]);
+      const base = (i: number): string => replicas[i % 2].baseUrl;
+      const group = await call(base(0), scimToken, 'POST', '/scim/v2/Groups', { schemas: [CORE_GROUP], displayName: 'Failover' });
+      expect(group.status).toBe(201);
+      const pool = await Promise.all(Array.from({ length: 80 }, async (_, i) => (await call(base(i), scimToken, 'POST', '/scim/v2/Users', user(`pool-${i}@galera.test`))).body.id as string));
+
+      interface Outcome {
+        kind: 'create' | 'add' | 'admin';
+        startedAt: number;
+        status: number;
+        retryAfter: string | null;
+        id?: string;
+        body: unknown;
+      }
+      const outcomes: Outcome[] = [];
+      const inFlight = new Set<Promise<void>>();
+      let seq = 0;
+      let nextMember = 0;
+      const fire = (kind: Outcome['kind'], send: () => Promise<Answer>, id?: string): void => {
+        const startedAt = Date.now();
+        const p = send()
+          .then((a) => {
+            outcomes.push({ kind, startedAt, status: a.status, retryAfter: a.retryAfter, id: kind === 'create' ? a.body?.id : id, body: a.body });
+          })
+          .catch((err: unknown) => {
+            outcomes.push({ kind, startedAt, status: 0, retryAfter: null, id, body: String(err) });
+          })
+          .finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      };
+      const timers = [
+        setInterval(() => {
+          const n = ++seq;
+          fire('create', () => call(base(n), scimToken, 'POST', '/scim/v2/Users', user(`load-${n}@galera.test`)));
+        }, 40),
+        setInterval(() => {
+          const member = pool[nextMember++ % pool.length];
+          fire(
+            'add',
+            () => call(base(nextMember), scimToken, 'PATCH', `/scim/v2/Groups/${group.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: member }] }] }),
+            member,
+          );
+        }, 100),
+        setInterval(() => fire('admin', () => call(base(seq), adminToken, 'GET', '/api/v1/users?limit=5')), 200),
+      ];
+
+      await sleep(2_000);
+      const killedAt = Date.now();
+      await galeraAsync('kill', '1');
+      await sleep(4_000);
+      const restartAt = Date.now();
+      await galeraAsync('start', '1');
+      // HAProxy moves the writes back to node 1 once it is Synced again (rise 2).
+      for (let i = 0; i < 40; i++) {
+        const [row] = await sql<{ n: string }>(urlOn(db, 4300), 'SELECT @@wsrep_node_name AS n');
+        if (row.n === 'node1') break;
+        await sleep(250);
+      }
+      const backAt = Date.now();
+      await sleep(3_000);
+      for (const t of timers) clearInterval(t);
+      await Promise.all([...inFlight]);
+
+      // Every answer is a success or a 503 with Retry-After: never a 401, a 404, a 500 or a timeout.
+      expect(outcomes.filter((o) => ![200, 201, 204, 503].includes(o.status)).map((o) => `${o.kind} ${o.status} ${JSON.stringify(o.body)}`)).toEqual([]);
+      const failures = outcomes.filter((o) => o.status === 503);
+      for (const o of failures) expect(o.retryAfter).toMatch(/^\d+$/);
+      // The kill was real, and the service came back by itself.
+      const afterKill = outcomes.filter((o) => o.startedAt >= killedAt).sort((a, b) => a.startedAt - b.startedAt);
+      const firstFailure = afterKill.find((o) => o.status === 503);
+      const firstSuccessAfterFailure = firstFailure ? afterKill.find((o) => o.startedAt > firstFailure.startedAt && o.status < 300) : afterKill.find((o) => o.status < 300);
+      expect(firstSuccessAfterFailure).toBeDefined();
+      expect(outcomes.filter((o) => o.startedAt > backAt + 1_000 && o.status >= 300).map((o) => `${o.kind} ${o.status}`)).toEqual([]);
+
+      // No acknowledged write lost, none doubled: read on node 3 and on node 1 (which rejoined).
+      const created = outcomes.filter((o) => o.kind === 'create' && o.status === 201).map((o) => o.id as string);
+      const added = outcomes.filter((o) => o.kind === 'add' && o.status < 300).map((o) => o.id as string);
+      const lost: Record<string, number> = {};
+      for (const port of [4308, 4306]) {
+        const url = urlOn(db, port);
+        const users = new Set((await sql<{ id: string }>(url, "SELECT id FROM users WHERE user_name LIKE 'load-%'")).map((r) => r.id));
+        const members = new Set((await sql<{ user_id: string }>(url, 'SELECT user_id FROM group_members WHERE group_id = ?', [group.body.id])).map((r) => r.user_id));
+        lost[`users on ${port}`] = created.filter((id) => !users.has(id)).length;
+        lost[`members on ${port}`] = added.filter((id) => !members.has(id)).length;
+        const [dup] = await sql<{ n: number; d: number }>(url, "SELECT COUNT(*) AS n, COUNT(DISTINCT user_name) AS d FROM users WHERE user_name LIKE 'load-%'");
+        expect(Number(dup.n)).toBe(Number(dup.d));
+      }
+      expect(lost).toEqual({ 'users on 4308': 0, 'members on 4308': 0, 'users on 4306': 0, 'members on 4306': 0 });
+      const [state] = await sql<{ s: string; size: string }>(urlOn(db, 4306), "SELECT (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_local_state_comment') AS s, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_cluster_size') AS size");
+      expect(state).toEqual({ s: 'Synced', size: '3' });
+
+      // The figures the README quotes.
+      const figures = {
+        requests: outcomes.length,
+        acknowledgedCreates: created.length,
+        acknowledgedMemberAdds: added.length,
+        lostWrites: 0,
+        duplicates: 0,
+        status503: failures.length,
+        failuresByKind: { create: failures.filter((o) => o.kind === 'create').length, add: failures.filter((o) => o.kind === 'add').length, admin: failures.filter((o) => o.kind === 'admin').length },
+        failuresAfterKillMs: failures.filter((o) => o.startedAt < restartAt).map((o) => o.startedAt - killedAt).reduce((a, b) => Math.max(a, b), 0),
+        failuresAroundRejoin: failures.filter((o) => o.startedAt >= restartAt).length,
+        firstFailureMs: firstFailure ? firstFailure.startedAt - killedAt : null,
+        firstSuccessAfterFailureMs: firstSuccessAfterFailure ? firstSuccessAfterFailure.startedAt - killedAt : null,
+        rejoinMs: backAt - restartAt,
+      };
+      process.stdout.write(`galera node loss: ${JSON.stringify(figures)}\n`);
+    }, 120_000);
   });
 });
