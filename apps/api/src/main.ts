@@ -60,6 +60,8 @@ async function main(): Promise<void> {
           { cause: n.cause, attempt: n.attempt, retryInMs: n.retryInMs, variable: 'DATABASE_URL' },
           `Database not reachable yet: ${n.reason}; retrying`,
         ),
+      onMigrationWait: (holder) => bootLog.info({ holder }, 'Another replica is running the migrations; waiting for it'),
+      onMigrations: (run) => bootLog.info({ migrationsRun: run.ran, waitedMs: run.waitedMs }, 'Migrations done'),
     });
     app = await createApp({ config, dataSource });
   } catch (e) {

@@ -15,6 +15,9 @@ describe('isDatabaseUnavailable', () => {
     'ER_CON_COUNT_ERROR',
     'ER_ACCESS_DENIED_ERROR',
     'ER_BAD_DB_ERROR',
+    // Galera: 1047 "WSREP has not yet prepared node for application use" (a node not Synced).
+    'ER_UNKNOWN_COM_ERROR',
+    'ER_WSREP_NOT_PREPARED',
     'SQLITE_BUSY',
     'SQLITE_BUSY_SNAPSHOT',
     'SQLITE_CANTOPEN',

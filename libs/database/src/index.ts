@@ -8,3 +8,4 @@ export * from './db-errors';
 export * from './fast-insert';
 export * from './database-gate';
 export * from './open-data-source';
+export * from './migration-lease';

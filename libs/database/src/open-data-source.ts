@@ -3,6 +3,7 @@ import type { DatabaseConfig } from '@app/config';
 import { buildDataSourceOptions, DEFAULT_QUERY_TIMEOUT_MS, detectMysqlFlavour } from './data-source-options';
 import { DatabaseGate } from './database-gate';
 import { databaseErrorCode, isDatabaseUnavailable } from './db-errors';
+import { MigrationRun, runMigrationsOnce } from './migration-lease';
 
 type EntityList = MixedList<Function>;
 
@@ -39,6 +40,10 @@ export interface RetryNotice extends ConnectionProblem {
 export interface OpenOptions {
   /** Called before each wait between attempts, to log it. */
   onRetry?: (notice: RetryNotice) => void;
+  /** Called when another replica holds the migration lease and this one waits for it. */
+  onMigrationWait?: (holder: string) => void;
+  /** Called after the migrations step (when DB_MIGRATIONS_RUN is on). */
+  onMigrations?: (run: MigrationRun) => void;
 }
 
 /** DATABASE_URL as it may be printed: the password masked. */
@@ -91,7 +96,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /**
  * Connects (retrying an unreachable database for `connectRetrySeconds`, with growing waits),
- * runs pending migrations if configured, then switches on the per-query time limit and the
+ * runs pending migrations if configured (once across replicas: a lease row), then switches on the per-query time limit and the
  * DatabaseGate. Gives up with a DatabaseStartupError; other errors (a failing migration) pass.
  */
 export async function openDataSource(db: DatabaseConfig, entities: EntityList, options: OpenOptions = {}): Promise<DataSource> {
@@ -117,7 +122,11 @@ export async function openDataSource(db: DatabaseConfig, entities: EntityList, o
       await sleep(wait);
     }
   }
-  if (db.migrationsRun) await dataSource.runMigrations({ transaction: 'each' });
+  if (db.migrationsRun) {
+    // Replicas booting together: one runs them, the others wait (see runMigrationsOnce).
+    const run = await runMigrationsOnce(dataSource, { onWait: options.onMigrationWait });
+    options.onMigrations?.(run);
+  }
   if (db.type === 'mysql') {
     // Read on every query (MysqlQueryRunner.query), so it can be switched on now.
     (dataSource.driver.options as { enableQueryTimeout?: boolean }).enableQueryTimeout = true;

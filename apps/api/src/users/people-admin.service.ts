@@ -243,9 +243,14 @@ async function ref<T extends Site | Department | Role | User>(
   return id;
 }
 
-/** Serialises in-app creates and email changes per organisation, so two admins cannot add the same email at once. */
+/**
+ * Serialises in-app creates and email changes per organisation, so two admins cannot add the same
+ * email at once. A write, not a SELECT … FOR UPDATE: on a Galera cluster a read lock holds on one
+ * node only, whereas two transactions writing the same row on two nodes cannot both commit (the
+ * second fails certification, is retried by Transactions and then sees the first one's person).
+ */
 async function lockOrganization(m: EntityManager, organizationId: string): Promise<void> {
-  await m.findOne(Organization, { where: { id: organizationId }, ...writeLock(m.dataSource) });
+  await m.update(Organization, { id: organizationId }, { updatedAt: new Date() });
 }
 
 /**
