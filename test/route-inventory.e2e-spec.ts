@@ -16,6 +16,7 @@ const ROUTES: Record<string, Access> = {
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/invitations/accept': 'public',
   'GET /accept-invitation': 'public',
+  'POST /oauth/token': 'public',
 
   'GET /docs': 'docs',
   'GET /docs/index.html': 'docs',
@@ -40,6 +41,9 @@ const ROUTES: Record<string, Access> = {
   'GET /api/v1/directories/:id/tokens': 'admin',
   'POST /api/v1/directories/:id/tokens': 'admin',
   'DELETE /api/v1/directories/:id/tokens/:tokenId': 'admin',
+  'GET /api/v1/directories/:id/oauth-clients': 'admin',
+  'POST /api/v1/directories/:id/oauth-clients': 'admin',
+  'DELETE /api/v1/directories/:id/oauth-clients/:clientId': 'admin',
   'GET /api/v1/users': 'admin',
   'POST /api/v1/users': 'admin',
   'GET /api/v1/users/:id': 'admin',

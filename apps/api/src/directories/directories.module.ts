@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { DirectoriesController } from './directories.controller';
 import { DirectoriesService } from './directories.service';
+import { EntraTokensService } from './entra-tokens.service';
+import { OAuthClientsController } from './oauth-clients.controller';
+import { OAuthClientsService } from './oauth-clients.service';
 
 @Module({
-  controllers: [DirectoriesController],
-  providers: [DirectoriesService],
-  exports: [DirectoriesService],
+  controllers: [DirectoriesController, OAuthClientsController],
+  providers: [DirectoriesService, OAuthClientsService, EntraTokensService],
+  exports: [DirectoriesService, OAuthClientsService, EntraTokensService],
 })
 export class DirectoriesModule {}

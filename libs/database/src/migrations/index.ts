@@ -5,6 +5,7 @@ import { InvitationsAndSignIn1795383000000 } from './1795383000000-invitations-a
 import { LoginFailuresByAge1795385000000 } from './1795385000000-login-failures-by-age';
 import { ActiveEmailKey1795386000000 } from './1795386000000-active-email-key';
 import { CompatibilityFoldedKeys1795388000000 } from './1795388000000-compatibility-folded-keys';
+import { OAuthClientsAndEntraTenant1795391000000 } from './1795391000000-oauth-clients-and-entra-tenant';
 
 /** The one migration history, oldest first. Append; never edit a migration that has landed. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   LoginFailuresByAge1795385000000,
   ActiveEmailKey1795386000000,
   CompatibilityFoldedKeys1795388000000,
+  OAuthClientsAndEntraTenant1795391000000,
 ];
