@@ -17,6 +17,8 @@ const MAX_KEY_SETS = 1000;
 /** What a JWT refusal looks like when the token itself is wrong (a 401), as opposed to the key server failing (a 503). */
 const TOKEN_FAULTS = [
   errors.JWTClaimValidationFailed,
+  // Not a subclass of JWTClaimValidationFailed (it only implements it).
+  errors.JWTExpired,
   errors.JOSEAlgNotAllowed,
   errors.JOSENotSupported,
   errors.JWSInvalid,
