@@ -44,7 +44,7 @@ interface Signer {
   publicJwk: JWK;
 }
 
-async function signer(kid = randomUUID()): Promise<Signer> {
+async function signer(kid: string = randomUUID()): Promise<Signer> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
 }
@@ -68,8 +68,8 @@ describe.each(testEngines())('Entra-issued tokens on %s', (engine) => {
     const url = await keyServer.start();
     key = await signer();
     const ps = await generateKeyPair('PS256');
-    psKey = { kid: randomUUID(), privateKey: ps.privateKey, publicJwk: {} };
-    psKey.publicJwk = { ...(await exportJWK(ps.publicKey)), kid: psKey.kid, alg: 'PS256', use: 'sig' };
+    const psKid = randomUUID();
+    psKey = { kid: psKid, privateKey: ps.privateKey, publicJwk: { ...(await exportJWK(ps.publicKey)), kid: psKid, alg: 'PS256', use: 'sig' } };
     // Published from the start, so only the algorithm rule can refuse a PS256 token.
     keyServer.keys.set(TENANT, [key.publicJwk, psKey.publicJwk]);
     t = await startTestApp(engine, (c) => ({ ...c, entra: { authorityUrl: url } }));
