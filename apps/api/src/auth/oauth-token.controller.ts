@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/domain-error';
 import { OAuthClientsService } from '../directories/oauth-clients.service';
 import { OAUTH_NO_STORE } from '../errors/oauth-error';
-import { AccessTokenResponse } from './dto/oauth-token.dto';
+import { AccessTokenResponse, OAuthErrorResponse } from './dto/oauth-token.dto';
 import { Public } from './guards';
 import { LoginLimiter } from './login-limiter';
 
@@ -81,9 +81,9 @@ export class OAuthTokenController {
   @Public()
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiBadRequestResponse({ description: '`invalid_request` or `unsupported_grant_type` (RFC 6749 §5.2)' })
-  @ApiUnauthorizedResponse({ description: '`invalid_client`: unknown client, wrong secret, revoked client or inactive directory' })
-  @ApiTooManyRequestsResponse({ description: '`slow_down`: too many failed client authentications; see Retry-After' })
+  @ApiBadRequestResponse({ type: OAuthErrorResponse, description: '`invalid_request` or `unsupported_grant_type` (RFC 6749 §5.2)' })
+  @ApiUnauthorizedResponse({ type: OAuthErrorResponse, description: '`invalid_client`: unknown client, wrong secret, revoked client or inactive directory' })
+  @ApiTooManyRequestsResponse({ type: OAuthErrorResponse, description: '`slow_down`: too many failed client authentications; see Retry-After' })
   async token(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AccessTokenResponse> {
     void reply.headers(OAUTH_NO_STORE);
     const { clientId, clientSecret } = tokenRequestOf(request);

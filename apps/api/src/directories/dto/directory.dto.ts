@@ -69,7 +69,7 @@ export class DirectoryResponse {
   scimBaseUrl!: string;
   /** The token endpoint for the directory's OAuth clients (client credentials grant). @example "https://people.contoso.com/oauth/token" */
   tokenUrl!: string;
-  /** The Entra tenant whose tokens SCIM also accepts, or null (off). @example null */
+  /** The Entra tenant whose tokens SCIM also accepts, or null (off). @example "72f988bf-86f1-41af-91ab-2d7cd011db47" */
   entraTenantId!: string | null;
   /** @example "2026-09-14T08:12:45.000Z" */
   createdAt!: string;

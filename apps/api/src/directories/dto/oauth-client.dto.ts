@@ -24,7 +24,7 @@ export class OAuthClientResponse {
   createdAt!: string;
   /** When the client last obtained an access token; null if never. @example "2026-12-03T09:30:00.000Z" */
   lastUsedAt!: string | null;
-  /** Null unless the client was revoked. @example null */
+  /** Null unless the client was revoked. @example "2026-12-04T17:05:00.000Z" */
   revokedAt!: string | null;
 }
 
