@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
+import { DataSource } from 'typeorm';
 import { bearer, startTestApp, TestApp } from './support/app';
 import { testEngines } from './support/databases';
+import { dumpDatabase } from './support/dump';
 
 const AUDIENCE = '8adf8e6e-67b2-4cf2-a259-e3dc5476c621';
 const LOOKUP = '/scim/v2/Users?filter=userName+eq+%22nobody%40example.test%22';
@@ -238,11 +240,16 @@ describe.each(testEngines())('Entra-issued tokens on %s', (engine) => {
     expect(res.body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
   });
 
-  it('never logs an Entra token', () => {
+  it('never logs or stores an Entra token; a failing key server is logged by its cause alone', async () => {
     const tokens = [...t.secrets].filter((s) => s.split('.').length === 3);
     expect(tokens.length).toBeGreaterThan(10);
     const logs = t.logs.text();
-    for (const token of tokens) expect(logs).not.toContain(token);
+    const dump = await dumpDatabase(t.db, t.app.get(DataSource));
+    for (const token of t.secrets) {
+      expect(logs).not.toContain(token);
+      expect(dump).not.toContain(token);
+    }
     expect(logs).toContain('/scim/v2/Users');
+    expect(logs).toContain('Entra signing keys unavailable');
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { DataSource } from 'typeorm';
@@ -13,6 +13,11 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** Entra's clocks and ours may disagree a little. */
 const CLOCK_TOLERANCE_SECONDS = 60;
 const MAX_KEY_SETS = 1000;
+
+const errorCodeOf = (err: unknown): string => {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : err instanceof Error ? err.name : 'unknown';
+};
 
 /** What a JWT refusal looks like when the token itself is wrong (a 401), as opposed to the key server failing (a 503). */
 const TOKEN_FAULTS = [
@@ -41,6 +46,7 @@ const TOKEN_FAULTS = [
  */
 @Injectable()
 export class EntraTokensService {
+  private readonly logger = new Logger(EntraTokensService.name);
   private readonly keySets = new Map<string, JWTVerifyGetKey>();
 
   constructor(
@@ -84,6 +90,8 @@ export class EntraTokensService {
       appId = payload.appid ?? payload.azp;
     } catch (err) {
       if (TOKEN_FAULTS.some((fault) => err instanceof fault)) return null;
+      // Named by its code only: the token never reaches a log line.
+      this.logger.warn({ cause: errorCodeOf(err) }, 'Entra signing keys unavailable: answered 503');
       throw new DomainError('IDENTITY_PROVIDER_UNAVAILABLE', "The identity provider's signing keys cannot be read now; try again later", { retryAfterSeconds: 30 });
     }
     // The app of the tenant that obtained the token names the credential (the provisioning log).
