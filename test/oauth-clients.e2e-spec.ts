@@ -266,6 +266,26 @@ describe.each(testEngines())('OAuth client credentials on %s', (engine) => {
     });
   });
 
+  it('a failing lookup is a server error, never 401 invalid_client or invalid_token', async () => {
+    const client = await mintClient();
+    const token = await accessToken(client);
+    const ds = t.app.get(DataSource);
+    const rename = (from: string, to: string) => ds.query(`ALTER TABLE ${from} RENAME TO ${to}`);
+    await rename('oauth_access_tokens', 'oauth_access_tokens_away');
+    try {
+      const scim = await t.http.get(LOOKUP).set(bearer(token));
+      expect(scim.status).toBeGreaterThanOrEqual(500);
+      const issued = await tokenRequest(formOf({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }));
+      expect(issued.status).toBeGreaterThanOrEqual(500);
+      expect(issued.body.error).toMatch(/^(server_error|temporarily_unavailable)$/);
+      expect(issued.headers['cache-control']).toBe('no-store');
+    } finally {
+      await rename('oauth_access_tokens_away', 'oauth_access_tokens');
+    }
+    // Positive control: with the table back, the same token works.
+    await t.http.get(LOOKUP).set(bearer(token)).expect(200);
+  });
+
   it('never stores or logs a client secret or an access token in clear', async () => {
     await accessToken(await mintClient());
     const dump = await dumpDatabase(t.db, t.app.get(DataSource));
