@@ -16,6 +16,7 @@ const ROUTES: Record<string, Access> = {
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/invitations/accept': 'public',
   'GET /accept-invitation': 'public',
+  'POST /oauth/token': 'public',
 
   'GET /docs': 'docs',
   'GET /docs/index.html': 'docs',
@@ -43,6 +44,9 @@ const ROUTES: Record<string, Access> = {
   'GET /api/v1/directories/:id/events': 'admin',
   'GET /api/v1/directories/:id/health': 'admin',
   'GET /api/v1/users/:id/events': 'admin',
+  'GET /api/v1/directories/:id/oauth-clients': 'admin',
+  'POST /api/v1/directories/:id/oauth-clients': 'admin',
+  'DELETE /api/v1/directories/:id/oauth-clients/:clientId': 'admin',
   'GET /api/v1/users': 'admin',
   'POST /api/v1/users': 'admin',
   'GET /api/v1/users/:id': 'admin',

@@ -6,6 +6,8 @@ import { Invitation } from './invitations/invitation.entity';
 import { EmailOutbox } from './mail/email-outbox.entity';
 import { DirectoryToken } from './directories/directory-token.entity';
 import { Directory } from './directories/directory.entity';
+import { OAuthAccessToken } from './directories/oauth-access-token.entity';
+import { OAuthClient } from './directories/oauth-client.entity';
 import { Department } from './org-structure/department.entity';
 import { OrgSourceMapping } from './org-structure/org-source-mapping.entity';
 import { Role } from './org-structure/role.entity';
@@ -22,4 +24,5 @@ export const ENTITIES = [
   Organization, User, UserEmail, Directory, DirectoryToken, ApiToken, Site, Department, Role, OrgSourceMapping, Group, GroupMember,
   UserCredential, Invitation, EmailOutbox, Session, LoginFailure,
   ProvisioningEvent, DirectoryHealthMark,
+  OAuthClient, OAuthAccessToken,
 ];

@@ -16,6 +16,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DOCS_ENABLED: 'off' })).toThrow(/DOCS_ENABLED/);
   });
 
+  it('issues OAuth access tokens for 60 to 360 minutes (OAUTH_ACCESS_TOKEN_MINUTES, default 60)', () => {
+    expect(loadConfig({}).oauth).toEqual({ accessTokenMinutes: 60 });
+    expect(loadConfig({ OAUTH_ACCESS_TOKEN_MINUTES: '360' }).oauth).toEqual({ accessTokenMinutes: 360 });
+    expect(() => loadConfig({ OAUTH_ACCESS_TOKEN_MINUTES: '59' })).toThrow(/OAUTH_ACCESS_TOKEN_MINUTES/);
+    expect(() => loadConfig({ OAUTH_ACCESS_TOKEN_MINUTES: '361' })).toThrow(/OAUTH_ACCESS_TOKEN_MINUTES/);
+  });
+
+  it('reads Entra signing keys over https, plain http only under NODE_ENV=test', () => {
+    expect(loadConfig({}).entra).toEqual({ authorityUrl: 'https://login.microsoftonline.com' });
+    expect(loadConfig({ ENTRA_AUTHORITY_URL: 'https://login.microsoftonline.us/' }).entra.authorityUrl).toBe('https://login.microsoftonline.us');
+    expect(() => loadConfig({ ENTRA_AUTHORITY_URL: 'http://127.0.0.1:8080' })).toThrow(/ENTRA_AUTHORITY_URL/);
+    expect(loadConfig({ ENTRA_AUTHORITY_URL: 'http://127.0.0.1:8080', NODE_ENV: 'test' }).entra.authorityUrl).toBe('http://127.0.0.1:8080');
+    expect(() => loadConfig({ ENTRA_AUTHORITY_URL: 'ftp://example.com' })).toThrow(/ENTRA_AUTHORITY_URL/);
+  });
+
   it('reads a MySQL URL, pool size and the migrations switch', () => {
     const c = loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/app', DB_MIGRATIONS_RUN: 'false', DB_POOL_SIZE: '4' });
     expect(c.database).toEqual({

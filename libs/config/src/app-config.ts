@@ -88,6 +88,11 @@ const envSchema = z.object({
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   DOCS_ENABLED: booleanFlag.default(true),
   PROVISIONING_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  OAUTH_ACCESS_TOKEN_MINUTES: z.coerce.number().int().min(60).max(360).default(60),
+  ENTRA_AUTHORITY_URL: z
+    .url({ message: 'must be an absolute https URL, e.g. https://login.microsoftonline.com' })
+    .refine((v) => /^https?:\/\//.test(v), 'must start with https:// (http:// only when NODE_ENV=test)')
+    .default('https://login.microsoftonline.com'),
 });
 
 /** Names of every variable the service reads (documented one by one in .env.example). */
@@ -133,6 +138,10 @@ export interface AppConfig {
   /** Whether Swagger UI (/docs) and the OpenAPI document (/docs-json) are served. */
   docs: { enabled: boolean };
   provisioningLog: ProvisioningLogConfig;
+  /** Lifetime of the access tokens the token endpoint issues to directories' OAuth clients. */
+  oauth: { accessTokenMinutes: number };
+  /** Where an Entra tenant's signing keys are read: `${authorityUrl}/${tenantId}/discovery/v2.0/keys`. */
+  entra: { authorityUrl: string };
 }
 
 /** The provisioning log's write path (issue 11): batched, off the request, bounded. */
@@ -176,6 +185,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const e = parsed.data;
+  // The signing keys of a tenant must come over TLS; only the tests' loopback key server is plain http.
+  if (e.ENTRA_AUTHORITY_URL.startsWith('http://') && e.NODE_ENV !== 'test') {
+    throw new ConfigError(['ENTRA_AUTHORITY_URL: must start with https:// (http:// only when NODE_ENV=test)']);
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const limits = { queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS, connectRetrySeconds: e.DB_CONNECT_RETRY_SECONDS };
   const database: DatabaseConfig = e.DATABASE_URL.startsWith('sqlite:')
@@ -208,5 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     docs: { enabled: e.DOCS_ENABLED },
     provisioningLog: { retentionDays: e.PROVISIONING_LOG_RETENTION_DAYS, flushIntervalMs: 250, batchSize: 200, maxQueue: 10_000 },
+    oauth: { accessTokenMinutes: e.OAUTH_ACCESS_TOKEN_MINUTES },
+    entra: { authorityUrl: e.ENTRA_AUTHORITY_URL.replace(/\/+$/, '') },
   };
 }

@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
@@ -67,10 +67,15 @@ export class DirectoriesController {
     return { ...mapDirectory(directory, this.config.publicUrl), state: states.get(directory.id) };
   }
 
-  /** Renames, pauses (`status: "paused"`) or resumes (`status: "active"`) a directory. */
+  /**
+   * Renames, pauses (`status: "paused"`) or resumes (`status: "active"`) a directory, or opts it in
+   * to Entra-issued tokens (`entraTenantId`; `null` opts out). 409 ENTRA_TENANT_TAKEN when another
+   * directory accepts that tenant.
+   */
   @Patch(':id')
   @DirectoryId()
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'VALIDATION_FAILED: the body breaks a rule (message lists them)' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'ENTRA_TENANT_TAKEN: another directory accepts tokens of this Entra tenant' })
   async update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateDirectoryDto): Promise<DirectoryResponse> {
     return mapDirectory(await this.directories.update(admin.organizationId, id, body), this.config.publicUrl);
   }

@@ -5,12 +5,14 @@ import { isScimError } from '@app/scim-protocol';
 import { databaseUnavailable, DomainError } from '../common/domain-error';
 import { isClientError } from './client-error';
 import { noteFailure } from './failure-note';
+import { isOAuthPath, renderOAuthError } from './oauth-error';
 import { isScimPath, renderScimError } from './scim-error';
 import { renderRestError } from './rest-error';
 
 /**
  * The single exception filter. It picks the transport by path, so even a 404 for an unknown
- * SCIM route answers in the SCIM Error format, never a plain Nest body.
+ * SCIM route answers in the SCIM Error format, never a plain Nest body (and the OAuth token
+ * endpoint in RFC 6749's).
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -29,7 +31,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error({ err: exception }, 'Unhandled error');
     }
     const scim = isScimPath(request.url);
-    const rendered = scim ? renderScimError(exception) : renderRestError(exception);
+    const rendered = scim ? renderScimError(exception) : isOAuthPath(request.url) ? renderOAuthError(exception) : renderRestError(exception);
     if (scim) {
       // For the provisioning log: the SCIM answer plus the stable code the REST renderer names.
       const body = rendered.body as { scimType?: string; detail: string };
