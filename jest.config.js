@@ -12,6 +12,9 @@ const transform = {
   '^.+/node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
 };
 const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
+// The Galera suite needs the cluster of scripts/galera.sh: it runs only when E2E_ENGINES names
+// galera (e.g. `E2E_ENGINES=galera npx jest --selectProjects e2e test/galera.e2e-spec.ts`).
+const galera = (process.env.E2E_ENGINES ?? '').split(',').map((s) => s.trim()).includes('galera');
 module.exports = {
   // Jest 29 reads the timeout only at the top level, not per project.
   testTimeout: 60000,
@@ -32,6 +35,7 @@ module.exports = {
       testEnvironment: 'node',
       moduleFileExtensions: ['js', 'json', 'ts'],
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: galera ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/galera\\.e2e-spec\\.ts$'],
       transform,
       transformIgnorePatterns,
       moduleNameMapper,

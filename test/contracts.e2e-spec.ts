@@ -85,8 +85,9 @@ describe.each(testEngines())('external contracts on %s', (engine) => {
       withoutSummary: [],
       withoutSuccessResponse: [],
       successWithoutSchema: [],
-      // Only sign-in, accepting an invitation and the health check are open.
-      open: ['GET /health', 'POST /api/v1/auth/login', 'POST /api/v1/invitations/accept'],
+      // Only sign-in, accepting an invitation, the health check and the OAuth token endpoint
+      // (which authenticates the client itself) are open.
+      open: ['GET /health', 'POST /api/v1/auth/login', 'POST /api/v1/invitations/accept', 'POST /oauth/token'],
       // Every other route takes an admin API token or a session, either one on its own.
       withoutBothAdminAndSession: [],
       unauthorizedWithoutErrorResponse: [],
@@ -190,10 +191,12 @@ function documentationGaps(doc: OpenApiDocument): Record<string, string[]> {
     ),
     open: names((op) => !op.security?.length).sort(),
     withoutBothAdminAndSession: names((op) => !!op.security?.length && !(alone(op, 'admin') && alone(op, 'session'))),
-    // A route that needs auth must document its 401, and every 401 is an ErrorResponse.
-    unauthorizedWithoutErrorResponse: names(
-      (op) => (!!op.security?.length || '401' in op.responses) && op.responses['401']?.content?.['application/json']?.schema?.$ref !== '#/components/schemas/ErrorResponse',
-    ),
+    // A route that needs auth must document its 401, and every 401 is an ErrorResponse (the
+    // OAuth token endpoint's an RFC 6749 §5.2 OAuthErrorResponse).
+    unauthorizedWithoutErrorResponse: ops
+      .filter(({ op }) => !!op.security?.length || '401' in op.responses)
+      .filter(({ name, op }) => op.responses['401']?.content?.['application/json']?.schema?.$ref !== `#/components/schemas/${name.includes(' /oauth/') ? 'OAuthErrorResponse' : 'ErrorResponse'}`)
+      .map((o) => o.name),
     fieldsWithoutExample: fieldsWithoutExample(doc),
   };
 }

@@ -17,7 +17,7 @@ describe.each(ENGINES)('SCIM filter query plans on %s', (engine) => {
     const { adminToken, organizationId } = await t.setupOrganization('Plans');
     const created = await t.http.post('/api/v1/directories').set(bearer(adminToken)).send({ name: 'Plans' }).expect(201);
     t.secrets.add(created.body.token);
-    dir = { kind: 'directory', directoryId: created.body.id, organizationId, tokenId: created.body.tokenId };
+    dir = { kind: 'directory', directoryId: created.body.id, organizationId, tokenId: created.body.tokenId, credential: 'scim-token' };
     for (let i = 0; i < 40; i++) {
       await t.http
         .post('/scim/v2/Users')

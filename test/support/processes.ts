@@ -42,12 +42,17 @@ export interface RunningApi {
   stop(): Promise<number | null>;
 }
 
-export async function startApi(env: Record<string, string>, cwd = ROOT): Promise<RunningApi> {
+/** `onOutput` sees the process's output as it comes, before the API is healthy (e.g. to wait for a log line). */
+export async function startApi(env: Record<string, string>, cwd = ROOT, onOutput?: (chunk: string) => void): Promise<RunningApi> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN_JS], { env: childEnv({ PORT: String(port), ...env }), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const collect = (d: Buffer): void => {
+    output += d.toString();
+    onOutput?.(d.toString());
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;

@@ -6,6 +6,7 @@ import { normalizedKey } from '@app/database';
 import { Department } from '../../apps/api/src/org-structure/department.entity';
 import { Role } from '../../apps/api/src/org-structure/role.entity';
 import { Site } from '../../apps/api/src/org-structure/site.entity';
+import { newInAppPerson } from '../../apps/api/src/users/people-writes';
 import { User } from '../../apps/api/src/users/user.entity';
 import { bearer, startTestApp, TestApp } from './app';
 import type { Engine } from './databases';
@@ -172,30 +173,10 @@ export class OrgHandle {
    * visible to SCIM. Inserted straight into `users` (the in-app create API: test/people-admin).
    */
   async insertInAppUser(email: string, status: 'uninvited' | 'invited' | 'active' = 'active', displayName = email): Promise<string> {
-    const id = randomUUID();
-    const now = new Date();
-    await this.h.dataSource.getRepository(User).insert({
-      id,
-      organizationId: this.id,
-      email,
-      emailKey: normalizedKey(email),
-      userName: null,
-      userNameKey: null,
-      externalId: null,
-      givenName: null,
-      familyName: null,
-      displayName,
-      status,
-      isAdmin: false,
-      archivedAt: null,
-      archiveReason: null,
-      directoryId: null,
-      scimVisible: false,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    });
-    return id;
+    const m = this.h.dataSource.manager;
+    const person = newInAppPerson(m, this.id, email, { displayName, status });
+    await m.insert(User, person);
+    return person.id;
   }
 }
 

@@ -3,8 +3,9 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import type { DataSource } from 'typeorm';
 import { AppConfig, ConfigModule } from '@app/config';
-import { DatabaseModule, resolveDataSourceOptions } from '@app/database';
+import { buildDataSourceOptions, DatabaseModule, openDataSource } from '@app/database';
 import { AuthModule } from './auth/auth.module';
 import { RouteAuthGuard } from './auth/guards';
 import { DirectoriesModule } from './directories/directories.module';
@@ -17,6 +18,7 @@ import { InvitationsModule } from './invitations/invitations.module';
 import { MailModule } from './mail/mail.module';
 import { loggerParams } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { ProvisioningLogModule } from './provisioning-log/provisioning-log.module';
 import { ScimModule } from './scim/scim.module';
 import { UsersModule } from './users/users.module';
 
@@ -24,6 +26,11 @@ export interface AppModuleOptions {
   config: AppConfig;
   /** Where logs go; stdout by default. Tests pass a capture stream. */
   logStream?: DestinationStream;
+  /**
+   * An already opened data source (main.ts opens it before Nest, so an unreachable database is
+   * reported in one line); without it the module opens one itself (tests).
+   */
+  dataSource?: DataSource;
 }
 
 /**
@@ -32,13 +39,17 @@ export interface AppModuleOptions {
  */
 @Module({})
 export class AppModule {
-  static register({ config, logStream }: AppModuleOptions): DynamicModule {
+  static register({ config, logStream, dataSource }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config, logStream)),
-        TypeOrmModule.forRootAsync({ useFactory: () => resolveDataSourceOptions(config.database, ENTITIES) }),
+        TypeOrmModule.forRootAsync({
+          // openDataSource retries (bounded, logged) by itself; Nest's retry would log stacks.
+          useFactory: () => ({ ...buildDataSourceOptions(config.database, ENTITIES), toRetry: () => false }),
+          dataSourceFactory: async () => dataSource ?? openDataSource(config.database, ENTITIES),
+        }),
         DatabaseModule,
         HealthModule,
         AuthModule,
@@ -49,6 +60,7 @@ export class AppModule {
         GroupsModule,
         MailModule,
         InvitationsModule,
+        ProvisioningLogModule,
         ScimModule,
       ],
       providers: [

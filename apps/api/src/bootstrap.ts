@@ -7,7 +7,9 @@ import { Logger } from 'nestjs-pino';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@app/config';
 import { handleClientError, renderFrameworkError } from './errors/framework-errors';
+import { isOAuthPath } from './errors/oauth-error';
 import { requestIdFrom } from './logging';
+import { ProvisioningLog } from './provisioning-log/provisioning-log';
 import { AppModule, AppModuleOptions } from './app.module';
 
 const BODY_LIMIT = 1024 * 1024;
@@ -51,6 +53,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     void reply.header('x-request-id', request.id);
     done();
   });
+  // The provisioning log: every SCIM write or failure, queued as its answer is sent (issue 11).
+  fastify.addHook('onSend', app.get(ProvisioningLog).onSend);
   if (options.config.docs.enabled) setUpSwagger(app);
   await app.init();
   // Boot-time lines were buffered until the pino logger was in place; write them now rather than
@@ -100,7 +104,23 @@ function registerBodyParsers(fastify: FastifyInstance): void {
       done(Object.assign(new Error('Request body is not valid JSON'), { statusCode: 400, code: 'INVALID_JSON' }));
     }
   };
+  // RFC 6749 §4.4.2: the token endpoint takes a form (a repeated field is kept, as an array, so it
+  // can be refused). Everywhere else a form-typed body is read as JSON like any other type.
+  const parseForm = (req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void): void => {
+    if (!isOAuthPath(req.url)) return parseJson(req, body, done);
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      return done(Object.assign(new Error(`Content-Encoding "${encoding}" is not supported; send the body uncompressed`), { statusCode: 415 }));
+    }
+    const fields: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+    for (const [name, value] of new URLSearchParams(body)) {
+      const seen = fields[name];
+      fields[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+    }
+    done(null, fields);
+  };
   fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, parseForm);
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
   fastify.addContentTypeParser('application/scim+json', { parseAs: 'string' }, parseJson);
   fastify.addContentTypeParser('*', { parseAs: 'string' }, parseJson);

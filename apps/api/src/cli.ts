@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { parseArgs } from 'node:util';
 import { ConfigError, ConfigModule, loadConfig } from '@app/config';
-import { DatabaseModule, resolveDataSourceOptions } from '@app/database';
+import { buildDataSourceOptions, DatabaseModule, DatabaseStartupError, openDataSource } from '@app/database';
 import { DomainError } from './common/domain-error';
 import { ENTITIES } from './entities';
 import { BreakGlassService } from './organizations/break-glass.service';
@@ -82,10 +82,16 @@ async function admin(argv: string[]): Promise<void> {
 /** Boots just the database and the organisation services, runs `work`, and closes. */
 async function withApp(work: (app: INestApplicationContext) => Promise<void>): Promise<void> {
   const config = loadConfig();
+  const dataSource = await openDataSource(config.database, ENTITIES, {
+    onRetry: (n) => process.stderr.write(`Database not reachable yet: ${n.reason} (${n.cause}); retrying in ${n.retryInMs} ms\n`),
+  });
   @Module({
     imports: [
       ConfigModule.forRoot(config),
-      TypeOrmModule.forRootAsync({ useFactory: () => resolveDataSourceOptions(config.database, ENTITIES) }),
+      TypeOrmModule.forRootAsync({
+        useFactory: () => ({ ...buildDataSourceOptions(config.database, ENTITIES), toRetry: () => false }),
+        dataSourceFactory: async () => dataSource,
+      }),
       DatabaseModule,
       OrganizationsModule,
     ],
@@ -118,6 +124,10 @@ async function main(): Promise<void> {
     }
   } catch (e) {
     if (e instanceof ConfigError) fail(e.message);
+    if (e instanceof DatabaseStartupError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
     if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) fail(e.message);
     throw e;
   }

@@ -6,6 +6,8 @@ import { Invitation } from './invitations/invitation.entity';
 import { EmailOutbox } from './mail/email-outbox.entity';
 import { DirectoryToken } from './directories/directory-token.entity';
 import { Directory } from './directories/directory.entity';
+import { OAuthAccessToken } from './directories/oauth-access-token.entity';
+import { OAuthClient } from './directories/oauth-client.entity';
 import { Department } from './org-structure/department.entity';
 import { OrgSourceMapping } from './org-structure/org-source-mapping.entity';
 import { Role } from './org-structure/role.entity';
@@ -13,6 +15,7 @@ import { Site } from './org-structure/site.entity';
 import { GroupMember } from './groups/group-member.entity';
 import { Group } from './groups/group.entity';
 import { Organization } from './organizations/organization.entity';
+import { DirectoryHealthMark, ProvisioningEvent } from './provisioning-log/provisioning-event.entity';
 import { UserEmail } from './users/user-email.entity';
 import { User } from './users/user.entity';
 
@@ -20,4 +23,6 @@ import { User } from './users/user.entity';
 export const ENTITIES = [
   Organization, User, UserEmail, Directory, DirectoryToken, ApiToken, Site, Department, Role, OrgSourceMapping, Group, GroupMember,
   UserCredential, Invitation, EmailOutbox, Session, LoginFailure,
+  ProvisioningEvent, DirectoryHealthMark,
+  OAuthClient, OAuthAccessToken,
 ];

@@ -39,8 +39,9 @@ describe('serializeError', () => {
 });
 
 describe('redactUrl', () => {
-  it('masks access_token and token query values, and nothing else', () => {
+  it('masks access_token, token and client_secret query values, and nothing else', () => {
     expect(redactUrl('/scim/v2/Users?access_token=scim_abc&count=1')).toBe('/scim/v2/Users?access_token=[Redacted]&count=1');
+    expect(redactUrl('/oauth/token?client_id=c&client_secret=ocs_abc')).toBe('/oauth/token?client_id=c&client_secret=[Redacted]');
     expect(redactUrl('/accept-invitation?token=inv_abc')).toBe('/accept-invitation?token=[Redacted]');
     expect(redactUrl('/scim/v2/Users?filter=x')).toBe('/scim/v2/Users?filter=x');
   });

@@ -5,7 +5,7 @@ import { CONFIG_VARIABLES, ConfigError, loadConfig } from './app-config';
 describe('loadConfig', () => {
   it('defaults to the embedded SQLite file and port 3000', () => {
     const c = loadConfig({});
-    expect(c.database).toEqual({ type: 'sqlite', path: './data/app.sqlite', migrationsRun: true, logging: false });
+    expect(c.database).toEqual({ type: 'sqlite', path: './data/app.sqlite', migrationsRun: true, logging: false, queryTimeoutMs: 1500, connectRetrySeconds: 30 });
     expect(c.port).toBe(3000);
     expect(c.publicUrl).toBe('http://localhost:3000');
   });
@@ -16,9 +16,37 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DOCS_ENABLED: 'off' })).toThrow(/DOCS_ENABLED/);
   });
 
+  it('issues OAuth access tokens for 60 to 360 minutes (OAUTH_ACCESS_TOKEN_MINUTES, default 60)', () => {
+    expect(loadConfig({}).oauth).toEqual({ accessTokenMinutes: 60 });
+    expect(loadConfig({ OAUTH_ACCESS_TOKEN_MINUTES: '360' }).oauth).toEqual({ accessTokenMinutes: 360 });
+    expect(() => loadConfig({ OAUTH_ACCESS_TOKEN_MINUTES: '59' })).toThrow(/OAUTH_ACCESS_TOKEN_MINUTES/);
+    expect(() => loadConfig({ OAUTH_ACCESS_TOKEN_MINUTES: '361' })).toThrow(/OAUTH_ACCESS_TOKEN_MINUTES/);
+  });
+
+  it('reads Entra signing keys over https, plain http only under NODE_ENV=test', () => {
+    expect(loadConfig({}).entra).toEqual({ authorityUrl: 'https://login.microsoftonline.com' });
+    expect(loadConfig({ ENTRA_AUTHORITY_URL: 'https://login.microsoftonline.us/' }).entra.authorityUrl).toBe('https://login.microsoftonline.us');
+    expect(() => loadConfig({ ENTRA_AUTHORITY_URL: 'http://127.0.0.1:8080' })).toThrow(/ENTRA_AUTHORITY_URL/);
+    expect(loadConfig({ ENTRA_AUTHORITY_URL: 'http://127.0.0.1:8080', NODE_ENV: 'test' }).entra.authorityUrl).toBe('http://127.0.0.1:8080');
+    expect(() => loadConfig({ ENTRA_AUTHORITY_URL: 'ftp://example.com' })).toThrow(/ENTRA_AUTHORITY_URL/);
+  });
+
   it('reads a MySQL URL, pool size and the migrations switch', () => {
     const c = loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/app', DB_MIGRATIONS_RUN: 'false', DB_POOL_SIZE: '4' });
-    expect(c.database).toEqual({ type: 'mysql', url: 'mysql://u:p@db:3306/app', poolSize: 4, migrationsRun: false, logging: false });
+    expect(c.database).toEqual({
+      type: 'mysql',
+      url: 'mysql://u:p@db:3306/app',
+      poolSize: 4,
+      migrationsRun: false,
+      logging: false,
+      queryTimeoutMs: 1500,
+      connectRetrySeconds: 30,
+    });
+  });
+
+  it('reads the database time limits', () => {
+    const c = loadConfig({ DB_QUERY_TIMEOUT_MS: '5000', DB_CONNECT_RETRY_SECONDS: '0' });
+    expect(c.database).toMatchObject({ queryTimeoutMs: 5000, connectRetrySeconds: 0 });
   });
 
   it('strips a trailing slash from PUBLIC_URL', () => {
@@ -35,6 +63,8 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],
     ['DB_MIGRATIONS_RUN', { DB_MIGRATIONS_RUN: 'maybe' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['DB_QUERY_TIMEOUT_MS', { DB_QUERY_TIMEOUT_MS: '10' }],
+    ['DB_CONNECT_RETRY_SECONDS', { DB_CONNECT_RETRY_SECONDS: '-1' }],
   ])('names %s when it is invalid', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(name));

@@ -65,6 +65,8 @@ const envSchema = z.object({
   DB_MIGRATIONS_RUN: booleanFlag.default(true),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   DB_LOGGING: booleanFlag.default(false),
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(1500),
+  DB_CONNECT_RETRY_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: trustProxy.default(false),
   PRODUCT_NAME: z.string().min(1).max(100).default('Frankli'),
@@ -85,14 +87,30 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS: z.coerce.number().int().min(1).max(100000).default(100),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   DOCS_ENABLED: booleanFlag.default(true),
+  PROVISIONING_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  OAUTH_ACCESS_TOKEN_MINUTES: z.coerce.number().int().min(60).max(360).default(60),
+  ENTRA_AUTHORITY_URL: z
+    .url({ message: 'must be an absolute https URL, e.g. https://login.microsoftonline.com' })
+    .refine((v) => /^https?:\/\//.test(v), 'must start with https:// (http:// only when NODE_ENV=test)')
+    .default('https://login.microsoftonline.com'),
 });
 
 /** Names of every variable the service reads (documented one by one in .env.example). */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
 
+/**
+ * How long a query or a new connection may take before the request gives up with a 503
+ * (`DB_QUERY_TIMEOUT_MS`), and how long start-up keeps retrying an unreachable database
+ * (`DB_CONNECT_RETRY_SECONDS`). Optional so hand-built test configs keep the defaults.
+ */
+interface DatabaseLimits {
+  queryTimeoutMs?: number;
+  connectRetrySeconds?: number;
+}
+
 export type DatabaseConfig =
-  | { type: 'mysql'; url: string; poolSize: number; migrationsRun: boolean; logging: boolean }
-  | { type: 'sqlite'; path: string; migrationsRun: boolean; logging: boolean };
+  | ({ type: 'mysql'; url: string; poolSize: number; migrationsRun: boolean; logging: boolean } & DatabaseLimits)
+  | ({ type: 'sqlite'; path: string; migrationsRun: boolean; logging: boolean } & DatabaseLimits);
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -119,6 +137,23 @@ export interface AppConfig {
   };
   /** Whether Swagger UI (/docs) and the OpenAPI document (/docs-json) are served. */
   docs: { enabled: boolean };
+  provisioningLog: ProvisioningLogConfig;
+  /** Lifetime of the access tokens the token endpoint issues to directories' OAuth clients. */
+  oauth: { accessTokenMinutes: number };
+  /** Where an Entra tenant's signing keys are read: `${authorityUrl}/${tenantId}/discovery/v2.0/keys`. */
+  entra: { authorityUrl: string };
+}
+
+/** The provisioning log's write path (issue 11): batched, off the request, bounded. */
+export interface ProvisioningLogConfig {
+  /** Events older than this are pruned (PROVISIONING_LOG_RETENTION_DAYS). */
+  retentionDays: number;
+  /** Queued events are written at least this often, in one multi-row INSERT. */
+  flushIntervalMs: number;
+  /** …or as soon as this many are queued. */
+  batchSize: number;
+  /** At most this many events wait in memory; beyond it new events are dropped and counted. */
+  maxQueue: number;
 }
 
 export interface MailConfig {
@@ -150,15 +185,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const e = parsed.data;
+  // The signing keys of a tenant must come over TLS; only the tests' loopback key server is plain http.
+  if (e.ENTRA_AUTHORITY_URL.startsWith('http://') && e.NODE_ENV !== 'test') {
+    throw new ConfigError(['ENTRA_AUTHORITY_URL: must start with https:// (http:// only when NODE_ENV=test)']);
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const limits = { queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS, connectRetrySeconds: e.DB_CONNECT_RETRY_SECONDS };
   const database: DatabaseConfig = e.DATABASE_URL.startsWith('sqlite:')
-    ? { type: 'sqlite', path: e.DATABASE_URL.slice('sqlite:'.length), migrationsRun: e.DB_MIGRATIONS_RUN, logging: e.DB_LOGGING }
+    ? { type: 'sqlite', path: e.DATABASE_URL.slice('sqlite:'.length), migrationsRun: e.DB_MIGRATIONS_RUN, logging: e.DB_LOGGING, ...limits }
     : {
         type: 'mysql',
         url: e.DATABASE_URL.replace(/^mariadb:/, 'mysql:'),
         poolSize: e.DB_POOL_SIZE,
         migrationsRun: e.DB_MIGRATIONS_RUN,
         logging: e.DB_LOGGING,
+        ...limits,
       };
   return {
     env: e.NODE_ENV,
@@ -179,5 +220,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       windowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     },
     docs: { enabled: e.DOCS_ENABLED },
+    provisioningLog: { retentionDays: e.PROVISIONING_LOG_RETENTION_DAYS, flushIntervalMs: 250, batchSize: 200, maxQueue: 10_000 },
+    oauth: { accessTokenMinutes: e.OAUTH_ACCESS_TOKEN_MINUTES },
+    entra: { authorityUrl: e.ENTRA_AUTHORITY_URL.replace(/\/+$/, '') },
   };
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { DataSourceOptions, LoggerOptions, MixedList } from 'typeorm';
+import type { DataSourceOptions, Logger as TypeOrmLogger, LoggerOptions, MixedList } from 'typeorm';
 import type { DatabaseConfig } from '@app/config';
 import { MIGRATIONS } from './migrations';
 
@@ -12,14 +12,30 @@ interface SqliteConnection {
 }
 export type MysqlFlavour = 'mysql' | 'mariadb';
 
+/** Default time limit of a query or a new connection, when the config does not give one. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 1500;
+
+/**
+ * TypeORM logs "slow" queries (past maxQueryExecutionTime) with their parameters through console
+ * even with logging off; with logging off, nothing at all is logged.
+ */
+const SILENT: TypeOrmLogger = {
+  logQuery: () => undefined,
+  logQueryError: () => undefined,
+  logQuerySlow: () => undefined,
+  logSchemaBuild: () => undefined,
+  logMigration: () => undefined,
+  log: () => undefined,
+};
+
 /**
  * MariaDB reports column metadata differently from MySQL (e.g. `DEFAULT NULL` as the string
  * 'NULL'), and TypeORM only reads it right when told which one it talks to. People write
  * `mysql://` for both, so ask the server once at boot.
  */
-export async function detectMysqlFlavour(url: string): Promise<MysqlFlavour> {
+export async function detectMysqlFlavour(url: string, connectTimeout = 10_000): Promise<MysqlFlavour> {
   const { createConnection } = await import('mysql2/promise');
-  const connection = await createConnection({ uri: url, connectTimeout: 10_000 });
+  const connection = await createConnection({ uri: url, connectTimeout });
   try {
     const [rows] = await connection.query('SELECT VERSION() AS version');
     const version = String((rows as Array<{ version: unknown }>)[0]?.version ?? '');
@@ -53,7 +69,9 @@ export function buildDataSourceOptions(
     // past the redacting logger, and expected failures (a duplicate behind a 409) are not news.
     // Unexpected errors reach the exception filter, which logs them.
     logging: db.logging ? (['query', 'error'] as LoggerOptions) : false,
+    ...(db.logging ? {} : { logger: SILENT }),
   };
+  const queryTimeoutMs = db.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   if (db.type === 'sqlite') {
     const path = db.path === ':memory:' ? db.path : resolve(db.path);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -62,10 +80,11 @@ export function buildDataSourceOptions(
       type: 'better-sqlite3',
       database: path,
       // WAL lets the CLI read while the API writes; busy_timeout waits instead of failing
-      // when another process holds the write lock.
+      // when another process holds the write lock. The wait blocks the event loop (the driver
+      // is synchronous), so it stays short: past it the request answers 503 (DatabaseGate).
       prepareDatabase: (sqlite: SqliteConnection) => {
         sqlite.pragma('journal_mode = WAL');
-        sqlite.pragma('busy_timeout = 5000');
+        sqlite.pragma(`busy_timeout = ${Math.min(queryTimeoutMs, 1000)}`);
         sqlite.pragma('synchronous = NORMAL');
         // SQLite's built-in lower() folds ASCII only, so case-insensitive SCIM filters would
         // miss 'É' = 'é'; MySQL folds Unicode. Replacing it makes both engines answer alike.
@@ -81,8 +100,12 @@ export function buildDataSourceOptions(
     // Store and read every DATETIME as UTC whatever the server's time zone.
     timezone: 'Z',
     poolSize: db.poolSize,
-    // A bounded wait keeps a stuck database from hanging requests past Entra's 60 s limit.
-    connectTimeout: 10_000,
+    // Short limits so an unreachable database is a quick 503, not a hung request: a refused or
+    // reset connection fails at once, a blackholed one within these. The query limit is
+    // switched on by openDataSource after the migrations, which may legitimately take longer.
+    connectTimeout: queryTimeoutMs,
+    maxQueryExecutionTime: queryTimeoutMs,
+    enableQueryTimeout: false,
     extra: { waitForConnections: true, enableKeepAlive: true },
   };
 }

@@ -6,3 +6,6 @@ export * from './transactions';
 export * from './database.module';
 export * from './db-errors';
 export * from './fast-insert';
+export * from './database-gate';
+export * from './open-data-source';
+export * from './migration-lease';

@@ -4,7 +4,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import { isRetryableTransactionError } from './db-errors';
 import { isSqlite } from './sql-values';
 
-const MAX_ATTEMPTS = 5;
+/** Attempts per unit of work, and the cap of the random wait before each retry. */
+export const MAX_ATTEMPTS = 8;
+const MAX_BACKOFF_MS = 250;
+
+/** Before retry n (1, 2…): a random wait in [0, min(cap, 10 ms × 2^n)] ("full jitter"), so racing retries spread out. */
+export function retryDelayMs(retry: number, random: () => number = Math.random): number {
+  return random() * Math.min(MAX_BACKOFF_MS, 10 * 2 ** retry);
+}
 
 /**
  * Runs units of work in a database transaction.
@@ -15,8 +22,10 @@ const MAX_ATTEMPTS = 5;
  * requests would commit or roll back each other's work. SQLite admits one writer at a time
  * anyway, so on SQLite transactions are queued here, one after the other.
  *
- * A transaction the server aborted to break a deadlock is retried (up to five attempts): the
- * work function must therefore only touch the database, never send anything outside.
+ * A transaction the server aborted to break a deadlock is retried (up to MAX_ATTEMPTS, with a
+ * growing random wait). On a Galera cluster that includes certification failures: a transaction
+ * that wrote a row another node committed first fails at COMMIT with the same ER_LOCK_DEADLOCK.
+ * The work function must therefore only touch the database, never send anything outside.
  */
 @Injectable()
 export class Transactions {
@@ -40,7 +49,7 @@ export class Transactions {
         return await this.dataSource.transaction(work);
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
       }
     }
   }

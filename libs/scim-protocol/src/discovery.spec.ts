@@ -34,7 +34,7 @@ describe('discovery documents', () => {
     });
   });
 
-  it('advertises PATCH and filter, not bulk/sort/etag', () => {
+  it('advertises PATCH, filter and etag, not bulk/sort', () => {
     const config = serviceProviderConfig({ baseUrl: 'https://host/scim/v2', maxResults: 200 });
     expect(config).toMatchObject({
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
@@ -42,7 +42,7 @@ describe('discovery documents', () => {
       bulk: { supported: false },
       filter: { supported: true, maxResults: 200 },
       sort: { supported: false },
-      etag: { supported: false },
+      etag: { supported: true },
       changePassword: { supported: false },
       authenticationSchemes: [expect.objectContaining({ type: 'oauthbearertoken', primary: true })],
     });

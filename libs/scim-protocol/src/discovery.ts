@@ -37,7 +37,7 @@ export interface ServiceProviderConfigOptions {
   documentationUri?: string;
 }
 
-/** What this server supports: PATCH and filtering yes; bulk, sort, ETags and password changes no. */
+/** What this server supports: PATCH, filtering and ETags yes; bulk, sort and password changes no. */
 export function serviceProviderConfig(options: ServiceProviderConfigOptions) {
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_URN],
@@ -47,7 +47,7 @@ export function serviceProviderConfig(options: ServiceProviderConfigOptions) {
     filter: { supported: true, maxResults: options.maxResults },
     changePassword: { supported: false },
     sort: { supported: false },
-    etag: { supported: false },
+    etag: { supported: true },
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { Transactions } from '@app/database';
+import { dbErrorLogFields, Transactions } from '@app/database';
 import { notFound } from '../common/domain-error';
 import { effectiveAdminSql } from '../users/admin-rights';
 import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
@@ -97,7 +97,7 @@ export class ApiTokensService implements PersonAccessHook {
     if (this.usage.shouldRecord(row.tokenId)) {
       this.tx
         .run((m) => m.update(ApiToken, { id: row.tokenId }, { lastUsedAt: now }))
-        .catch((err: unknown) => this.logger.warn({ err }, 'Could not record API token use'));
+        .catch((err: unknown) => this.logger.warn(dbErrorLogFields(err), 'Could not record API token use'));
     }
     return { kind: 'admin', via: 'api-token', ...row };
   }

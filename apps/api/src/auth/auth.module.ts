@@ -5,13 +5,14 @@ import { ApiTokensService } from './api-tokens.service';
 import { ApiTokensController, AuthController, MeController } from './auth.controller';
 import { RouteAuthGuard } from './guards';
 import { LoginLimiter } from './login-limiter';
+import { OAuthTokenController } from './oauth-token.controller';
 import { PasswordHasher } from './password-hasher';
 import { SessionsService } from './sessions.service';
 import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './strategies';
 
 @Module({
   imports: [DirectoriesModule, UsersModule],
-  controllers: [AuthController, MeController, ApiTokensController],
+  controllers: [AuthController, MeController, ApiTokensController, OAuthTokenController],
   providers: [ApiTokensService, SessionsService, LoginLimiter, PasswordHasher, AdminTokenStrategy, PersonStrategy, DirectoryTokenStrategy, RouteAuthGuard],
   // RouteAuthGuard is the app's APP_GUARD (app.module.ts).
   exports: [ApiTokensService, PasswordHasher, RouteAuthGuard],

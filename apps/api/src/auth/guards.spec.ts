@@ -30,7 +30,7 @@ class DirectoryRoutes {
 }
 
 const admin = { kind: 'admin', userId: 'u', organizationId: 'o', tokenId: 't', via: 'api-token' } as const;
-const directory = { kind: 'directory', directoryId: 'd', organizationId: 'o', tokenId: 't' } as const;
+const directory = { kind: 'directory', directoryId: 'd', organizationId: 'o', tokenId: 't', credential: 'scim-token' } as const;
 
 function setup() {
   const calls: string[] = [];

@@ -13,8 +13,10 @@ import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './st
  * route needs is a 403.
  */
 function rejectUnlessAuthenticated<T>(err: unknown, principal: T | false): T {
-  if (err instanceof DomainError && err.code === 'FORBIDDEN') throw err;
-  if (err || !principal) throw new DomainError('UNAUTHENTICATED', 'A valid bearer token is required');
+  // A strategy answers "no such token" with false; anything it throws (a 403, a database outage
+  // that must be a 503, a bug) passes through as itself, never as a 401.
+  if (err) throw err;
+  if (!principal) throw new DomainError('UNAUTHENTICATED', 'A valid bearer token is required');
   return principal;
 }
 

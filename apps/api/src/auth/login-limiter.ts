@@ -45,14 +45,20 @@ export class LoginLimiter {
     private readonly tx: Transactions,
   ) {}
 
-  /** Records an attempt, or throws 429 when the pair, the address or the account is over its limit. */
-  async begin(emailKey: string, ip: string): Promise<Attempt> {
+  /**
+   * Records an attempt, or throws 429 when the pair, the address or the account is over its limit.
+   * `scope` keeps the token endpoint's client authentications (the account being the client id)
+   * apart from sign-ins: each has its own keys, with the same limits.
+   */
+  async begin(emailKey: string, ip: string, scope: 'sign-in' | 'oauth-client' = 'sign-in'): Promise<Attempt> {
     const { perAccount, perIp, perAccountAnyAddress, windowMs } = this.config.loginLimits;
+    // Sign-in keys keep their original, unprefixed form.
+    const p = scope === 'sign-in' ? '' : `${scope}:`;
     // An address holds no '|', so the pair key cannot be confused with another pair's.
     const limits = new Map([
-      [keyOf(`pair:${ip}|${emailKey}`), perAccount],
-      [keyOf(`ip:${ip}`), perIp],
-      [keyOf(`account:${emailKey}`), perAccountAnyAddress],
+      [keyOf(`${p}pair:${ip}|${emailKey}`), perAccount],
+      [keyOf(`${p}ip:${ip}`), perIp],
+      [keyOf(`${p}account:${emailKey}`), perAccountAnyAddress],
     ]);
     const keys = [...limits.keys()];
     const now = new Date();

@@ -21,10 +21,22 @@ export interface PersonPrincipal {
   isAdmin: boolean;
 }
 
+/**
+ * Which credential a directory called with: a `scim_` secret token, an access token issued to one
+ * of its OAuth clients, or a token Entra ID issued for its tenant.
+ */
+export type DirectoryCredential = 'scim-token' | 'oauth-client' | 'entra-token';
+
 /** Which directory is calling the SCIM API; its organisation bounds what it can touch. */
 export interface DirectoryPrincipal {
   kind: 'directory';
   directoryId: string;
   organizationId: string;
+  /**
+   * Names the credential, at most 36 characters: the directory token's id (`scim-token`), the
+   * OAuth client's id (`oauth-client`), or the `appid` of the Entra app that obtained the token
+   * (`entra-token`).
+   */
   tokenId: string;
+  credential: DirectoryCredential;
 }

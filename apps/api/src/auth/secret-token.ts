@@ -1,7 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** `adm_` admin API tokens, `scim_` directory tokens, `ses_` sign-in sessions, `inv_` invitation links. */
-export type TokenKind = 'adm' | 'scim' | 'ses' | 'inv';
+/**
+ * `adm_` admin API tokens, `scim_` directory tokens, `ses_` sign-in sessions, `inv_` invitation
+ * links, `ocs_` OAuth client secrets, `oat_` OAuth access tokens (SCIM, short-lived).
+ */
+export type TokenKind = 'adm' | 'scim' | 'ses' | 'inv' | 'ocs' | 'oat';
 
 export interface IssuedToken {
   /** The secret, shown to its owner once and never stored. */

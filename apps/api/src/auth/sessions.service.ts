@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { dateParam, normalizedKey, Transactions } from '@app/database';
+import { dateParam, dbErrorLogFields, normalizedKey, Transactions } from '@app/database';
 import { DomainError } from '../common/domain-error';
 import { effectiveAdminSql } from '../users/admin-rights';
 import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
@@ -117,7 +117,7 @@ export class SessionsService implements PersonAccessHook {
     if (this.usage.shouldRecord(row.sessionId)) {
       this.tx
         .run((m) => m.update(Session, { id: row.sessionId }, { lastUsedAt: now }))
-        .catch((err: unknown) => this.logger.warn({ err }, 'Could not record session use'));
+        .catch((err: unknown) => this.logger.warn(dbErrorLogFields(err), 'Could not record session use'));
     }
     return { sessionId: row.sessionId, userId: row.userId, organizationId: row.organizationId, isAdmin: Boolean(Number(row.isAdmin)) };
   }

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { DirectoriesService } from '../directories/directories.service';
+import { EntraTokensService } from '../directories/entra-tokens.service';
+import { OAuthClientsService } from '../directories/oauth-clients.service';
 import { ApiTokensService } from './api-tokens.service';
 import { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from './principals';
+import { looksLike } from './secret-token';
 import { SessionsService } from './sessions.service';
 
 /*
@@ -50,12 +53,22 @@ export class PersonStrategy {
   }
 }
 
-/** `Authorization: Bearer scim_…` on /scim/v2. */
+/**
+ * On /scim/v2: `Bearer scim_…` (a directory's secret token), `Bearer oat_…` (an access token from
+ * POST /oauth/token) or, for a directory that opted in, a JWT Entra ID issued for its tenant.
+ * Each lookup answers only for its own shape, so at most one of them reads the database.
+ */
 @Injectable()
 export class DirectoryTokenStrategy {
-  constructor(private readonly directories: DirectoriesService) {}
+  constructor(
+    private readonly directories: DirectoriesService,
+    private readonly oauthClients: OAuthClientsService,
+    private readonly entraTokens: EntraTokensService,
+  ) {}
 
   async validate(token: string): Promise<DirectoryPrincipal | false> {
+    if (looksLike('oat', token)) return (await this.oauthClients.authenticateAccessToken(token)) ?? false;
+    if (token.includes('.')) return (await this.entraTokens.authenticate(token)) ?? false;
     return (await this.directories.authenticateToken(token)) ?? false;
   }
 }

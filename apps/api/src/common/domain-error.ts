@@ -36,6 +36,14 @@ export const ERROR_CODES = [
   'CANNOT_CHANGE_OWN_ACCESS',
   'API_TOKEN_NOT_FOUND',
   'PASSWORD_TOO_WEAK',
+  'PRECONDITION_FAILED',
+  'DATABASE_UNAVAILABLE',
+  'OAUTH_INVALID_CLIENT',
+  'OAUTH_INVALID_REQUEST',
+  'OAUTH_UNSUPPORTED_GRANT_TYPE',
+  'OAUTH_CLIENT_NOT_FOUND',
+  'ENTRA_TENANT_TAKEN',
+  'IDENTITY_PROVIDER_UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -44,7 +52,7 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly extra: {
-      /** For 429s: when the caller may try again (sent as Retry-After). */
+      /** For 429s and 503s: when the caller may try again (sent as Retry-After). */
       retryAfterSeconds?: number;
       /** Machine-readable specifics, rendered as `details` in REST errors (e.g. the fields refused). */
       details?: Record<string, unknown>;
@@ -59,3 +67,13 @@ export class DomainError extends Error {
 
 export const notFound = (code: Extract<ErrorCode, `${string}NOT_FOUND`>, what: string, id: string): DomainError =>
   new DomainError(code, `${what} ${id} not found`);
+
+/** Seconds a client is asked to wait (Retry-After) when the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The database cannot be reached or timed out: a 503 with Retry-After, never the client's fault. */
+export const databaseUnavailable = (details?: Record<string, unknown>): DomainError =>
+  new DomainError('DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly', {
+    retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    ...(details ? { details } : {}),
+  });

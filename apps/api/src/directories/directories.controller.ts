@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
@@ -8,6 +8,7 @@ import { pageOf, PageQuery } from '../common/page';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { DirectoriesService } from './directories.service';
 import { mapDirectory, mapDirectoryToken } from './directories.mapper';
+import { DirectoryStates } from './directory-states';
 import {
   CreateDirectoryDto,
   CreateDirectoryTokenDto,
@@ -37,6 +38,7 @@ const DirectoryId = (): MethodDecorator =>
 export class DirectoriesController {
   constructor(
     private readonly directories: DirectoriesService,
+    private readonly states: DirectoryStates,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -48,24 +50,32 @@ export class DirectoriesController {
     return { ...mapDirectory(directory, this.config.publicUrl), token: secret, tokenId: token.id };
   }
 
-  /** The organisation's directories, oldest first, without their tokens. */
+  /** The organisation's directories, oldest first, with their health `state`, without their tokens. */
   @Get()
   async list(@CurrentAdmin() admin: AdminPrincipal, @Query() q: PageQuery): Promise<DirectoryPage> {
     const [items, total] = await this.directories.list(admin.organizationId, q);
-    return pageOf(items.map((d) => mapDirectory(d, this.config.publicUrl)), total, q);
+    const states = await this.states.of(items);
+    return pageOf(items.map((d) => ({ ...mapDirectory(d, this.config.publicUrl), state: states.get(d.id) })), total, q);
   }
 
-  /** One directory, with the `scimBaseUrl` to give its identity provider. */
+  /** One directory, with the `scimBaseUrl` to give its identity provider and its health `state`. */
   @Get(':id')
   @DirectoryId()
   async get(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<DirectoryResponse> {
-    return mapDirectory(await this.directories.get(admin.organizationId, id), this.config.publicUrl);
+    const directory = await this.directories.get(admin.organizationId, id);
+    const states = await this.states.of([directory]);
+    return { ...mapDirectory(directory, this.config.publicUrl), state: states.get(directory.id) };
   }
 
-  /** Renames, pauses (`status: "paused"`) or resumes (`status: "active"`) a directory. */
+  /**
+   * Renames, pauses (`status: "paused"`) or resumes (`status: "active"`) a directory, or opts it in
+   * to Entra-issued tokens (`entraTenantId`; `null` opts out). 409 ENTRA_TENANT_TAKEN when another
+   * directory accepts that tenant.
+   */
   @Patch(':id')
   @DirectoryId()
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'VALIDATION_FAILED: the body breaks a rule (message lists them)' })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'ENTRA_TENANT_TAKEN: another directory accepts tokens of this Entra tenant' })
   async update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateDirectoryDto): Promise<DirectoryResponse> {
     return mapDirectory(await this.directories.update(admin.organizationId, id, body), this.config.publicUrl);
   }

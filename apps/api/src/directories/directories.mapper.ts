@@ -1,6 +1,8 @@
 import { DirectoryToken } from './directory-token.entity';
 import { Directory } from './directory.entity';
 import { DirectoryResponse, DirectoryTokenResponse } from './dto/directory.dto';
+import { OAuthClientResponse } from './dto/oauth-client.dto';
+import { OAuthClient } from './oauth-client.entity';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
@@ -10,6 +12,8 @@ export function mapDirectory(d: Directory, publicUrl: string): DirectoryResponse
     name: d.name,
     status: d.status,
     scimBaseUrl: `${publicUrl}/scim/v2`,
+    tokenUrl: `${publicUrl}/oauth/token`,
+    entraTenantId: d.entraTenantId,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
     lastActivityAt: iso(d.lastActivityAt),
@@ -27,5 +31,17 @@ export function mapDirectoryToken(t: DirectoryToken, now = new Date()): Director
     lastUsedAt: iso(t.lastUsedAt),
     expiresAt: iso(t.expiresAt),
     revokedAt: iso(t.revokedAt),
+  };
+}
+
+export function mapOAuthClient(c: OAuthClient): OAuthClientResponse {
+  return {
+    clientId: c.id,
+    name: c.name,
+    secretPrefix: c.secretPrefix,
+    status: c.revokedAt ? 'revoked' : 'active',
+    createdAt: c.createdAt.toISOString(),
+    lastUsedAt: iso(c.lastUsedAt),
+    revokedAt: iso(c.revokedAt),
   };
 }

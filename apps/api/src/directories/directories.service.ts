@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { dateParam, Transactions } from '@app/database';
+import { dateParam, dbErrorLogFields, isUniqueViolation, Transactions } from '@app/database';
 import { DirectoryPrincipal } from '../auth/principals';
 import { hashToken, issueToken, looksLike } from '../auth/secret-token';
 import { UsageThrottle } from '../auth/usage-throttle';
@@ -10,6 +10,7 @@ import { DomainError, notFound } from '../common/domain-error';
 import { PageQuery } from '../common/page';
 import { DirectoryToken } from './directory-token.entity';
 import { Directory, DirectoryStatus } from './directory.entity';
+import { OAuthClient } from './oauth-client.entity';
 
 export interface NewTokenInput {
   name: string;
@@ -62,13 +63,24 @@ export class DirectoriesService {
     return directory;
   }
 
-  async update(organizationId: string, id: string, changes: { name?: string; status?: DirectoryStatus }): Promise<Directory> {
+  async update(organizationId: string, id: string, changes: { name?: string; status?: DirectoryStatus; entraTenantId?: string | null }): Promise<Directory> {
     return this.tx.run(async (m) => {
       const directory = await this.get(organizationId, id, m);
       if (changes.name !== undefined) directory.name = changes.name;
       if (changes.status !== undefined) directory.status = changes.status;
+      if (changes.entraTenantId !== undefined) directory.entraTenantId = changes.entraTenantId?.toLowerCase() ?? null;
       directory.updatedAt = new Date();
-      await m.update(Directory, { id: directory.id }, { name: directory.name, status: directory.status, updatedAt: directory.updatedAt });
+      try {
+        await m.update(
+          Directory,
+          { id: directory.id },
+          { name: directory.name, status: directory.status, entraTenantId: directory.entraTenantId, updatedAt: directory.updatedAt },
+        );
+      } catch (err) {
+        // An Entra token names its tenant, not a directory: one live directory per tenant.
+        if (isUniqueViolation(err)) throw new DomainError('ENTRA_TENANT_TAKEN', 'Another directory already accepts tokens of this Entra tenant');
+        throw err;
+      }
       return directory;
     });
   }
@@ -81,8 +93,9 @@ export class DirectoriesService {
   async remove(manager: EntityManager, organizationId: string, id: string): Promise<void> {
     const directory = await this.get(organizationId, id, manager);
     const now = new Date();
-    await manager.update(Directory, { id: directory.id }, { deletedAt: now, updatedAt: now });
+    await manager.update(Directory, { id: directory.id }, { deletedAt: now, updatedAt: now, entraTenantId: null });
     await manager.update(DirectoryToken, { directoryId: directory.id, revokedAt: IsNull() }, { revokedAt: now });
+    await manager.update(OAuthClient, { directoryId: directory.id, revokedAt: IsNull() }, { revokedAt: now });
   }
 
   async mintToken(organizationId: string, directoryId: string, input: NewTokenInput): Promise<{ token: DirectoryToken; secret: string }> {
@@ -100,6 +113,17 @@ export class DirectoriesService {
       skip: (q.page - 1) * q.limit,
       take: q.limit,
     });
+  }
+
+  /** The directory's live tokens that expire before `before` (soonest first), for its health. */
+  async expiringTokens(directoryId: string, now: Date, before: Date): Promise<DirectoryToken[]> {
+    return this.dataSource
+      .getRepository(DirectoryToken)
+      .createQueryBuilder('t')
+      .where('t.directory_id = :directoryId AND t.revoked_at IS NULL', { directoryId })
+      .andWhere('t.expires_at > :now AND t.expires_at <= :before', { now, before })
+      .orderBy('t.expires_at', 'ASC')
+      .getMany();
   }
 
   /** Revokes a token; revoking twice is harmless. */
@@ -128,7 +152,7 @@ export class DirectoriesService {
     const row = rows[0];
     if (!row) return null;
     if (this.usage.shouldRecord(row.tokenId)) void this.recordUse(row.tokenId, row.directoryId, now);
-    return { kind: 'directory', ...row };
+    return { kind: 'directory', ...row, credential: 'scim-token' };
   }
 
   private async recordUse(tokenId: string, directoryId: string, at: Date): Promise<void> {
@@ -138,7 +162,7 @@ export class DirectoriesService {
         await m.update(Directory, { id: directoryId }, { lastActivityAt: at });
       });
     } catch (err) {
-      this.logger.warn({ err }, 'Could not record directory token use');
+      this.logger.warn(dbErrorLogFields(err), 'Could not record directory token use');
     }
   }
 

@@ -8,6 +8,8 @@ export type DirectoryStatus = (typeof DIRECTORY_STATUSES)[number];
 /** A SCIM connection from one identity provider tenant into an organisation. */
 @Entity({ name: 'directories' })
 @Index('IDX_directories_org', ['organizationId', 'createdAt'])
+// One live directory per Entra tenant: an Entra token names its tenant, never a directory.
+@Index('UQ_directories_entra_tenant', ['entraTenantId'], { unique: true })
 export class Directory {
   @IdColumn()
   id!: string;
@@ -33,6 +35,13 @@ export class Directory {
 
   @TimestampColumn('last_activity_at', { nullable: true })
   lastActivityAt!: Date | null;
+
+  /**
+   * Opt-in: SCIM also accepts a JWT that Entra ID issued for this tenant (lower-case GUID). Cleared
+   * when the directory is deleted, so the tenant can be connected again.
+   */
+  @Column({ name: 'entra_tenant_id', type: 'varchar', length: 36, nullable: true })
+  entraTenantId!: string | null;
 
   /** Deleted directories are kept (their people and history stay) but reject every token. */
   @TimestampColumn('deleted_at', { nullable: true })

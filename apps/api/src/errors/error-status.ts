@@ -5,11 +5,14 @@ export function statusOf(code: ErrorCode): number {
   switch (code) {
     case 'UNAUTHENTICATED':
     case 'INVALID_CREDENTIALS':
+    case 'OAUTH_INVALID_CLIENT':
       return 401;
     case 'FORBIDDEN':
       return 403;
     case 'INVITATION_EXPIRED':
       return 410;
+    case 'PRECONDITION_FAILED':
+      return 412;
     case 'TOO_MANY_LOGIN_ATTEMPTS':
       return 429;
     case 'VALIDATION_FAILED':
@@ -20,6 +23,8 @@ export function statusOf(code: ErrorCode): number {
     case 'INVALID_MANAGER':
     case 'INVALID_REASSIGN':
     case 'INVALID_MEMBER':
+    case 'OAUTH_INVALID_REQUEST':
+    case 'OAUTH_UNSUPPORTED_GRANT_TYPE':
       return 400;
     case 'NOT_FOUND':
     case 'ORGANIZATION_NOT_FOUND':
@@ -31,6 +36,7 @@ export function statusOf(code: ErrorCode): number {
     case 'ROLE_NOT_FOUND':
     case 'GROUP_NOT_FOUND':
     case 'API_TOKEN_NOT_FOUND':
+    case 'OAUTH_CLIENT_NOT_FOUND':
       return 404;
     case 'EMAIL_ALREADY_IN_USE':
     case 'USER_NAME_TAKEN':
@@ -42,7 +48,11 @@ export function statusOf(code: ErrorCode): number {
     case 'USER_HAS_NO_EMAIL':
     case 'FIELD_MANAGED_BY_DIRECTORY':
     case 'CANNOT_CHANGE_OWN_ACCESS':
+    case 'ENTRA_TENANT_TAKEN':
       return 409;
+    case 'DATABASE_UNAVAILABLE':
+    case 'IDENTITY_PROVIDER_UNAVAILABLE':
+      return 503;
     default: {
       const unhandled: never = code;
       throw new Error(`Unmapped error code ${String(unhandled)}`);

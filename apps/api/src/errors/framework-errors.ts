@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderRestError, RenderedError } from './rest-error';
+import { isOAuthPath, renderOAuthError } from './oauth-error';
 import { isScimPath, renderScimError } from './scim-error';
 
 /** What Fastify and Node refuse before a route runs, as a client error the two renderers know. */
@@ -8,7 +9,7 @@ const clientError = (statusCode: number, message: string): { statusCode: number;
 
 /** Renders a refusal for `url` in its transport: SCIM Error under /scim, REST JSON elsewhere. */
 function render(url: string, error: { statusCode: number; message: string }): RenderedError {
-  return isScimPath(url) ? renderScimError(error) : renderRestError(error);
+  return isScimPath(url) ? renderScimError(error) : isOAuthPath(url) ? renderOAuthError(error) : renderRestError(error);
 }
 
 /**

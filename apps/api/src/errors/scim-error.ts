@@ -30,7 +30,9 @@ function renderScimBody(exception: unknown): RenderedError {
   if (isScimError(exception)) return body(exception.status, exception.detail, exception.scimType);
   if (exception instanceof DomainError) {
     const status = statusOf(exception.code);
-    return body(status, exception.message, status === 409 ? 'uniqueness' : status === 400 ? 'invalidValue' : undefined);
+    const rendered = body(status, exception.message, status === 409 ? 'uniqueness' : status === 400 ? 'invalidValue' : undefined);
+    const retryAfter = exception.extra.retryAfterSeconds;
+    return retryAfter === undefined ? rendered : { ...rendered, headers: { 'retry-after': String(retryAfter) } };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

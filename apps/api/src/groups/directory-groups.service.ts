@@ -5,6 +5,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { chunks, insertRows, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
 import { assertIdentifier } from '../common/identifier-text';
 import { DomainError, notFound } from '../common/domain-error';
+import { assertVersion, VersionPrecondition } from '../common/version-precondition';
 import { InvitationsService } from '../invitations/invitations.service';
 import type { DirectoryScope } from '../org-structure/org-structure.service';
 import { visibleToDirectorySql } from '../users/directory-visibility';
@@ -142,15 +143,15 @@ export class DirectoryGroupsService {
         throw err;
       }
       await this.insertMembers(m, group, memberIds);
-      return (await this.hydrate(m, scope, [group], true))[0];
+      // A new group has no autoInvite (only an admin sets it), so nothing is invited here.
+      return memberIds.length ? (await this.hydrate(m, scope, [group], true))[0] : { group, members: [] };
     });
-    this.invitations.afterCommit();
     return created;
   }
 
   /** PUT: new fields and exactly these members. */
-  async replace(scope: DirectoryScope, id: string, fields: GroupFields, memberIds: string[]): Promise<DirectoryGroup> {
-    await this.update(scope, id, () => fields, [{ action: 'replace', ids: memberIds }]);
+  async replace(scope: DirectoryScope, id: string, fields: GroupFields, memberIds: string[], precondition?: VersionPrecondition): Promise<DirectoryGroup> {
+    await this.update(scope, id, () => fields, [{ action: 'replace', ids: memberIds }], precondition);
     return this.get(scope, id, true);
   }
 
@@ -159,9 +160,16 @@ export class DirectoryGroupsService {
    * SCIM adapter applies a PATCH's attribute operations there); `memberships` then run in order.
    * Every member added must be a user the directory can see, or nothing changes.
    */
-  async update(scope: DirectoryScope, id: string, change: (current: Group) => GroupFields, memberships: MembershipChange[]): Promise<Group> {
+  async update(
+    scope: DirectoryScope,
+    id: string,
+    change: (current: Group) => GroupFields,
+    memberships: MembershipChange[],
+    precondition?: VersionPrecondition,
+  ): Promise<Group> {
     const updated = await this.tx.run(async (m) => {
       const group = await this.findGroup(m, scope, id, true);
+      assertVersion(precondition, group.version);
       const sent = change(group);
       assertStorable(sent);
       const fields = { displayName: sent.displayName, externalId: sent.externalId };
@@ -176,16 +184,18 @@ export class DirectoryGroupsService {
       }
       for (const c of memberships) await this.applyMembership(m, group, c);
       // autoInvite (set by an admin): while it is on, joining the group invites the newcomer.
-      if (group.autoInvite) await this.invitations.inviteUninvitedWithin(m, group.organizationId, joining(memberships));
-      return group;
+      const invited = group.autoInvite ? await this.invitations.inviteUninvitedWithin(m, group.organizationId, joining(memberships)) : 0;
+      return { group, invited };
     });
-    this.invitations.afterCommit();
-    return updated;
+    // Wake the mail dispatcher only when this change queued an invitation.
+    if (updated.invited > 0) this.invitations.afterCommit();
+    return updated.group;
   }
 
-  async remove(scope: DirectoryScope, id: string): Promise<void> {
+  async remove(scope: DirectoryScope, id: string, precondition?: VersionPrecondition): Promise<void> {
     await this.tx.run(async (m) => {
       const group = await this.findGroup(m, scope, id, true);
+      assertVersion(precondition, group.version);
       // Memberships go with the group (ON DELETE CASCADE).
       await m.delete(Group, { id: group.id });
     });

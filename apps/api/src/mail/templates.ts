@@ -10,7 +10,20 @@ export interface InvitationMailData {
   expiresAt: string;
 }
 
-export type MailMessage = { template: 'invitation'; data: InvitationMailData };
+/** A directory turned `failing` (issue 11 §4): sent to the organisation's admins once per transition. */
+export interface DirectoryFailingMailData {
+  productName: string;
+  organizationName: string;
+  directoryName: string;
+  /** The admin API path of the directory's health, e.g. `/api/v1/directories/<id>/health`. */
+  healthUrl: string;
+  failuresLastHour: number;
+  topErrorCode: string | null;
+  /** Quoted values already masked by the provisioning log. */
+  topErrorMessage: string | null;
+}
+
+export type MailMessage = { template: 'invitation'; data: InvitationMailData } | { template: 'directory-failing'; data: DirectoryFailingMailData };
 
 export interface RenderedMail {
   subject: string;
@@ -21,6 +34,7 @@ export interface RenderedMail {
 /** Fields of each template's data that are secrets (scrubbed from the outbox after sending). */
 export const SECRET_FIELDS: { [T in MailMessage['template']]: ReadonlyArray<keyof Extract<MailMessage, { template: T }>['data']> } = {
   invitation: ['acceptUrl'],
+  'directory-failing': [],
 };
 
 /** What a secret field of a sent (or abandoned) message's payload is replaced with. */
@@ -30,6 +44,8 @@ export function render(message: MailMessage): RenderedMail {
   switch (message.template) {
     case 'invitation':
       return renderInvitation(message.data);
+    case 'directory-failing':
+      return renderDirectoryFailing(message.data);
   }
 }
 
@@ -85,6 +101,31 @@ function renderInvitation(d: InvitationMailData): RenderedMail {
   ].join('\n');
 
   return { subject, text, html };
+}
+
+function renderDirectoryFailing(d: DirectoryFailingMailData): RenderedMail {
+  const subject = `Provisioning from ${d.directoryName} is failing`;
+  const error = d.topErrorCode ? `${d.topErrorCode}${d.topErrorMessage ? `: ${d.topErrorMessage}` : ''}` : 'no error code recorded';
+  const lines = [
+    `Provisioning requests from the directory "${d.directoryName}" of ${d.organizationName} are failing:`,
+    `${d.failuresLastHour} failed in the last hour, and the most recent one failed too.`,
+    '',
+    `Most frequent error: ${error}`,
+    '',
+    `See the directory's health (${d.healthUrl}) and its provisioning log for details, and Entra's provisioning logs for what it sent.`,
+    `You will get this email again only if the directory recovers and then fails again.`,
+    '',
+  ];
+  const e = escapeHtml;
+  const html = [
+    '<!doctype html>',
+    `<html><head><meta charset="utf-8"><title>${e(subject)}</title></head>`,
+    '<body style="font-family: sans-serif; line-height: 1.5">',
+    ...lines.filter(Boolean).map((l) => `<p>${e(l)}</p>`),
+    '</body></html>',
+    '',
+  ].join('\n');
+  return { subject, text: lines.join('\n'), html };
 }
 
 /** "8 March 2026 at 14:05 UTC": one unambiguous form for every recipient, whatever their time zone. */

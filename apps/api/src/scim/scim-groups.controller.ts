@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ListResponse } from '@app/scim-protocol';
@@ -6,7 +6,8 @@ import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
-import { Json, Projection, ScimQuery, sendCreated, sendPatched } from './scim-http';
+import { LogNote, type OperationNote } from '../provisioning-log/operation-note';
+import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource, versionPrecondition } from './scim-http';
 import { ScimGroupsService } from './scim-groups.service';
 import type { ListQuery } from './scim-users.service';
 
@@ -26,20 +27,38 @@ export class ScimGroupsController {
 
   @Get(':id')
   @Header('content-type', SCIM_CONTENT_TYPE)
-  get(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @ScimQuery() projection: Projection): Promise<Json> {
-    return this.groups.get(dir, id, projection);
+  async get(
+    @CurrentDirectory() dir: DirectoryPrincipal,
+    @Param('id') id: string,
+    @ScimQuery() projection: Projection,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Json | undefined> {
+    return sendResource(reply, await this.groups.get(dir, id, projection), ifNoneMatch);
   }
 
   @Post()
   @HttpCode(201)
-  async create(@CurrentDirectory() dir: DirectoryPrincipal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<Json> {
-    return sendCreated(reply, await this.groups.create(dir, body));
+  async create(
+    @CurrentDirectory() dir: DirectoryPrincipal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
+  ): Promise<Json> {
+    return sendCreated(reply, await this.groups.create(dir, body, note));
   }
 
   @Put(':id')
   @Header('content-type', SCIM_CONTENT_TYPE)
-  replace(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string, @Body() body: unknown): Promise<Json> {
-    return this.groups.replace(dir, id, body);
+  async replace(
+    @CurrentDirectory() dir: DirectoryPrincipal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
+  ): Promise<Json | undefined> {
+    return sendResource(reply, await this.groups.replace(dir, id, body, versionPrecondition(ifMatch), note), undefined);
   }
 
   /** 204 (ENTRA.md §3: "Returning a body with a list of all the members isn't advisable"); 200 when the client asks for attributes. */
@@ -49,14 +68,21 @@ export class ScimGroupsController {
     @Param('id') id: string,
     @Body() body: unknown,
     @ScimQuery() projection: Projection,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @LogNote() note: OperationNote,
   ): Promise<Json | undefined> {
-    return sendPatched(reply, await this.groups.patch(dir, id, body, projection));
+    return sendPatched(reply, await this.groups.patch(dir, id, body, projection, versionPrecondition(ifMatch), note));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@CurrentDirectory() dir: DirectoryPrincipal, @Param('id') id: string): Promise<void> {
-    await this.groups.remove(dir, id);
+  async remove(
+    @CurrentDirectory() dir: DirectoryPrincipal,
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @LogNote() note: OperationNote,
+  ): Promise<void> {
+    await this.groups.remove(dir, id, versionPrecondition(ifMatch), note);
   }
 }

@@ -18,11 +18,13 @@ import {
   SqlDialect,
 } from '@app/scim-protocol';
 import type { DirectoryPrincipal } from '../auth/principals';
-import { DirectoryGroupsService, MembershipChange } from '../groups/directory-groups.service';
+import type { VersionPrecondition } from '../common/version-precondition';
+import { DirectoryGroupsService, GroupFields, MembershipChange } from '../groups/directory-groups.service';
+import type { OperationNote } from '../provisioning-log/operation-note';
 import { GROUP_ATTRIBUTE_MAP } from './group-attribute-map';
 import { groupFieldsFromScim, memberIdsFromScim, toScimGroup } from './scim-group.mapper';
 import { ListQuery, SCIM_PAGE } from './scim-users.service';
-import { Json, scopeOf, shapeResource, wantsResource } from './scim-http';
+import { Json, Patched, scopeOf, shapeResource, wantsResource } from './scim-http';
 
 
 /** SCIM Groups on top of the groups domain: parsing, filtering, projection, shapes. */
@@ -58,14 +60,36 @@ export class ScimGroupsService {
     return this.shape(toScimGroup(await this.groups.get(scopeOf(dir), id, wantsMembers(projection)), this.baseUrl), projection);
   }
 
-  async create(dir: DirectoryPrincipal, body: unknown): Promise<Json> {
+  async create(dir: DirectoryPrincipal, body: unknown, note: OperationNote = {}): Promise<Json> {
     const resource = parseResourceBody(body, GROUP_RESOURCE);
-    return toScimGroup(await this.groups.create(scopeOf(dir), groupFieldsFromScim(resource), memberIdsFromScim(resource)), this.baseUrl);
+    const fields = groupFieldsFromScim(resource);
+    const memberIds = memberIdsFromScim(resource);
+    const created = await this.groups.create(scopeOf(dir), fields, memberIds);
+    Object.assign(note, {
+      operation: 'create',
+      resourceId: created.group.id,
+      attributes: ['displayName', ...(fields.externalId !== null ? ['externalId'] : []), ...(memberIds.length ? ['members'] : [])],
+    });
+    return toScimGroup(created, this.baseUrl);
   }
 
-  async replace(dir: DirectoryPrincipal, id: string, body: unknown): Promise<Json> {
+  /** PUT: new fields and exactly these members (DirectoryGroupsService.replace, spelled out to see what changed). */
+  async replace(dir: DirectoryPrincipal, id: string, body: unknown, precondition?: VersionPrecondition, note: OperationNote = {}): Promise<Json> {
     const resource = parseResourceBody(body, GROUP_RESOURCE);
-    return toScimGroup(await this.groups.replace(scopeOf(dir), id, groupFieldsFromScim(resource), memberIdsFromScim(resource)), this.baseUrl);
+    const fields = groupFieldsFromScim(resource);
+    let changed: string[] = [];
+    await this.groups.update(
+      scopeOf(dir),
+      id,
+      (current) => {
+        changed = changedGroupFields(current, fields);
+        return fields;
+      },
+      [{ action: 'replace', ids: memberIdsFromScim(resource) }],
+      precondition,
+    );
+    Object.assign(note, { operation: 'update', resourceId: id, attributes: [...changed, 'members'] });
+    return toScimGroup(await this.groups.get(scopeOf(dir), id, true), this.baseUrl);
   }
 
   /**
@@ -73,20 +97,35 @@ export class ScimGroupsService {
    * group without its members; member operations run as SQL on the rows they name. Answers the
    * group only when the client asked for attributes (otherwise the controller sends 204).
    */
-  async patch(dir: DirectoryPrincipal, id: string, body: unknown, projection: ProjectionParams): Promise<Json | undefined> {
+  async patch(
+    dir: DirectoryPrincipal,
+    id: string,
+    body: unknown,
+    projection: ProjectionParams,
+    precondition?: VersionPrecondition,
+    note: OperationNote = {},
+  ): Promise<Patched> {
     const operations = parsePatchRequest(body, GROUP_RESOURCE);
     const memberships: MembershipChange[] = operations.flatMap((op) => (op.kind === 'members' ? [{ action: op.action, ids: op.ids }] : []));
-    await this.groups.update(
+    let changed: string[] = [];
+    const group = await this.groups.update(
       scopeOf(dir),
       id,
-      (current) => groupFieldsFromScim(applyPatch(toScimGroup({ group: current }, this.baseUrl), operations, GROUP_RESOURCE)),
+      (current) => {
+        const fields = groupFieldsFromScim(applyPatch(toScimGroup({ group: current }, this.baseUrl), operations, GROUP_RESOURCE));
+        changed = changedGroupFields(current, fields);
+        return fields;
+      },
       memberships,
+      precondition,
     );
-    return wantsResource(projection) ? this.get(dir, id, projection) : undefined;
+    Object.assign(note, { operation: patchOperation(changed, memberships), resourceId: id, attributes: memberships.length ? [...changed, 'members'] : changed });
+    return { version: group.version, resource: wantsResource(projection) ? await this.get(dir, id, projection) : undefined };
   }
 
-  async remove(dir: DirectoryPrincipal, id: string): Promise<void> {
-    await this.groups.remove(scopeOf(dir), id);
+  async remove(dir: DirectoryPrincipal, id: string, precondition?: VersionPrecondition, note: OperationNote = {}): Promise<void> {
+    await this.groups.remove(scopeOf(dir), id, precondition);
+    note.operation = 'delete';
   }
 
   private shape(resource: Json, projection: ProjectionParams): Json {
@@ -95,3 +134,18 @@ export class ScimGroupsService {
 }
 
 const wantsMembers = (projection: ProjectionParams): boolean => isAttributeRequested('members', projection, GROUP_RESOURCE);
+
+const changedGroupFields = (current: GroupFields, next: GroupFields): string[] => [
+  ...(current.displayName !== next.displayName ? ['displayName'] : []),
+  ...(current.externalId !== next.externalId ? ['externalId'] : []),
+];
+
+/** members-add / members-remove for a PATCH of members only, rename for a new displayName only, else update. */
+function patchOperation(changed: string[], memberships: MembershipChange[]): string {
+  if (changed.length === 0 && memberships.length > 0) {
+    if (memberships.every((c) => c.action === 'add')) return 'members-add';
+    if (memberships.every((c) => c.action === 'remove' || c.action === 'removeAll')) return 'members-remove';
+  }
+  if (memberships.length === 0 && changed.length === 1 && changed[0] === 'displayName') return 'rename';
+  return 'update';
+}

@@ -20,9 +20,12 @@ import {
 import type { DirectoryPrincipal } from '../auth/principals';
 import { DirectoryGroupsService, GroupRef } from '../groups/directory-groups.service';
 import { ManagedUser, ManagedUsersService } from '../users/managed-users.service';
+import type { OperationNote } from '../provisioning-log/operation-note';
+import { scimAttributeNames } from './logged-attributes';
 import { fieldsFromScim, toScimUser } from './scim-user.mapper';
 import { USER_ATTRIBUTE_MAP } from './user-attribute-map';
-import { Json, scopeOf, shapeResource, wantsResource } from './scim-http';
+import type { VersionPrecondition } from '../common/version-precondition';
+import { Json, Patched, scopeOf, shapeResource, wantsResource } from './scim-http';
 
 export const SCIM_PAGE = { defaultCount: 100, maxCount: 500 };
 
@@ -70,30 +73,49 @@ export class ScimUsersService {
     return this.shape(await this.toScim(dir, await this.users.get(scopeOf(dir), id)), projection);
   }
 
-  async create(dir: DirectoryPrincipal, body: unknown): Promise<Json> {
+  async create(dir: DirectoryPrincipal, body: unknown, note: OperationNote = {}): Promise<Json> {
     const fields = fieldsFromScim(parseResourceBody(body, USER_RESOURCE));
+    note.userName = fields.userName;
     const created = await this.users.create(scopeOf(dir), fields);
+    noteWrite(note, created);
     // A new person is in no group yet; a relinked one may still be, so read theirs.
     return created.isNew ? toScimUser(created, this.baseUrl, []) : this.toScim(dir, created);
   }
 
-  async replace(dir: DirectoryPrincipal, id: string, body: unknown): Promise<Json> {
+  async replace(dir: DirectoryPrincipal, id: string, body: unknown, precondition?: VersionPrecondition, note: OperationNote = {}): Promise<Json> {
     const fields = fieldsFromScim(parseResourceBody(body, USER_RESOURCE));
-    return this.toScim(dir, await this.users.replace(scopeOf(dir), id, fields));
+    const updated = await this.users.replace(scopeOf(dir), id, fields, precondition);
+    noteWrite(note, updated);
+    return this.toScim(dir, updated);
   }
 
   /** Parses first (a malformed request never takes a lock), then applies every operation or none. */
-  async patch(dir: DirectoryPrincipal, id: string, body: unknown, projection: ProjectionParams): Promise<Json | undefined> {
+  async patch(
+    dir: DirectoryPrincipal,
+    id: string,
+    body: unknown,
+    projection: ProjectionParams,
+    precondition?: VersionPrecondition,
+    note: OperationNote = {},
+  ): Promise<Patched> {
     const operations = parsePatchRequest(body, USER_RESOURCE);
-    const updated = await this.users.update(scopeOf(dir), id, (current) =>
-      fieldsFromScim(applyPatch(toScimUser(current, this.baseUrl), operations, USER_RESOURCE)),
+    const updated = await this.users.update(
+      scopeOf(dir),
+      id,
+      (current) => {
+        note.userName = current.user.userName;
+        return fieldsFromScim(applyPatch(toScimUser(current, this.baseUrl), operations, USER_RESOURCE));
+      },
+      precondition,
     );
+    noteWrite(note, updated);
     // Without a projection the answer is 204: no need to read the groups.
-    return wantsResource(projection) ? this.shape(await this.toScim(dir, updated), projection) : undefined;
+    return { version: updated.user.version, resource: wantsResource(projection) ? this.shape(await this.toScim(dir, updated), projection) : undefined };
   }
 
-  async remove(dir: DirectoryPrincipal, id: string): Promise<void> {
-    await this.users.remove(scopeOf(dir), id);
+  async remove(dir: DirectoryPrincipal, id: string, precondition?: VersionPrecondition, note: OperationNote = {}): Promise<void> {
+    note.userName = await this.users.remove(scopeOf(dir), id, precondition);
+    note.operation = 'delete';
   }
 
   /** The SCIM user with its read-only `groups` (one query). */
@@ -107,3 +129,12 @@ export class ScimUsersService {
   }
 }
 
+/** What the write was, for the provisioning log (names of changed attributes, never values). */
+function noteWrite(note: OperationNote, mu: ManagedUser): void {
+  note.resourceId = mu.user.id;
+  note.userName = mu.user.userName;
+  if (mu.write) {
+    note.operation = mu.write.kind;
+    note.attributes = scimAttributeNames(mu.write.fields);
+  }
+}

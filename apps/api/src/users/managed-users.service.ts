@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { insertRows, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
+import { assertVersion, VersionPrecondition } from '../common/version-precondition';
 import { DirectoryScope, OrgMention, OrgStructureService } from '../org-structure/org-structure.service';
 import { Role } from '../org-structure/role.entity';
 import { UserEmail } from './user-email.entity';
@@ -11,6 +12,7 @@ import { User } from './user.entity';
 import { visibleToDirectory, visibleToDirectorySql } from './directory-visibility';
 import { emailInUse, isActiveEmailViolation } from './email-conflict';
 import { PeopleLifecycle, PersonSnapshot, setArchived, setEmail, setRestored, snapshot } from './people-lifecycle';
+import { changedFields, fieldSnapshot, PersonWrite, updateKind } from './changed-fields';
 import { appEmail, assertStorable, DIRECTORY_TEXT_FIELD_NAMES, DirectoryUserFields, siteNameOf, workAddressOf } from './user-fields';
 
 /** A person as a directory sees them: the row, its emails in order, and its manager's name. */
@@ -20,6 +22,8 @@ export interface ManagedUser {
   manager: { id: string; displayName: string | null } | null;
   /** Set by create: true when a new row was made (not a relink or an adoption). */
   isNew?: boolean;
+  /** Set by writes, for the provisioning log: what the write was, and the names of the fields it changed. */
+  write?: { kind: PersonWrite; fields: string[] };
 }
 
 /**
@@ -43,7 +47,9 @@ export class ManagedUsersService {
 
   /** A person this directory manages and has not deleted, or 404. */
   async get(scope: DirectoryScope, id: string): Promise<ManagedUser> {
-    return this.tx.run(async (m) => this.load(m, await this.visibleUser(m, scope, id, false)));
+    // A read: no transaction (BEGIN and COMMIT would be two more round trips for nothing).
+    const m = this.dataSource.manager;
+    return this.load(m, await this.visibleUser(m, scope, id, false));
   }
 
   /**
@@ -140,6 +146,8 @@ export class ManagedUsersService {
       const target = known ?? this.newUser(scope);
       const before = known ? snapshot(target) : { archivedAt: null, emailKey: null };
       const readVersion = target.version;
+      const kind: PersonWrite = known === null ? 'create' : existing && existing.directoryId === scope.directoryId ? 'relink' : 'adopt';
+      const priorFields = known ? fieldSnapshot(target) : null;
       target.directoryId = scope.directoryId;
       target.scimVisible = true;
       const manager = await this.applyFields(m, scope, target, fields, true, null);
@@ -148,7 +156,7 @@ export class ManagedUsersService {
       await this.save(m, target, readVersion, known === null, fields.userName);
       const emails = await this.writeEmails(m, target, fields, known !== null);
       if (known) await this.lifecycle.changed(m, scope.organizationId, target.id, before, snapshot(target));
-      return { user: target, emails, manager, isNew: known === null };
+      return { user: target, emails, manager, isNew: known === null, write: { kind, fields: changedFields(priorFields, target, fields.emails.length > 0) } };
     });
   }
 
@@ -161,37 +169,43 @@ export class ManagedUsersService {
     if (result.affected === 0) throw taken(userName);
   }
 
-  async replace(scope: DirectoryScope, id: string, fields: DirectoryUserFields): Promise<ManagedUser> {
-    return this.update(scope, id, () => fields);
+  async replace(scope: DirectoryScope, id: string, fields: DirectoryUserFields, precondition?: VersionPrecondition): Promise<ManagedUser> {
+    return this.update(scope, id, () => fields, precondition);
   }
 
   /**
    * Read-modify-write under a row lock: `change` maps the current person to the new fields
    * (the SCIM adapter applies a PATCH there), so concurrent PATCHes of one person serialise.
+   * A version precondition (If-Match) is checked under that lock.
    */
-  async update(scope: DirectoryScope, id: string, change: (current: ManagedUser) => DirectoryUserFields): Promise<ManagedUser> {
+  async update(scope: DirectoryScope, id: string, change: (current: ManagedUser) => DirectoryUserFields, precondition?: VersionPrecondition): Promise<ManagedUser> {
     return this.tx.run(async (m) => {
       const user = await this.visibleUser(m, scope, id, true);
+      assertVersion(precondition, user.version);
       const current = await this.load(m, user);
       const fields = change(current);
       assertStorable(fields);
       const version = user.version;
       const before = snapshot(user);
+      const priorFields = fieldSnapshot(user);
       const manager = await this.applyFields(m, scope, user, fields, false, current.manager);
       await this.save(m, user, version, false, fields.userName);
-      const emails = sameEmails(current.emails, fields.emails) ? current.emails : await this.writeEmails(m, user, fields, true);
+      const emailsChanged = !sameEmails(current.emails, fields.emails);
+      const emails = emailsChanged ? await this.writeEmails(m, user, fields, true) : current.emails;
       await this.lifecycle.changed(m, scope.organizationId, user.id, before, snapshot(user));
-      return { user, emails, manager };
+      return { user, emails, manager, write: { kind: updateKind(priorFields, user), fields: changedFields(priorFields, user, emailsChanged) } };
     });
   }
 
   /**
    * DELETE: archive (ending the person's access) and hide from the directory; a later POST of the
-   * userName relinks the person when the externalIds agree.
+   * userName relinks the person when the externalIds agree. Answers the person's userName (for
+   * the provisioning log).
    */
-  async remove(scope: DirectoryScope, id: string): Promise<void> {
-    await this.tx.run(async (m) => {
+  async remove(scope: DirectoryScope, id: string, precondition?: VersionPrecondition): Promise<string | null> {
+    return this.tx.run(async (m) => {
       const user = await this.visibleUser(m, scope, id, true);
+      assertVersion(precondition, user.version);
       const before: PersonSnapshot = snapshot(user);
       setArchived(user, 'deleted');
       await m.update(
@@ -207,6 +221,7 @@ export class ManagedUsersService {
         },
       );
       await this.lifecycle.changed(m, scope.organizationId, user.id, before, snapshot(user));
+      return user.userName;
     });
   }
 
@@ -219,6 +234,12 @@ export class ManagedUsersService {
     user.archivedAt = null;
     user.archiveReason = null;
     user.activeEmailKey = null;
+    // No grade and no links yet: applyFields then has no grade to check against a role (a
+    // missing value here read as "has a grade" and cost every create a role lookup).
+    user.grade = null;
+    user.siteId = null;
+    user.departmentId = null;
+    user.roleId = null;
     user.version = 0;
     user.createdAt = new Date();
     return user;

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, Not } from 'typeorm';
 import { normalizedKey, Transactions, writeLock } from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
@@ -10,7 +9,7 @@ import { Organization } from '../organizations/organization.entity';
 import { CreatePersonRequest, UpdatePersonRequest } from './dto/person.dto';
 import { emailInUse, isActiveEmailViolation } from './email-conflict';
 import { PeopleLifecycle, setArchived, setEmail, setRestored, snapshot } from './people-lifecycle';
-import { insertFirstAdmin } from './people-writes';
+import { insertFirstAdmin, newInAppPerson } from './people-writes';
 import { User } from './user.entity';
 
 /** Who is acting: an admin of the organisation. */
@@ -74,26 +73,13 @@ export class PeopleAdminService {
       const email = input.email;
       await assertEmailFree(m, actor.organizationId, email, null);
       const now = new Date();
-      const user = m.create(User, {
-        id: randomUUID(),
-        organizationId: actor.organizationId,
-        userName: null,
-        userNameKey: null,
-        externalId: null,
-        givenName: blank(input.firstName),
-        familyName: blank(input.lastName),
-        title: blank(input.title),
-        status: 'uninvited',
-        isAdmin: input.isAdmin ?? false,
-        archivedAt: null,
-        archiveReason: null,
-        directoryId: null,
-        scimVisible: false,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      });
-      setEmail(user, email);
+      const user = newInAppPerson(
+        m,
+        actor.organizationId,
+        email,
+        { givenName: blank(input.firstName), familyName: blank(input.lastName), title: blank(input.title), isAdmin: input.isAdmin ?? false },
+        now,
+      );
       for (const [field, column] of Object.entries(HR_FIELDS)) user[column] = blank(input[field as keyof typeof HR_FIELDS]) ?? null;
       user.displayName = blank(input.displayName) ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || email);
       await this.applyLinks(m, user, input);
@@ -283,9 +269,14 @@ async function ref<T extends Site | Department | Role | User>(
   return id;
 }
 
-/** Serialises in-app creates and email changes per organisation, so two admins cannot add the same email at once. */
+/**
+ * Serialises in-app creates and email changes per organisation, so two admins cannot add the same
+ * email at once. A write, not a SELECT … FOR UPDATE: on a Galera cluster a read lock holds on one
+ * node only, whereas two transactions writing the same row on two nodes cannot both commit (the
+ * second fails certification, is retried by Transactions and then sees the first one's person).
+ */
 async function lockOrganization(m: EntityManager, organizationId: string): Promise<void> {
-  await m.findOne(Organization, { where: { id: organizationId }, ...writeLock(m.dataSource) });
+  await m.update(Organization, { id: organizationId }, { updatedAt: new Date() });
 }
 
 /**

@@ -13,22 +13,35 @@ import { User } from './user.entity';
  * ManagedUsersService / PeopleAdminService and PeopleLifecycle.
  */
 
+/** What differs between the people the app creates; everything else is the one set of defaults. */
+export interface InAppPersonFields {
+  givenName?: string | null;
+  familyName?: string | null;
+  displayName?: string | null;
+  title?: string | null;
+  status?: User['status'];
+  isAdmin?: boolean;
+}
+
 /**
- * The first admin of a new organisation (`cli setup`): active from the start (they work through
- * API tokens), managed by no directory, with their email key set like every other person's.
+ * The row of a person created in the app (not by a directory): no userName, managed by no
+ * directory, invisible to SCIM, not archived, with their email and its keys set by setEmail.
+ * The one place these defaults live (people administration, setup, break-glass and the tests'
+ * fixtures all build people here).
  */
-export async function insertFirstAdmin(m: EntityManager, organizationId: string, email: string, displayName: string | null, now = new Date()): Promise<User> {
-  const admin = m.create(User, {
+export function newInAppPerson(m: EntityManager, organizationId: string, email: string, fields: InAppPersonFields = {}, now = new Date()): User {
+  const person = m.create(User, {
     id: randomUUID(),
     organizationId,
     userName: null,
     userNameKey: null,
     externalId: null,
-    givenName: null,
-    familyName: null,
-    displayName: displayName ?? email,
-    status: 'active',
-    isAdmin: true,
+    givenName: fields.givenName ?? null,
+    familyName: fields.familyName ?? null,
+    displayName: fields.displayName ?? null,
+    title: fields.title ?? null,
+    status: fields.status ?? 'uninvited',
+    isAdmin: fields.isAdmin ?? false,
     archivedAt: null,
     archiveReason: null,
     directoryId: null,
@@ -37,7 +50,16 @@ export async function insertFirstAdmin(m: EntityManager, organizationId: string,
     createdAt: now,
     updatedAt: now,
   });
-  setEmail(admin, email);
+  setEmail(person, email);
+  return person;
+}
+
+/**
+ * The first admin of a new organisation (`cli setup`, and break-glass when the person is
+ * missing): active from the start (they work through API tokens), managed by no directory.
+ */
+export async function insertFirstAdmin(m: EntityManager, organizationId: string, email: string, displayName: string | null, now = new Date()): Promise<User> {
+  const admin = newInAppPerson(m, organizationId, email, { displayName: displayName ?? email, status: 'active', isAdmin: true }, now);
   await m.insert(User, admin);
   return admin;
 }

@@ -1,6 +1,7 @@
-import { IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { Trim } from '../../common/trim';
 import { DIRECTORY_STATUSES, DirectoryStatus } from '../directory.entity';
+import type { DirectoryState } from '../directory-states';
 
 export class CreateDirectoryDto {
   /** A name admins recognise, e.g. "Contoso Entra ID". @example "Contoso Entra ID" */
@@ -24,6 +25,17 @@ export class UpdateDirectoryDto {
   @IsOptional()
   @IsIn(DIRECTORY_STATUSES)
   status?: DirectoryStatus;
+
+  /**
+   * Opt-in: also accept on SCIM a token Entra ID issues for this tenant (Entra's provisioning
+   * page with the Secret Token left blank). Any app of the tenant can obtain such a token. `null`
+   * turns it off. One directory per tenant (409 `ENTRA_TENANT_TAKEN`).
+   * @example "72f988bf-86f1-41af-91ab-2d7cd011db47"
+   */
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'entraTenantId must be a GUID (the Entra tenant id) or null' })
+  entraTenantId?: string | null;
 }
 
 export class CreateDirectoryTokenDto {
@@ -56,12 +68,18 @@ export class DirectoryResponse {
   status!: DirectoryStatus;
   /** The Tenant URL to paste into Entra's provisioning page. @example "https://people.contoso.com/scim/v2" */
   scimBaseUrl!: string;
+  /** The token endpoint for the directory's OAuth clients (client credentials grant). @example "https://people.contoso.com/oauth/token" */
+  tokenUrl!: string;
+  /** The Entra tenant whose tokens SCIM also accepts, or null (off). @example "72f988bf-86f1-41af-91ab-2d7cd011db47" */
+  entraTenantId!: string | null;
   /** @example "2026-09-14T08:12:45.000Z" */
   createdAt!: string;
   /** @example "2026-11-22T09:30:00.000Z" */
   updatedAt!: string;
   /** When the directory last called the SCIM API (minute resolution); null if never. @example "2026-11-22T09:30:00.000Z" */
   lastActivityAt!: string | null;
+  /** Health state (rules in GET /api/v1/directories/:id/health); on the list and on GET of one directory. @example "healthy" */
+  state?: DirectoryState;
 }
 
 export class CreatedDirectoryResponse extends DirectoryResponse {

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { DirectoriesModule } from '../directories/directories.module';
+import { MailModule } from '../mail/mail.module';
+import { UsersModule } from '../users/users.module';
+import { DirectoryHealthService } from './directory-health.service';
+import { ProvisioningEventsService } from './provisioning-events.service';
+import { ProvisioningLog } from './provisioning-log';
+import { ProvisioningLogController } from './provisioning-log.controller';
+
+/**
+ * The provisioning log (issue 11): recorded from every SCIM answer (bootstrap registers
+ * ProvisioningLog.onSend), read by the admin routes, and the directory health built on it.
+ * Above directories, users and mail in the layering; scim only uses its OperationNote.
+ */
+@Module({
+  imports: [DirectoriesModule, UsersModule, MailModule],
+  controllers: [ProvisioningLogController],
+  providers: [ProvisioningLog, ProvisioningEventsService, DirectoryHealthService],
+  exports: [ProvisioningLog],
+})
+export class ProvisioningLogModule {}

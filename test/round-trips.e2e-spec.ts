@@ -1,0 +1,129 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { testEngines } from './support/databases';
+import { ENTERPRISE, expectStatus, Harness, patchOp, ScimClient, uniqueName } from './support/scim';
+
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+/**
+ * Counts the statements the app sends to the database (BEGIN and COMMIT included), by wrapping
+ * every query runner the data source hands out.
+ */
+function statementCounter(dataSource: DataSource): { during(work: () => Promise<unknown>): Promise<string[]> } {
+  let log: string[] | null = null;
+  const wrapped = new WeakSet<QueryRunner>();
+  const driver = dataSource.driver as unknown as { createQueryRunner(mode?: unknown): QueryRunner };
+  const create = driver.createQueryRunner.bind(driver);
+  driver.createQueryRunner = (mode?: unknown) => {
+    const runner = create(mode);
+    if (!wrapped.has(runner)) {
+      wrapped.add(runner);
+      const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+      (runner as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+        log?.push(String(args[0]).replace(/\s+/g, ' ').slice(0, 80));
+        return query(...args);
+      };
+    }
+    return runner;
+  };
+  return {
+    async during(work) {
+      log = [];
+      try {
+        await work();
+        return log;
+      } finally {
+        log = null;
+      }
+    },
+  };
+}
+
+/**
+ * Issue #13: the database round trips of each request of Entra's cycle, asserted exactly, so a
+ * change that adds one fails here (and one that removes one updates this table and the README's).
+ * The background writes (token "last used" once a minute, the outbox poll, the provisioning
+ * log's batches) are kept out of the window: the token is used once before counting, and the
+ * outbox poll and the log's flush are set to an hour.
+ */
+describe.each(testEngines())('database round trips per SCIM request (%s)', (engine) => {
+  let h: Harness;
+  let scim: ScimClient;
+  let counter: ReturnType<typeof statementCounter>;
+
+  beforeAll(async () => {
+    // The provisioning log's batch writer flushes on a timer too: hold it for the test (its
+    // writes are off the request path by design, so they are not part of a request's cost).
+    h = await Harness.start(engine, (c) => ({
+      ...c,
+      mail: { ...c.mail, pollIntervalMs: 3_600_000 },
+      provisioningLog: { ...c.provisioningLog, flushIntervalMs: 3_600_000, batchSize: 1_000_000 },
+    }));
+    scim = (await (await h.organization()).directory()).scim();
+    await scim.get('/Users?count=1');
+    counter = statementCounter(h.dataSource);
+  });
+  afterAll(() => h.close());
+
+  const entraUser = (userName: string) => ({
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
+    userName,
+    active: true,
+    displayName: 'Ada Lovelace',
+    name: { givenName: 'Ada', familyName: 'Lovelace' },
+    title: 'Engineer',
+    emails: [{ primary: true, type: 'work', value: userName }],
+    addresses: [{ type: 'work', formatted: 'London', locality: 'London', country: 'GB' }],
+    [ENTERPRISE]: { department: 'Engineering', employeeNumber: '42' },
+  });
+
+  it('matches the table', async () => {
+    const counts: Record<string, number> = {};
+    const measure = async (name: string, work: () => Promise<unknown>) => {
+      const log = await counter.during(work);
+      counts[name] = log.length;
+      if (process.env.SHOW_SQL) process.stdout.write(`-- ${name}\n${log.join('\n')}\n`);
+    };
+    // Warm the org-structure mappings once, as every create but the first of a cycle finds them.
+    await scim.create(entraUser(uniqueName('warm')));
+    const userName = uniqueName('rt');
+    let userId = '';
+    await measure('lookup, no match', async () => expect(await scim.lookup(userName)).toEqual([]));
+    await measure('create', async () => (userId = (await scim.create(entraUser(userName))).id));
+    const manager = await scim.create(entraUser(uniqueName('boss')));
+    await measure('PATCH manager', () => scim.patchUser(userId, { op: 'Add', path: `${ENTERPRISE}:manager`, value: manager.id }));
+    await measure('PATCH title', () => scim.patchUser(userId, { op: 'Replace', path: 'title', value: 'Senior Engineer' }));
+    await measure('GET by id', () => scim.user(userId));
+    await measure('lookup, one match', async () => expect(await scim.lookup(userName)).toEqual([userId]));
+    const groupName = uniqueName('grp');
+    let groupId = '';
+    await measure('group lookup', async () =>
+      expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' })}`), 200),
+    );
+    await measure('group create', async () => (groupId = expectStatus(await scim.post('/Groups', { schemas: [GROUP], displayName: groupName }), 201).body.id));
+    await measure('member Add', async () =>
+      expectStatus(await scim.patch(`/Groups/${groupId}`, patchOp({ op: 'Add', path: 'members', value: [{ value: userId }, { value: manager.id }] })), 204),
+    );
+    await measure('member Remove', async () =>
+      expectStatus(await scim.patch(`/Groups/${groupId}`, patchOp({ op: 'Remove', path: `members[value eq "${manager.id}"]` })), 204),
+    );
+    await measure('PATCH active False', () => scim.patchUser(userId, { op: 'Replace', path: 'active', value: 'False' }));
+    await measure('DELETE', async () => expectStatus(await scim.delete(`/Users/${manager.id}`), 204));
+    process.stdout.write(`${engine} round trips: ${JSON.stringify(counts)}\n`);
+    // The same on both engines. Each count includes the token lookup (1) and, for a write,
+    // BEGIN and COMMIT (2). The README's "Round trips" table lists the same figures.
+    expect(counts).toEqual({
+      'lookup, no match': 2,
+      create: 7,
+      'PATCH manager': 7,
+      'PATCH title': 11, // a title never seen: the role is created and its mapping recorded
+      'GET by id': 5,
+      'lookup, one match': 6,
+      'group lookup': 2,
+      'group create': 4,
+      'member Add': 8,
+      'member Remove': 6,
+      'PATCH active False': 11, // the archive ends sessions, API tokens, invitations and their mail
+      DELETE: 9,
+    });
+  });
+});
