@@ -129,7 +129,7 @@ describe.each(testEngines())('Entra-issued tokens on %s', (engine) => {
     const created = await t.http
       .post('/scim/v2/Users')
       .set(bearer(await entraToken()))
-      .send({ userName: 'entra.user@example.test', emails: [{ type: 'work', value: 'entra.user@example.test', primary: true }] });
+      .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'entra.user@example.test', emails: [{ type: 'work', value: 'entra.user@example.test', primary: true }] });
     expect(created.status).toBe(201);
     const users = await t.http.get('/api/v1/users?q=entra.user').set(bearer(admin)).expect(200);
     expect(users.body.items.map((u: { directoryId: string }) => u.directoryId)).toEqual([directory.id]);

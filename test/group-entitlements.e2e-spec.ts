@@ -194,7 +194,7 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
         { schemas: [CORE_GROUP, FRANKLI], [FRANKLI]: { grantsAdmin: true, autoInvite: true } },
         { schemas: [CORE_GROUP, FRANKLI], [FRANKLI.toUpperCase()]: { GRANTSADMIN: 'True' } },
         { schemas: [CORE_GROUP], [`${FRANKLI}:grantsAdmin`]: true },
-        { schemas: [CORE_GROUP], grantsAdmin: true, GrantsAdmin: 'true' },
+        { schemas: [CORE_GROUP], grantsAdmin: true, AutoInvite: 'true' },
       ];
       for (const extra of bodies) {
         const res = expectStatus(await scim.post('/Groups', { displayName: `Group ${randomUUID().slice(0, 8)}`, members: [{ value: member.id }], ...extra }), 201);
@@ -248,17 +248,21 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
       const adminGroup = await group();
       expectStatus(await flags(adminGroup, { grantsAdmin: true }), 200);
       const email = uniqueName('sneaky');
-      const created = await scim.create(
-        simpleUser(email, {
-          isAdmin: true,
-          admin: 'True',
-          roles: [{ value: 'admin', primary: true }],
-          entitlements: [{ value: 'admin' }],
-          groups: [{ value: adminGroup }],
-          'urn:ietf:params:scim:schemas:extension:frankli:2.0:User': { isAdmin: true },
-          [FRANKLI]: { grantsAdmin: true },
-        }),
-      );
+      // Attributes no schema declares are refused outright (issue #10), naming them; nothing is created.
+      const sneaky = {
+        isAdmin: true,
+        admin: 'True',
+        roles: [{ value: 'admin', primary: true }],
+        entitlements: [{ value: 'admin' }],
+        'urn:ietf:params:scim:schemas:extension:frankli:2.0:User': { isAdmin: true },
+        [FRANKLI]: { grantsAdmin: true },
+      };
+      const refused = await scim.post('/Users', simpleUser(email, sneaky));
+      expectScimError(refused, 400, 'invalidSyntax');
+      for (const name of ['isAdmin', 'admin', 'roles', 'entitlements', FRANKLI]) expect(refused.body.detail).toContain(`"${name}`);
+      expect(await scim.lookup(email)).toEqual([]);
+      // The readOnly groups in a POST is ignored (RFC 7643 §2.2): the user is created, in no group.
+      const created = await scim.create(simpleUser(email, { groups: [{ value: adminGroup }] }));
       const member = await activate(created.id, email);
       await expectNotAdmin(member);
       expect(expectStatus(await org.get(`/api/v1/groups/${adminGroup}/members`), 200).body.total).toBe(0);
@@ -266,11 +270,16 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
       for (const operation of [
         { op: 'replace', path: 'isAdmin', value: true },
         { op: 'add', path: 'roles', value: [{ value: 'admin' }] },
-        { op: 'replace', value: { isAdmin: true, 'urn:ietf:params:scim:schemas:extension:frankli:2.0:User:isAdmin': true } },
       ]) {
-        expectStatus(await scim.patch(`/Users/${created.id}`, patchOp(operation)), 204);
+        expectScimError(await scim.patch(`/Users/${created.id}`, patchOp(operation)), 400, 'invalidPath');
         await expectNotAdmin(member);
       }
+      expectScimError(
+        await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', value: { isAdmin: true, 'urn:ietf:params:scim:schemas:extension:frankli:2.0:User:isAdmin': true } })),
+        400,
+        'invalidSyntax',
+      );
+      await expectNotAdmin(member);
       for (const operation of [
         { op: 'add', path: 'groups', value: [{ value: adminGroup }] },
         { op: 'replace', value: { groups: [{ value: adminGroup }] } },
@@ -278,8 +287,9 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
         expectScimError(await scim.patch(`/Users/${created.id}`, patchOp(operation)), 400, 'mutability');
         await expectNotAdmin(member);
       }
-      expectStatus(await scim.put(`/Users/${created.id}`, simpleUser(email, { isAdmin: true, groups: [{ value: adminGroup }] })), 200);
+      expectStatus(await scim.put(`/Users/${created.id}`, simpleUser(email, { groups: [{ value: adminGroup }] })), 200);
       await expectNotAdmin(member);
+      expectScimError(await scim.put(`/Users/${created.id}`, simpleUser(email, { isAdmin: true })), 400, 'invalidSyntax');
 
       // Positive control: the directory adds them to the group the admin made a grantsAdmin group.
       await patchGroup(adminGroup, { op: 'add', path: 'members', value: [{ value: created.id }] });
@@ -322,7 +332,7 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
         return activate(id, email);
       };
       const [doomed, survivor] = [await createIn(otherScim), await createIn(scim)];
-      const doomedGroup = expectStatus(await otherScim.post('/Groups', { displayName: `Doomed ${randomUUID().slice(0, 8)}`, members: [{ value: doomed.id }] }), 201).body.id;
+      const doomedGroup = expectStatus(await otherScim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Doomed ${randomUUID().slice(0, 8)}`, members: [{ value: doomed.id }] }), 201).body.id;
       const survivorGroup = await group({ members: [{ value: survivor.id }] });
       for (const g of [doomedGroup, survivorGroup]) expectStatus(await flags(g, { grantsAdmin: true }), 200);
       const apiToken = async (session: string): Promise<string> => {

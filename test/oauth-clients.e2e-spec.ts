@@ -120,7 +120,7 @@ describe.each(testEngines())('OAuth client credentials on %s', (engine) => {
       const created = await t.http
         .post('/scim/v2/Users')
         .set(bearer(res.body.access_token))
-        .send({ userName: 'oauth.user@example.test', emails: [{ type: 'work', value: 'oauth.user@example.test', primary: true }] });
+        .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'oauth.user@example.test', emails: [{ type: 'work', value: 'oauth.user@example.test', primary: true }] });
       expect(created.status).toBe(201);
       const users = await t.http.get('/api/v1/users?q=oauth.user').set(bearer(admin)).expect(200);
       expect(users.body.items.map((u: { directoryId: string }) => u.directoryId)).toEqual([directory.id]);
@@ -258,7 +258,7 @@ describe.each(testEngines())('OAuth client credentials on %s', (engine) => {
       await t.http
         .post('/scim/v2/Users')
         .set(bearer(mine))
-        .send({ userName: 'bounded@example.test', emails: [{ type: 'work', value: 'bounded@example.test', primary: true }] })
+        .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bounded@example.test', emails: [{ type: 'work', value: 'bounded@example.test', primary: true }] })
         .expect(201);
       const filter = '/scim/v2/Users?filter=userName+eq+%22bounded%40example.test%22';
       expect((await t.http.get(filter).set(bearer(theirs)).expect(200)).body.totalResults).toBe(0);

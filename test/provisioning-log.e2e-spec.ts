@@ -112,7 +112,7 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
     expect(e.errorMessage).toEqual(expect.any(String));
     expect(e.errorMessage).not.toContain(userName);
     // Positive control beside it: a failed lookup is logged too (an unsupported filter attribute).
-    const bad = expectStatus(await scim.filter('nickName eq "x"'), 400);
+    const bad = expectStatus(await scim.filter('favouriteColour eq "x"'), 400);
     expect(await eventOf(bad)).toMatchObject({ operation: 'lookup', outcome: 'failure', status: 400, scimType: 'invalidFilter', route: '/scim/v2/Users' });
     // A body that is not JSON is refused before the route runs; the token still names the directory.
     const garbage = await h.send('post', '/scim/v2/Users', dir.token, '{not json', 'application/scim+json');

@@ -22,7 +22,7 @@ describe.each(ENGINES)('SCIM filter query plans on %s', (engine) => {
       await t.http
         .post('/scim/v2/Users')
         .set(bearer(created.body.token))
-        .send({ userName: `plan${i}@contoso.com`, emails: [{ type: 'work', value: `plan${i}@contoso.com`, primary: true }] })
+        .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `plan${i}@contoso.com`, emails: [{ type: 'work', value: `plan${i}@contoso.com`, primary: true }] })
         .expect(201);
     }
     await t.app.get(DataSource).query('ANALYZE TABLE users, user_emails');

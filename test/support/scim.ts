@@ -42,11 +42,12 @@ export function expectStatus(res: Response, status: number): Response {
 }
 
 /** A SCIM Error body with the given status and (when given) scimType, and a non-empty detail. */
-export function expectScimError(res: Response, status: number, scimType?: string): void {
+export function expectScimError(res: Response, status: number, scimType?: string): Json {
   expectStatus(res, status);
   expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
   expect(res.body).toMatchObject({ schemas: [ERROR_URN], status: String(status), detail: expect.any(String) });
   if (scimType !== undefined) expect(res.body.scimType).toBe(scimType);
+  return res.body;
 }
 
 export const patchOp = (...operations: Json[]): Json => ({ schemas: [PATCH_OP], Operations: operations });

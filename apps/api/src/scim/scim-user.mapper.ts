@@ -1,19 +1,58 @@
 import { CORE_USER_URN, ENTERPRISE_USER_URN } from '@app/scim-protocol';
 import type { GroupRef } from '../groups/directory-groups.service';
 import type { ManagedUser } from '../users/managed-users.service';
-import { workAddressOf } from '../users/user-fields';
-import type { AddressFields, DirectoryUserFields, EmailField } from '../users/user-fields';
+import { DIRECTORY_TEXT_FIELD_NAMES } from '../users/user-fields';
+import type { DirectoryTextField, DirectoryUserFields, EmailField } from '../users/user-fields';
+import { splitBinding, TextBinding, USER_TEXT_BINDINGS } from './user-attributes';
 
 type Json = Record<string, unknown>;
-
-const PHONE_TYPES = ['work', 'mobile', 'fax'] as const;
 
 /** Drops null/undefined members: SCIM responses omit unassigned attributes rather than send null. */
 function compact<T extends Json>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
 
-const nonEmpty = (o: Json): Json | undefined => (Object.keys(o).length ? o : undefined);
+const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj) : []);
+// Values arrive checked against the schema (strings are strings); blank never reaches here.
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+const sameType = (e: Json, type: string): boolean => typeof e.type === 'string' && e.type.toLowerCase() === type;
+
+/** The object a binding's attribute lives in: the resource, or its enterprise extension object. */
+function containerOf(resource: Json, binding: TextBinding, create: boolean): Json {
+  const { urn } = splitBinding(binding);
+  if (!urn) return resource;
+  if (create && resource[urn] === undefined) resource[urn] = {};
+  return obj(resource[urn]);
+}
+
+/** Writes one stored value at its SCIM place (`name.givenName`, `addresses[type eq "other"].locality`…). */
+function place(resource: Json, binding: TextBinding, value: string): void {
+  const container = containerOf(resource, binding, true);
+  const { name } = splitBinding(binding);
+  if (binding.type) {
+    const values = (container[name] ??= []) as Json[];
+    let element = values.find((e) => e.type === binding.type);
+    if (!element) {
+      element = { type: binding.type, ...(binding.primary ? { primary: true } : {}) };
+      values.push(element);
+    }
+    element[binding.sub as string] = value;
+  } else if (binding.sub) {
+    ((container[name] ??= {}) as Json)[binding.sub] = value;
+  } else {
+    container[name] = value;
+  }
+}
+
+/** Reads one value from its SCIM place; absent → null. */
+function pick(resource: Json, binding: TextBinding): string | null {
+  const container = containerOf(resource, binding, false);
+  const { name } = splitBinding(binding);
+  if (binding.type) return str(list(container[name]).find((e) => sameType(e, binding.type as string))?.[binding.sub as string]);
+  if (binding.sub) return str(obj(container[name])[binding.sub]);
+  return str(container[name]);
+}
 
 /**
  * A person in SCIM shape, with the enterprise manager as `{value, $ref, displayName}` and the
@@ -21,86 +60,49 @@ const nonEmpty = (o: Json): Json | undefined => (Object.keys(o).length ? o : und
  */
 export function toScimUser(mu: ManagedUser, baseUrl: string, groups: GroupRef[] = []): Json {
   const u = mu.user;
-  const location = `${baseUrl}/Users/${u.id}`;
-  const enterprise = compact({
-    employeeNumber: u.employeeNumber,
-    department: u.department,
-    manager: mu.manager
-      ? compact({ value: mu.manager.id, $ref: `${baseUrl}/Users/${mu.manager.id}`, displayName: mu.manager.displayName })
-      : undefined,
-  });
-  const address = compact({ type: 'work', ...workAddressOf(u) });
-  const phones = PHONE_TYPES.flatMap((type) => {
-    const value = { work: u.phoneWork, mobile: u.phoneMobile, fax: u.phoneFax }[type];
-    return value ? [{ value, type, ...(type === 'work' ? { primary: true } : {}) }] : [];
-  });
-  return compact({
+  const resource: Json = {
     schemas: [CORE_USER_URN, ENTERPRISE_USER_URN],
     id: u.id,
-    externalId: u.externalId,
     userName: u.userName,
-    name: nonEmpty(compact({ formatted: u.nameFormatted, familyName: u.familyName, givenName: u.givenName })),
-    displayName: u.displayName,
-    title: u.title,
-    preferredLanguage: u.preferredLanguage,
     active: u.archivedAt === null,
-    emails: mu.emails.length ? mu.emails.map((e) => compact({ value: e.value, type: e.type, primary: e.primary })) : undefined,
-    phoneNumbers: phones.length ? phones : undefined,
-    addresses: Object.keys(address).length > 1 ? [{ ...address, primary: true }] : undefined,
-    groups: groups.length ? groups.map((g) => ({ value: g.id, $ref: `${baseUrl}/Groups/${g.id}`, display: g.displayName })) : undefined,
-    [ENTERPRISE_USER_URN]: nonEmpty(enterprise),
-    meta: {
-      resourceType: 'User',
-      created: u.createdAt.toISOString(),
-      lastModified: u.updatedAt.toISOString(),
-      location,
-      version: `W/"${u.version}"`,
-    },
-  });
+  };
+  for (const binding of USER_TEXT_BINDINGS) {
+    const value = u[binding.field];
+    if (value !== null && value !== undefined) place(resource, binding, value);
+  }
+  if (mu.emails.length) resource.emails = mu.emails.map((e) => compact({ value: e.value, type: e.type, primary: e.primary }));
+  if (mu.manager) {
+    const enterprise = obj((resource[ENTERPRISE_USER_URN] ??= {}));
+    enterprise.manager = compact({ value: mu.manager.id, $ref: `${baseUrl}/Users/${mu.manager.id}`, displayName: mu.manager.displayName });
+  }
+  if (groups.length) resource.groups = groups.map((g) => ({ value: g.id, $ref: `${baseUrl}/Groups/${g.id}`, display: g.displayName }));
+  resource.meta = {
+    resourceType: 'User',
+    created: u.createdAt.toISOString(),
+    lastModified: u.updatedAt.toISOString(),
+    location: `${baseUrl}/Users/${u.id}`,
+    version: `W/"${u.version}"`,
+  };
+  return compact(resource);
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : null);
-const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
-const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj) : []);
-const typeOf = (e: Json): string | null => str(e.type)?.toLowerCase() ?? null;
-
 /**
- * Reads a canonical SCIM user (from parseResourceBody or applyPatch) into the fields a directory
- * owns. Attributes absent from the resource are cleared, which is what PUT and a PATCH's
- * "remove" mean. Only the types the app keeps are read (phones: work, mobile, fax; addresses: work).
+ * Reads a canonical SCIM user (from parseResourceBody or applyPatch, so already checked against
+ * the schema) into the fields a directory owns. Attributes absent from the resource are cleared,
+ * which is what PUT and a PATCH's "remove" mean.
  */
 export function fieldsFromScim(resource: Json): DirectoryUserFields {
-  const name = obj(resource.name);
   const enterprise = obj(resource[ENTERPRISE_USER_URN]);
   const emails: EmailField[] = list(resource.emails).flatMap((e) => {
     const value = str(e.value);
-    return value ? [{ value, type: typeOf(e), primary: e.primary === true }] : [];
+    return value ? [{ value, type: str(e.type)?.toLowerCase() ?? null, primary: e.primary === true }] : [];
   });
-  const phones = list(resource.phoneNumbers);
-  const phone = (type: string): string | null => str(phones.find((p) => typeOf(p) === type)?.value);
-  const work = list(resource.addresses).find((a) => typeOf(a) === 'work') ?? {};
-  const address: AddressFields = {
-    formatted: str(work.formatted),
-    streetAddress: str(work.streetAddress),
-    locality: str(work.locality),
-    region: str(work.region),
-    postalCode: str(work.postalCode),
-    country: str(work.country),
-  };
+  const text = Object.fromEntries(DIRECTORY_TEXT_FIELD_NAMES.map((field) => [field, null])) as Record<DirectoryTextField, string | null>;
+  for (const binding of USER_TEXT_BINDINGS) text[binding.field] = pick(resource, binding);
   return {
     userName: str(resource.userName) ?? '',
-    externalId: str(resource.externalId),
-    givenName: str(name.givenName),
-    familyName: str(name.familyName),
-    nameFormatted: str(name.formatted),
-    displayName: str(resource.displayName),
-    title: str(resource.title),
-    preferredLanguage: str(resource.preferredLanguage),
-    employeeNumber: str(enterprise.employeeNumber),
-    department: str(enterprise.department),
+    text,
     emails,
-    phones: { work: phone('work'), mobile: phone('mobile'), fax: phone('fax') },
-    address,
     managerId: str(obj(enterprise.manager).value),
     // RFC 7643: a user is active unless told otherwise.
     active: resource.active !== false,

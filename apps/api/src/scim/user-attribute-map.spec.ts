@@ -54,7 +54,7 @@ describe('USER_ATTRIBUTE_MAP', () => {
     }
   });
 
-  it.each(['nickName eq "x"', 'name.middleName eq "x"', 'groups.value eq "x"', 'x509Certificates pr'])(
+  it.each(['nickNames eq "x"', 'name.nickName eq "x"', 'groups.value eq "x"', 'x509Certificates pr'])(
     '%s is 400 invalidFilter, never an empty result',
     (filter) => {
       let caught: unknown;

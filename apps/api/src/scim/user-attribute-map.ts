@@ -1,5 +1,6 @@
 import { normalizedKey } from '@app/database';
-import { AttributeMap, ColumnMapping, CORE_USER_URN, ENTERPRISE_USER_URN } from '@app/scim-protocol';
+import { AttributeMap, AttributeMapping, ColumnMapping, CORE_USER_URN, ENTERPRISE_USER_URN, FixedElement } from '@app/scim-protocol';
+import { USER_TEXT_BINDINGS } from './user-attributes';
 
 const text = (sql: string, caseExact = false): ColumnMapping => ({ kind: 'column', sql, type: 'string', caseExact });
 const keyed = (sql: string, keySql: string): ColumnMapping => ({
@@ -12,6 +13,31 @@ const keyed = (sql: string, keySql: string): ColumnMapping => ({
 });
 const timestamp = (sql: string): ColumnMapping => ({ kind: 'column', sql, type: 'dateTime', caseExact: false });
 
+/** The stored text attributes as filter mappings, from the one binding table (user-attributes.ts). */
+function textAttributes(): Record<string, AttributeMapping> {
+  const attributes: Record<string, AttributeMapping> = {};
+  const typed = new Map<string, Map<string, FixedElement & { subAttributes: Record<string, ColumnMapping> }>>();
+  for (const b of USER_TEXT_BINDINGS) {
+    if (!b.type) {
+      attributes[b.sub ? `${b.attribute}.${b.sub}` : b.attribute] = text(b.column, b.caseExact);
+      continue;
+    }
+    const elements = typed.get(b.attribute) ?? new Map();
+    typed.set(b.attribute, elements);
+    const element = elements.get(b.type) ?? { constants: { type: b.type, primary: b.primary === true }, subAttributes: {} };
+    elements.set(b.type, element);
+    element.subAttributes[b.sub as string] = text(b.column, b.caseExact);
+  }
+  for (const [attribute, elements] of typed) {
+    attributes[attribute] = {
+      kind: 'fixedElements',
+      // A typed value exists when any of its columns is set (the default `present`).
+      elements: [...elements.values()],
+    };
+  }
+  return attributes;
+}
+
 /**
  * Every User attribute a SCIM filter may use, over `users u`. An attribute missing here is a
  * 400 invalidFilter, never a silently empty result.
@@ -20,14 +46,8 @@ export const USER_ATTRIBUTE_MAP: AttributeMap = {
   coreSchema: CORE_USER_URN,
   attributes: {
     id: text('u.id', true),
-    externalId: text('u.external_id', true),
     userName: keyed('u.user_name', 'u.user_name_key'),
-    displayName: text('u.display_name'),
-    'name.givenName': text('u.given_name'),
-    'name.familyName': text('u.family_name'),
-    'name.formatted': text('u.name_formatted'),
-    title: text('u.title'),
-    preferredLanguage: text('u.preferred_language'),
+    ...textAttributes(),
     active: { kind: 'column', sql: '(u.archived_at IS NULL)', type: 'boolean', caseExact: false },
     emails: {
       kind: 'rows',
@@ -38,34 +58,8 @@ export const USER_ATTRIBUTE_MAP: AttributeMap = {
         primary: { kind: 'column', sql: 'ue.is_primary', type: 'boolean', caseExact: false },
       },
     },
-    phoneNumbers: {
-      kind: 'fixedElements',
-      elements: [
-        { constants: { type: 'work', primary: true }, present: 'u.phone_work IS NOT NULL', subAttributes: { value: text('u.phone_work') } },
-        { constants: { type: 'mobile', primary: false }, present: 'u.phone_mobile IS NOT NULL', subAttributes: { value: text('u.phone_mobile') } },
-        { constants: { type: 'fax', primary: false }, present: 'u.phone_fax IS NOT NULL', subAttributes: { value: text('u.phone_fax') } },
-      ],
-    },
-    addresses: {
-      kind: 'fixedElements',
-      elements: [
-        {
-          constants: { type: 'work', primary: true },
-          subAttributes: {
-            formatted: text('u.address_formatted'),
-            streetAddress: text('u.address_street'),
-            locality: text('u.address_locality'),
-            region: text('u.address_region'),
-            postalCode: text('u.address_postal_code'),
-            country: text('u.address_country'),
-          },
-        },
-      ],
-    },
     'meta.created': timestamp('u.created_at'),
     'meta.lastModified': timestamp('u.updated_at'),
-    [`${ENTERPRISE_USER_URN}:employeeNumber`]: text('u.employee_number'),
-    [`${ENTERPRISE_USER_URN}:department`]: text('u.department'),
     [`${ENTERPRISE_USER_URN}:manager.value`]: text('u.manager_id', true),
   },
 };

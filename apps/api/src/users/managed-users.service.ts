@@ -13,7 +13,7 @@ import { visibleToDirectory, visibleToDirectorySql } from './directory-visibilit
 import { emailInUse, isActiveEmailViolation } from './email-conflict';
 import { PeopleLifecycle, PersonSnapshot, setArchived, setEmail, setRestored, snapshot } from './people-lifecycle';
 import { changedFields, fieldSnapshot, PersonWrite, updateKind } from './changed-fields';
-import { appEmail, assertStorable, DirectoryUserFields, siteNameOf, workAddressOf } from './user-fields';
+import { appEmail, assertStorable, DIRECTORY_TEXT_FIELD_NAMES, DirectoryUserFields, siteNameOf, workAddressOf } from './user-fields';
 
 /** A person as a directory sees them: the row, its emails in order, and its manager's name. */
 export interface ManagedUser {
@@ -128,7 +128,7 @@ export class ManagedUsersService {
         // DESIGN §5: a recycled userName with another externalId is another person. The archived
         // holder keeps its history but lets go of the userName; the newcomer starts from nothing
         // (uninvited, no password, no memberships).
-        if (existing.archivedAt !== null && !sameIdentity(existing.externalId, fields.externalId)) {
+        if (existing.archivedAt !== null && !sameIdentity(existing.externalId, fields.text.externalId)) {
           await this.releaseUserName(m, existing, fields.userName);
           existing = undefined;
         }
@@ -140,7 +140,7 @@ export class ManagedUsersService {
       const claimable =
         existing &&
         (existing.directoryId === null || (existing.directoryId === scope.directoryId && !existing.scimVisible)) &&
-        sameIdentity(existing.externalId, fields.externalId);
+        sameIdentity(existing.externalId, fields.text.externalId);
       if (existing && !claimable) throw taken(fields.userName);
       const known = existing ?? candidates.find((u) => u.userNameKey === null) ?? null;
       const target = known ?? this.newUser(scope);
@@ -268,43 +268,27 @@ export class ManagedUsersService {
   ): Promise<ManagedUser['manager']> {
     const manager =
       f.managerId === null ? null : currentManager?.id === f.managerId ? currentManager : await this.checkManager(m, scope, user.id, f.managerId);
-    const site = siteNameOf(f.address);
+    const address = workAddressOf(f.text);
+    const site = siteNameOf(address);
     // A value re-resolves when it changed, or when it has no link (e.g. after an admin deleted
     // its entity: the next mention creates it afresh).
     const changed = {
-      department: creating || user.department !== f.department || (!!f.department && user.departmentId === null),
-      role: creating || user.title !== f.title || (!!f.title && user.roleId === null),
+      department: creating || user.department !== f.text.department || (!!f.text.department && user.departmentId === null),
+      role: creating || user.title !== f.text.title || (!!f.text.title && user.roleId === null),
       site: creating || siteNameOf(workAddressOf(user)) !== site || (!!site && user.siteId === null),
     };
     user.userName = f.userName;
     user.userNameKey = normalizedKey(f.userName);
-    user.externalId = f.externalId;
-    user.givenName = f.givenName;
-    user.familyName = f.familyName;
-    user.nameFormatted = f.nameFormatted;
-    user.displayName = f.displayName;
-    user.title = f.title;
-    user.preferredLanguage = f.preferredLanguage;
-    user.employeeNumber = f.employeeNumber;
-    user.department = f.department;
+    for (const field of DIRECTORY_TEXT_FIELD_NAMES) user[field] = f.text[field];
     setEmail(user, appEmail(f.emails));
-    user.phoneWork = f.phones.work;
-    user.phoneMobile = f.phones.mobile;
-    user.phoneFax = f.phones.fax;
-    user.addressFormatted = f.address.formatted;
-    user.addressStreet = f.address.streetAddress;
-    user.addressLocality = f.address.locality;
-    user.addressRegion = f.address.region;
-    user.addressPostalCode = f.address.postalCode;
-    user.addressCountry = f.address.country;
     user.managerId = f.managerId;
 
     // Org structure follows the directory's values: a changed value re-links (a blank one
     // clears the link); an unchanged value keeps whatever link the person has.
     const mentions: OrgMention[] = [];
-    if (changed.department && f.department) mentions.push({ kind: 'department', value: f.department });
-    if (changed.role && f.title) mentions.push({ kind: 'role', value: f.title });
-    if (changed.site && site) mentions.push({ kind: 'site', value: site, address: f.address });
+    if (changed.department && f.text.department) mentions.push({ kind: 'department', value: f.text.department });
+    if (changed.role && f.text.title) mentions.push({ kind: 'role', value: f.text.title });
+    if (changed.site && site) mentions.push({ kind: 'site', value: site, address });
     const ids = await this.orgStructure.resolveAll(m, scope, mentions);
     const linked = (kind: OrgMention['kind']): string | null => {
       const i = mentions.findIndex((x) => x.kind === kind);

@@ -20,6 +20,26 @@ export interface Actor {
 
 type Changes = UpdatePersonRequest;
 
+/** HR request field → users column property (the response's HrFields). */
+const HR_FIELDS = {
+  employeeNumber: 'employeeNumber',
+  costCenter: 'costCenter',
+  organization: 'enterpriseOrganization',
+  division: 'division',
+  userType: 'userType',
+  nickName: 'nickName',
+  middleName: 'middleName',
+  honorificPrefix: 'honorificPrefix',
+  honorificSuffix: 'honorificSuffix',
+  preferredLanguage: 'preferredLanguage',
+  locale: 'locale',
+  timezone: 'timezone',
+  workPhone: 'phoneWork',
+  mobilePhone: 'phoneMobile',
+  fax: 'phoneFax',
+  office: 'otherAddressFormatted',
+} as const satisfies Partial<Record<keyof Changes, keyof User>>;
+
 /** Request field → users column property, for the fields a directory owns for the people it manages. */
 const DIRECTORY_OWNED = {
   email: 'email',
@@ -31,6 +51,7 @@ const DIRECTORY_OWNED = {
   departmentId: 'departmentId',
   roleId: 'roleId',
   managerId: 'managerId',
+  ...HR_FIELDS,
 } as const satisfies Partial<Record<keyof Changes, keyof User>>;
 
 /**
@@ -59,6 +80,7 @@ export class PeopleAdminService {
         { givenName: blank(input.firstName), familyName: blank(input.lastName), title: blank(input.title), isAdmin: input.isAdmin ?? false },
         now,
       );
+      for (const [field, column] of Object.entries(HR_FIELDS)) user[column] = blank(input[field as keyof typeof HR_FIELDS]) ?? null;
       user.displayName = blank(input.displayName) ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || email);
       await this.applyLinks(m, user, input);
       await m.insert(User, user);
@@ -93,6 +115,10 @@ export class PeopleAdminService {
         if (changes.lastName !== undefined) user.familyName = blank(changes.lastName);
         if (changes.displayName !== undefined) user.displayName = blank(changes.displayName);
         if (changes.title !== undefined) user.title = blank(changes.title);
+        for (const [field, column] of Object.entries(HR_FIELDS)) {
+          const next = changes[field as keyof typeof HR_FIELDS];
+          if (next !== undefined) user[column] = blank(next);
+        }
       }
       if (changes.isAdmin !== undefined && changes.isAdmin !== null) user.isAdmin = changes.isAdmin;
       await this.applyLinks(m, user, changes);

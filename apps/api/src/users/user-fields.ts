@@ -3,21 +3,59 @@ import { assertIdentifier } from '../common/identifier-text';
 import { assertPlainEmail } from './email-address';
 import type { User } from './user.entity';
 
+/**
+ * The text fields a directory owns, by User property, with the longest value each keeps (the
+ * column size; the formatted work address also names a site, 255) and the name errors use. The
+ * SCIM binding (scim/user-attributes.ts, whose spec checks it binds each field exactly once),
+ * the copy onto the row and the length checks read it: a new field is one line here, a column
+ * and a binding.
+ */
+export const DIRECTORY_TEXT_FIELDS = {
+  externalId: { max: 255, label: 'externalId' },
+  givenName: { max: 255, label: 'name.givenName' },
+  familyName: { max: 255, label: 'name.familyName' },
+  nameFormatted: { max: 255, label: 'name.formatted' },
+  middleName: { max: 255, label: 'name.middleName' },
+  honorificPrefix: { max: 64, label: 'name.honorificPrefix' },
+  honorificSuffix: { max: 64, label: 'name.honorificSuffix' },
+  displayName: { max: 255, label: 'displayName' },
+  nickName: { max: 255, label: 'nickName' },
+  title: { max: 255, label: 'title' },
+  userType: { max: 64, label: 'userType' },
+  preferredLanguage: { max: 64, label: 'preferredLanguage' },
+  locale: { max: 64, label: 'locale' },
+  timezone: { max: 64, label: 'timezone' },
+  employeeNumber: { max: 255, label: 'employeeNumber' },
+  costCenter: { max: 255, label: 'costCenter' },
+  enterpriseOrganization: { max: 255, label: 'organization' },
+  division: { max: 255, label: 'division' },
+  department: { max: 255, label: 'department' },
+  phoneWork: { max: 64, label: 'phoneNumbers.value' },
+  phoneMobile: { max: 64, label: 'phoneNumbers.value' },
+  phoneFax: { max: 64, label: 'phoneNumbers.value' },
+  addressFormatted: { max: 255, label: 'addresses.formatted' },
+  addressStreet: { max: 255, label: 'addresses.streetAddress' },
+  addressLocality: { max: 255, label: 'addresses.locality' },
+  addressRegion: { max: 255, label: 'addresses.region' },
+  addressPostalCode: { max: 64, label: 'addresses.postalCode' },
+  addressCountry: { max: 255, label: 'addresses.country' },
+  otherAddressFormatted: { max: 1000, label: 'addresses.formatted' },
+  otherAddressStreet: { max: 255, label: 'addresses.streetAddress' },
+  otherAddressLocality: { max: 255, label: 'addresses.locality' },
+  otherAddressRegion: { max: 255, label: 'addresses.region' },
+  otherAddressPostalCode: { max: 64, label: 'addresses.postalCode' },
+  otherAddressCountry: { max: 255, label: 'addresses.country' },
+} as const satisfies Partial<Record<keyof User, { max: number; label: string }>>;
+
+export type DirectoryTextField = keyof typeof DIRECTORY_TEXT_FIELDS;
+export const DIRECTORY_TEXT_FIELD_NAMES = Object.keys(DIRECTORY_TEXT_FIELDS) as DirectoryTextField[];
+
 /** A person's attributes as a directory owns them (already validated; null means "not set"). */
 export interface DirectoryUserFields {
   userName: string;
-  externalId: string | null;
-  givenName: string | null;
-  familyName: string | null;
-  nameFormatted: string | null;
-  displayName: string | null;
-  title: string | null;
-  preferredLanguage: string | null;
-  employeeNumber: string | null;
-  department: string | null;
+  /** Every text field, null when not set. */
+  text: Record<DirectoryTextField, string | null>;
   emails: EmailField[];
-  phones: { work: string | null; mobile: string | null; fax: string | null };
-  address: AddressFields;
   managerId: string | null;
   active: boolean;
 }
@@ -45,8 +83,8 @@ export function appEmail(emails: readonly EmailField[]): string | null {
   )?.value ?? null;
 }
 
-/** A person's stored work address. */
-export function workAddressOf(u: User): AddressFields {
+/** A person's work address, from the stored row or from new fields. */
+export function workAddressOf(u: Pick<User, 'addressFormatted' | 'addressStreet' | 'addressLocality' | 'addressRegion' | 'addressPostalCode' | 'addressCountry'>): AddressFields {
   return {
     formatted: u.addressFormatted,
     streetAddress: u.addressStreet,
@@ -62,27 +100,15 @@ export function siteNameOf(address: AddressFields): string | null {
   return address.formatted ?? address.locality;
 }
 
-/** Column sizes (see the migrations); the formatted work address also names a site (255). */
 const LIMITS: Array<[string, (f: DirectoryUserFields) => Array<string | null>, number]> = [
   ['userName', (f) => [f.userName], 320],
-  ['externalId', (f) => [f.externalId], 255],
-  ['name.givenName', (f) => [f.givenName], 255],
-  ['name.familyName', (f) => [f.familyName], 255],
-  ['name.formatted', (f) => [f.nameFormatted], 255],
-  ['displayName', (f) => [f.displayName], 255],
-  ['title', (f) => [f.title], 255],
-  ['preferredLanguage', (f) => [f.preferredLanguage], 64],
-  ['employeeNumber', (f) => [f.employeeNumber], 255],
-  ['department', (f) => [f.department], 255],
+  ...DIRECTORY_TEXT_FIELD_NAMES.map((field): [string, (f: DirectoryUserFields) => Array<string | null>, number] => [
+    DIRECTORY_TEXT_FIELDS[field].label,
+    (f) => [f.text[field]],
+    DIRECTORY_TEXT_FIELDS[field].max,
+  ]),
   ['emails.value', (f) => f.emails.map((e) => e.value), 320],
   ['emails.type', (f) => f.emails.map((e) => e.type), 32],
-  ['phoneNumbers.value', (f) => [f.phones.work, f.phones.mobile, f.phones.fax], 64],
-  ['addresses.formatted', (f) => [f.address.formatted], 255],
-  ['addresses.streetAddress', (f) => [f.address.streetAddress], 255],
-  ['addresses.locality', (f) => [f.address.locality], 255],
-  ['addresses.region', (f) => [f.address.region], 255],
-  ['addresses.postalCode', (f) => [f.address.postalCode], 64],
-  ['addresses.country', (f) => [f.address.country], 255],
 ];
 export const MAX_EMAILS = 20;
 
@@ -97,8 +123,8 @@ export function assertStorable(f: DirectoryUserFields): void {
   }
   // Identifiers people and filters match on hold no invisible or control characters (issue #10).
   assertIdentifier('userName', f.userName);
-  assertIdentifier('externalId', f.externalId);
-  assertIdentifier('displayName', f.displayName);
+  assertIdentifier('externalId', f.text.externalId);
+  assertIdentifier('displayName', f.text.displayName);
   // Every email, not only the one the app sends to: any of them may become the person's email
   // (appEmail falls back along the list) and all are matched by SCIM filters.
   for (const e of f.emails) assertPlainEmail(e.value, 'emails.value');

@@ -112,6 +112,56 @@ export class User {
   @Column({ name: 'phone_fax', type: 'varchar', length: 64, nullable: true })
   phoneFax!: string | null;
 
+  // HR fields of Entra's default mapping (issue #10 §3), owned by the directory like the others.
+
+  @Column({ name: 'name_middle', type: 'varchar', length: 255, nullable: true })
+  middleName!: string | null;
+
+  @Column({ name: 'name_honorific_prefix', type: 'varchar', length: 64, nullable: true })
+  honorificPrefix!: string | null;
+
+  @Column({ name: 'name_honorific_suffix', type: 'varchar', length: 64, nullable: true })
+  honorificSuffix!: string | null;
+
+  @Column({ name: 'nick_name', type: 'varchar', length: 255, nullable: true })
+  nickName!: string | null;
+
+  @Column({ name: 'user_type', type: 'varchar', length: 64, nullable: true })
+  userType!: string | null;
+
+  @Column({ name: 'locale', type: 'varchar', length: 64, nullable: true })
+  locale!: string | null;
+
+  @Column({ name: 'timezone', type: 'varchar', length: 64, nullable: true })
+  timezone!: string | null;
+
+  @Column({ name: 'cost_center', type: 'varchar', length: 255, nullable: true })
+  costCenter!: string | null;
+
+  @Column({ name: 'enterprise_organization', type: 'varchar', length: 255, nullable: true })
+  enterpriseOrganization!: string | null;
+
+  @Column({ name: 'division', type: 'varchar', length: 255, nullable: true })
+  division!: string | null;
+
+  @Column({ name: 'other_address_formatted', type: 'varchar', length: 1000, nullable: true })
+  otherAddressFormatted!: string | null;
+
+  @Column({ name: 'other_address_street', type: 'varchar', length: 255, nullable: true })
+  otherAddressStreet!: string | null;
+
+  @Column({ name: 'other_address_locality', type: 'varchar', length: 255, nullable: true })
+  otherAddressLocality!: string | null;
+
+  @Column({ name: 'other_address_region', type: 'varchar', length: 255, nullable: true })
+  otherAddressRegion!: string | null;
+
+  @Column({ name: 'other_address_postal_code', type: 'varchar', length: 64, nullable: true })
+  otherAddressPostalCode!: string | null;
+
+  @Column({ name: 'other_address_country', type: 'varchar', length: 255, nullable: true })
+  otherAddressCountry!: string | null;
+
   @RefColumn('manager_id', { nullable: true })
   managerId!: string | null;
 

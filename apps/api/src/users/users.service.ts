@@ -46,11 +46,15 @@ export class UsersService {
     if (q.departmentId) qb.andWhere('u.department_id = :departmentId', { departmentId: q.departmentId });
     if (q.roleId) qb.andWhere('u.role_id = :roleId', { roleId: q.roleId });
     if (q.directoryId) qb.andWhere('u.directory_id = :directoryId', { directoryId: q.directoryId });
+    // HR searches: the employee number as stored; cost center and division in any case.
+    if (q.employeeNumber?.trim()) qb.andWhere('u.employee_number = :employeeNumber', { employeeNumber: q.employeeNumber.trim() });
+    if (q.costCenter?.trim()) qb.andWhere('LOWER(u.cost_center) = :costCenter', { costCenter: q.costCenter.trim().toLowerCase() });
+    if (q.division?.trim()) qb.andWhere('LOWER(u.division) = :division', { division: q.division.trim().toLowerCase() });
     if (q.q?.trim()) {
       const prefix = `${q.q.trim().toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
       qb.andWhere(
         new Brackets((w) => {
-          for (const column of ['u.given_name', 'u.family_name', 'u.display_name', 'u.email', 'u.user_name']) {
+          for (const column of ['u.given_name', 'u.family_name', 'u.display_name', 'u.email', 'u.user_name', 'u.employee_number']) {
             w.orWhere(`LOWER(${column}) LIKE :prefix ESCAPE '!'`, { prefix });
           }
         }),

@@ -5,6 +5,7 @@ import { InvitationsAndSignIn1795383000000 } from './1795383000000-invitations-a
 import { LoginFailuresByAge1795385000000 } from './1795385000000-login-failures-by-age';
 import { ActiveEmailKey1795386000000 } from './1795386000000-active-email-key';
 import { CompatibilityFoldedKeys1795388000000 } from './1795388000000-compatibility-folded-keys';
+import { HrFields1795389000000 } from './1795389000000-hr-fields';
 import { ProvisioningLog1795390000000 } from './1795390000000-provisioning-log';
 import { OAuthClientsAndEntraTenant1795391000000 } from './1795391000000-oauth-clients-and-entra-tenant';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   LoginFailuresByAge1795385000000,
   ActiveEmailKey1795386000000,
   CompatibilityFoldedKeys1795388000000,
+  HrFields1795389000000,
   ProvisioningLog1795390000000,
   OAuthClientsAndEntraTenant1795391000000,
 ];

@@ -18,7 +18,11 @@ export function assertSafeName(name: string, what: 'path' | 'key'): void {
   if (match) throw new ForbiddenNameError(`"${match[1]}" is not allowed in a ${what}`);
 }
 
-/** Walks a request value (iteratively: bodies can nest deeply) and rejects forbidden keys. */
+/**
+ * Walks a request value (iteratively: bodies can nest deeply) and rejects forbidden keys, and
+ * keys of one object that differ only in case: attribute names are case-insensitive (RFC 7643
+ * §2.1), so `{"title":"a","TITLE":"b"}` names one attribute twice and either pick would be a guess.
+ */
 export function assertSafeValue(value: unknown): void {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
@@ -26,8 +30,13 @@ export function assertSafeValue(value: unknown): void {
     if (Array.isArray(current)) {
       for (const item of current) stack.push(item);
     } else if (isJsonObject(current)) {
+      const seen = new Map<string, string>();
       for (const [key, child] of Object.entries(current)) {
         assertSafeName(key, 'key');
+        const folded = key.trim().toLowerCase();
+        const twin = seen.get(folded);
+        if (twin !== undefined) throw ScimError.invalidSyntax(`"${twin}" and "${key}" name the same attribute; send it once`);
+        seen.set(folded, key);
         stack.push(child);
       }
     }

@@ -166,9 +166,26 @@ describe('applyPatch', () => {
       expect(patch(BARE_USER, [{ op: 'Add', path: 'emails[type eq "work"].value', value: 'new@x.com' }]).emails).toEqual([
         { type: 'work', value: 'new@x.com' },
       ]);
-      expect(patch(BARE_USER, [{ op: 'Replace', path: 'emails[type eq "work"].value', value: 'new@x.com' }]).emails).toEqual([
-        { type: 'work', value: 'new@x.com' },
+    });
+
+    it('replace through a value filter that selects nothing is 400 noTarget (RFC 7644 §3.5.2.3)', () => {
+      expect(() => patch(BARE_USER, [{ op: 'Replace', path: 'emails[type eq "work"].value', value: 'new@x.com' }])).toThrow(
+        expect.objectContaining({ scimType: 'noTarget' }),
+      );
+      expect(() => patch(BARE_USER, [{ op: 'replace', path: 'groups[value eq "g"]', value: { value: 'g' } }])).toThrow(
+        expect.objectContaining({ scimType: 'noTarget' }),
+      );
+      const withEmail = patch(BARE_USER, [{ op: 'Add', path: 'emails[type eq "work"].value', value: 'a@x.com' }]);
+      expect(patch(withEmail, [{ op: 'Replace', path: 'emails[type eq "work"].value', value: 'b@x.com' }]).emails).toEqual([
+        { type: 'work', value: 'b@x.com' },
       ]);
+    });
+
+    it('a readOnly attribute in a path-less value is ignored when unchanged, 400 mutability otherwise', () => {
+      const user = { ...BARE_USER, id: 'u-1' };
+      expect(patch(user, [{ op: 'replace', value: { id: 'u-1', title: 'T' } }])).toMatchObject({ id: 'u-1', title: 'T' });
+      expect(() => patch(user, [{ op: 'replace', value: { id: 'u-2', title: 'T' } }])).toThrow(expect.objectContaining({ scimType: 'mutability' }));
+      expect(() => patch(user, [{ op: 'replace', path: 'id', value: 'u-1' }])).toThrow(expect.objectContaining({ scimType: 'mutability' }));
     });
 
     it('creates phone numbers per type and keeps types unique', () => {
@@ -472,7 +489,7 @@ describe('applyPatch', () => {
     });
 
     it('rejects hand-built operations on unknown or read-only attributes', () => {
-      const unknown: PatchOperation = { kind: 'attribute', op: 'replace', target: { schema: CORE, attribute: 'nickName' }, value: 'x' };
+      const unknown: PatchOperation = { kind: 'attribute', op: 'replace', target: { schema: CORE, attribute: 'nickNames' }, value: 'x' };
       expect(() => applyPatch(USER, [unknown], USER_RESOURCE)).toThrow(/Unknown attribute/);
       const readOnly: PatchOperation = { kind: 'attribute', op: 'replace', target: { schema: CORE, attribute: 'id' }, value: 'x' };
       expect(() => applyPatch(USER, [readOnly], USER_RESOURCE)).toThrow(/readOnly/);

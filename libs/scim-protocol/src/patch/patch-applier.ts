@@ -4,8 +4,8 @@ import { isPresent, matchesValueFilter } from '../filter/filter-evaluator';
 import { cloneJson, deleteProperty, getProperty, isJsonObject, JsonObject, setProperty } from '../json-object';
 import { findAttribute, findSchema, findSubAttribute } from '../schemas/attribute-resolver';
 import { ResourceSchema, Schema, SchemaAttribute } from '../schemas/schema-types';
-import { AttributePatchOperation, MembersPatchOperation, PatchOperation } from './patch-types';
-import { isReferenceComplex } from './value-coercion';
+import { AttributePatchOperation, MembersPatchOperation, PatchOperation, ReadOnlyPatchOperation } from './patch-types';
+import { CLEAR, coerceScalar, isReferenceComplex } from './value-coercion';
 
 /**
  * Applies parsed operations to a SCIM resource and returns the new resource. The input is
@@ -23,6 +23,7 @@ export function applyPatch<T extends object>(resource: T, operations: readonly P
   );
   for (const operation of operations) {
     if (operation.kind === 'members') applyMembers(draft, operation);
+    else if (operation.kind === 'readOnly') checkReadOnly(draft, operation, schema);
     else applyAttribute(draft, operation, schema);
   }
   for (const attribute of requiredBefore) {
@@ -53,6 +54,38 @@ function applyAttribute(draft: JsonObject, operation: AttributePatchOperation, r
   else if (definition.multiValued) applyMultiValued(container, operation, definition, subDefinition?.name);
   else applySingleComplex(container, operation, definition, subDefinition?.name);
   if (!isCore) dropEmptyExtension(draft, schema);
+}
+
+/**
+ * A readOnly target changes nothing; it answers 400 mutability unless the path-less value equals
+ * the current one (ignored), or its value filter selects nothing (noTarget, checked first).
+ */
+function checkReadOnly(draft: JsonObject, operation: ReadOnlyPatchOperation, resource: ResourceSchema): void {
+  const { target } = operation;
+  const schema = findSchema(resource, target.schema) as Schema;
+  const definition = findAttribute(schema, target.attribute) as SchemaAttribute;
+  const container = schema === resource.core ? draft : getProperty(draft, schema.id);
+  const current = isJsonObject(container) ? getProperty(container, definition.name) : undefined;
+  const name = target.subAttribute ? `${definition.name}.${target.subAttribute}` : definition.name;
+  if (target.filter) {
+    const values = (Array.isArray(current) ? current : current === undefined ? [] : [current]).filter(isJsonObject);
+    // Group members are not loaded into the draft (the service applies them in SQL): no answer but mutability.
+    const unloaded = resource.name === 'Group' && definition.name === 'members' && !Array.isArray(current);
+    if (!unloaded && !values.some((value) => matchesValueFilter(value, target.filter as FilterNode, definition))) {
+      throw ScimError.noTarget(`No value of "${definition.name}" matches the path filter`);
+    }
+  } else if (operation.ifUnchanged && target.subAttribute === undefined && sameScalar(definition, current, operation.value, name)) {
+    return;
+  }
+  throw ScimError.mutability(`"${name}" is readOnly`);
+}
+
+function sameScalar(definition: SchemaAttribute, current: unknown, sent: unknown, name: string): boolean {
+  if (definition.type === 'complex' || definition.multiValued) return false;
+  const value = coerceScalar(definition, sent, name);
+  if (value === CLEAR) return current === undefined || current === null;
+  if (typeof value === 'string' && typeof current === 'string' && !definition.caseExact) return value.toLowerCase() === current.toLowerCase();
+  return value === current;
 }
 
 /** Extension attributes live under the extension URN key (ENTRA.md §2.4 manager placement). */
@@ -157,6 +190,8 @@ function applyMultiValued(
   } else {
     let selected = list.filter(matches);
     if (selected.length === 0) {
+      // RFC 7644 §3.5.2.3: a replace whose filter selects nothing fails; only add creates.
+      if (operation.op === 'replace' && filter) throw ScimError.noTarget(`No value of "${definition.name}" matches the path filter`);
       // Entra adds `emails[type eq "work"].value` and `addresses[type eq "work"].locality` to
       // users that have no such value yet: create it from the filter (ENTRA.md §6 pitfall 5).
       const created = filter ? elementFromFilter(filter) : {};

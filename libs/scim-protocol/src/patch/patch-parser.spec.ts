@@ -1,5 +1,5 @@
 import { ScimError, ScimType } from '../errors';
-import { CORE_USER_URN, ENTERPRISE_USER_URN, FRANKLI_GROUP_URN, PATCH_OP_URN } from '../messages';
+import { ENTERPRISE_USER_URN, FRANKLI_GROUP_URN, PATCH_OP_URN } from '../messages';
 import { GROUP_RESOURCE, USER_RESOURCE } from '../schemas/resource-schemas';
 import { ResourceSchema } from '../schemas/schema-types';
 import { MAX_PATCH_OPERATIONS, parsePatchRequest } from './patch-parser';
@@ -187,8 +187,12 @@ describe('parsePatchRequest', () => {
       ]);
     });
 
-    it.each(['maybe', 'yes', 1, 0, {}, ['true']])('active %p → invalidValue', (value) => {
+    it.each(['maybe', 'yes', 1, 0, {}])('active %p → invalidValue', (value) => {
       expectScimError(() => parse([{ op: 'replace', path: 'active', value }]), 'invalidValue', /active.*true or false/);
+    });
+
+    it('active ["true"] → invalidValue: a list where one value belongs', () => {
+      expectScimError(() => parse([{ op: 'replace', path: 'active', value: ['true'] }]), 'invalidValue', /"active" is single-valued/);
     });
 
     it('group rename (§2.7)', () => {
@@ -200,7 +204,7 @@ describe('parsePatchRequest', () => {
     it.each<[string, unknown, PatchOperation[]]>([
       ['add with $ref null', { op: 'Add', path: 'members', value: [{ $ref: null, value: 'f648f8d5ea4e4cd38e9c' }] }, [{ kind: 'members', action: 'add', ids: ['f648f8d5ea4e4cd38e9c'] }]],
       ['add several', { op: 'add', path: 'members', value: [{ value: 'a' }, { value: 'b' }, { value: 'a' }] }, [{ kind: 'members', action: 'add', ids: ['a', 'b'] }]],
-      ['add with display (Postman)', { op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'u4' }] }, [{ kind: 'members', action: 'add', ids: ['u4'] }]],
+      ['add with display', { op: 'add', path: 'members', value: [{ display: 'new User', value: 'u4', type: 'User' }] }, [{ kind: 'members', action: 'add', ids: ['u4'] }]],
       ['add a bare string (Postman garbage)', { op: 'add', path: 'members', value: 'string id 1' }, [{ kind: 'members', action: 'add', ids: ['string id 1'] }]],
       ['add bare strings', { op: 'add', path: 'members', value: ['a', 'b'] }, [{ kind: 'members', action: 'add', ids: ['a', 'b'] }]],
       ['add nothing', { op: 'add', path: 'members', value: [] }, []],
@@ -242,13 +246,22 @@ describe('parsePatchRequest', () => {
       ['path, unqualified', { op: 'replace', path: 'grantsAdmin', value: true }],
       ['path, unqualified, odd case', { op: 'REPLACE', path: 'AutoInvite', value: 'true' }],
       ['path, remove', { op: 'remove', path: `${FRANKLI_GROUP_URN}:autoInvite` }],
-      ['path, the whole extension', { op: 'replace', path: FRANKLI_GROUP_URN, value: { grantsAdmin: true } }],
       ['path, remove the whole extension', { op: 'remove', path: FRANKLI_GROUP_URN.toLowerCase() }],
+    ])('group entitlements are readOnly: %s is 400 mutability', (_, operation) => {
+      expectScimError(() => parse([operation], GROUP_RESOURCE), 'mutability', /is readOnly/);
+    });
+
+    // In a value object a readOnly attribute is compared with the current value once the group
+    // is known (patch-applier.spec): equal is ignored (Okta's rename), different is mutability.
+    it.each<[string, unknown]>([
+      ['path, the whole extension', { op: 'replace', path: FRANKLI_GROUP_URN, value: { grantsAdmin: true } }],
       ['path-less, extension object', { op: 'replace', value: { [FRANKLI_GROUP_URN]: { autoInvite: 'True', GRANTSADMIN: false } } }],
       ['path-less, URN-qualified key', { op: 'add', value: { [`${FRANKLI_GROUP_URN}:grantsAdmin`]: true } }],
       ['path-less, plain key', { op: 'replace', value: { displayName: 'G', grantsAdmin: true } }],
-    ])('group entitlements are readOnly: %s is 400 mutability', (_, operation) => {
-      expectScimError(() => parse([operation], GROUP_RESOURCE), 'mutability', /is readOnly/);
+    ])('group entitlements in a value object (%s) become readOnly checks', (_, operation) => {
+      const ops = parse([operation], GROUP_RESOURCE);
+      expect(ops.filter((op) => op.kind === 'readOnly').length).toBeGreaterThan(0);
+      expect(ops.filter((op) => op.kind === 'attribute' && op.target.schema === FRANKLI_GROUP_URN)).toEqual([]);
     });
   });
 
@@ -298,39 +311,38 @@ describe('parsePatchRequest', () => {
       });
     });
 
-    it('ignores unknown attributes, schemas and misspelled URNs in path-less values', () => {
-      expect(
-        parse([
-          {
-            op: 'replace',
-            value: {
-              schemas: ['whatever'],
-              nickName: 'Babs',
-              roles: [],
-              'urn:ietf:params:scim:schemas:extension:enterprise:2.0User': { department: 'x' },
-              'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:CustomAttribute': 'x',
-              'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group': {},
-              'name.middleName': 'x',
-              'emails[type eq': 'x',
-              title: 'kept',
-            },
-          },
-        ]),
-      ).toEqual([{ kind: 'attribute', op: 'replace', target: { schema: CORE, attribute: 'title' }, value: 'kept' }]);
+    it.each<[string, Record<string, unknown>, RegExp]>([
+      ['an unknown attribute', { nickNames: 'Babs', title: 't' }, /Unknown attribute "nickNames"/],
+      ['a misspelled URN', { 'urn:ietf:params:scim:schemas:extension:enterprise:2.0User': { department: 'x' } }, /2\.0User/],
+      [
+        'an undeclared extension attribute',
+        { 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:CustomAttribute': 'x' },
+        /CustomAttribute/,
+      ],
+      ['an unknown sub-attribute', { 'name.nickName': 'x' }, /name\.nickName/],
+      ['a malformed key', { 'emails[type eq': 'x' }, /emails\[type eq/],
+      ['two unknown keys', { a1: 'x', b2: 'y' }, /Unknown attributes "a1", "b2"/],
+    ])('refuses %s in a path-less value (400 invalidSyntax naming it)', (_, value, detail) => {
+      expectScimError(() => parse([{ op: 'replace', value }]), 'invalidSyntax', detail);
+    });
+
+    it('accepts keys of unknown attributes whose value carries no data, and schemas', () => {
+      expect(parse([{ op: 'replace', value: { schemas: ['whatever'], roles: [], extra: null, blank: ' ', title: 'kept' } }])).toEqual([
+        { kind: 'attribute', op: 'replace', target: { schema: CORE, attribute: 'title' }, value: 'kept' },
+      ]);
     });
 
     it.each([
-      ['an unknown attribute (ENTRA.md §2.4 "add nickName")', { op: 'Add', path: 'nickName', value: 'Babs' }],
-      ['an unknown sub-attribute', { op: 'add', path: 'name.middleName', value: 'x' }],
-      ['an unknown extension attribute', { op: 'add', path: `${ENT}:costCenter`, value: 'x' }],
+      ['an unknown attribute', { op: 'Add', path: 'nickNames', value: 'Babs' }],
+      ['an unknown sub-attribute', { op: 'add', path: 'name.nickName', value: 'x' }],
+      ['an unknown extension attribute', { op: 'add', path: `${ENT}:costCentre`, value: 'x' }],
       ['an unknown schema URN', { op: 'replace', path: 'urn:x:y:2.0:User:title', value: 'x' }],
       ['a misspelled URN', { op: 'add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0User:department', value: 'x' }],
       ['members on a User', { op: 'add', path: 'members', value: [{ value: 'x' }] }],
-      ['a remove of an unknown attribute', { op: 'remove', path: 'nickName' }],
+      ['a remove of an unknown attribute', { op: 'remove', path: 'nickNames' }],
       ['an unknown sub-attribute after a filter', { op: 'add', path: 'emails[type eq "work"].display', value: 'x' }],
-    ])('ignores a path to %s, keeping the other operations', (_, unknown) => {
-      const ops = parsePatchRequest(body(unknown, { op: 'replace', path: 'title', value: 'Boss' }), USER_RESOURCE);
-      expect(ops).toEqual([{ kind: 'attribute', op: 'replace', target: { schema: CORE_USER_URN, attribute: 'title' }, value: 'Boss' }]);
+    ])('refuses a path to %s (400 invalidPath)', (_, unknown) => {
+      expectScimError(() => parse([{ op: 'replace', path: 'title', value: 'Boss' }, unknown]), 'invalidPath', /Operations\[1\]: Unknown attribute/);
     });
 
     it('ignores path "schemas"', () => {
@@ -359,15 +371,11 @@ describe('parsePatchRequest', () => {
       ]);
     });
 
-    it('coerces multi-valued values', () => {
+    it('checks multi-valued values: canonical names and types, canonical spelling of type', () => {
       expect(
         parse([
-          {
-            op: 'add',
-            path: 'emails',
-            value: [{ Value: 'a@x', TYPE: 'work', primary: 'True', display: 'ignored', unknown: 1 }, { value: '' , type: 'home'}, null],
-          },
-          { op: 'replace', path: 'phoneNumbers', value: { value: '+1', type: 'mobile' } },
+          { op: 'add', path: 'emails', value: [{ Value: 'a@x', TYPE: 'Work', primary: 'True' }, { value: '', type: 'other' }, null] },
+          { op: 'replace', path: 'phoneNumbers', value: [{ value: '+1', type: 'mobile' }] },
           { op: 'replace', path: 'emails', value: [] },
           { op: 'add', path: 'emails', value: [] },
         ]),
@@ -376,15 +384,24 @@ describe('parsePatchRequest', () => {
           kind: 'attribute',
           op: 'add',
           target: { schema: CORE, attribute: 'emails' },
-          value: [{ value: 'a@x', type: 'work', primary: true }, { value: null, type: 'home' }],
+          value: [{ value: 'a@x', type: 'work', primary: true }, { value: null, type: 'other' }],
         },
         { kind: 'attribute', op: 'replace', target: { schema: CORE, attribute: 'phoneNumbers' }, value: [{ value: '+1', type: 'mobile' }] },
         { kind: 'attribute', op: 'remove', target: { schema: CORE, attribute: 'emails' } },
       ]);
     });
 
-    it('accepts numbers for string attributes', () => {
-      expect(parse([{ op: 'replace', path: `${ENT}:employeeNumber`, value: 12345 }])[0]).toMatchObject({ value: '12345' });
+    it.each<[string, unknown, ScimType, RegExp]>([
+      ['one element where a list belongs', { op: 'replace', path: 'phoneNumbers', value: { value: '+1', type: 'mobile' } }, 'invalidValue', /multi-valued/],
+      ['a string where a list belongs', { op: 'replace', path: 'emails', value: 'a@x' }, 'invalidValue', /multi-valued/],
+      ['an unknown sub-attribute', { op: 'add', path: 'emails', value: [{ value: 'a@x', unknown: 1 }] }, 'invalidSyntax', /"emails\.unknown"/],
+      ['a type outside canonicalValues', { op: 'add', path: 'emails', value: [{ value: 'a@x', type: 'private' }] }, 'invalidValue', /"work", "home", "other"/],
+      ['two primaries', { op: 'add', path: 'emails', value: [{ value: 'a@x', primary: true }, { value: 'b@x', type: 'other', primary: true }] }, 'invalidValue', /one value.*primary/],
+      ['a number for a string', { op: 'replace', path: `${ENT}:employeeNumber`, value: 12345 }, 'invalidValue', /must be a string/],
+      ['a value filter on a type outside canonicalValues', { op: 'add', path: 'addresses[type eq "home"].locality', value: 'X' }, 'invalidValue', /"addresses\.type" must be one of/],
+      ['a string for a boolean sub-attribute', { op: 'add', path: 'emails', value: [{ value: 'a@x', primary: 'yes' }] }, 'invalidValue', /true or false/],
+    ])('refuses %s', (_, operation, scimType, detail) => {
+      expectScimError(() => parse([operation]), scimType, detail);
     });
 
     it('expands a path that is an extension URN', () => {
@@ -394,6 +411,9 @@ describe('parsePatchRequest', () => {
       ]);
       expect(parse([{ op: 'remove', path: ENT }]).map((op) => op.kind === 'attribute' && op.target.attribute)).toEqual([
         'employeeNumber',
+        'costCenter',
+        'organization',
+        'division',
         'department',
         'manager',
       ]);
@@ -405,7 +425,7 @@ describe('parsePatchRequest', () => {
       ]);
       // A value list that names nothing removes nothing, never everything.
       expect(parse([{ op: 'remove', path: 'emails', value: [] }])).toEqual([]);
-      expect(parse([{ op: 'remove', path: 'emails', value: [{ value: '' }, { unknown: 'x' }] }])).toEqual([]);
+      expect(parse([{ op: 'remove', path: 'emails', value: [{ value: '' }, { type: null }] }])).toEqual([]);
       expect(parse([{ op: 'remove', path: 'emails', value: null }])).toEqual([
         { kind: 'attribute', op: 'remove', target: { schema: CORE, attribute: 'emails' } },
       ]);
@@ -445,10 +465,10 @@ describe('parsePatchRequest', () => {
       ['groups', body({ op: 'add', path: 'groups', value: [{ value: 'g' }] }), 'mutability', /"groups" is readOnly/],
       ['remove groups', body({ op: 'remove', path: 'groups[value eq "g"]' }), 'mutability', /readOnly/],
       ['manager.displayName', body({ op: 'replace', path: 'manager.displayName', value: 'x' }), 'mutability', /manager.displayName/],
-      ['id in a path-less value', body({ op: 'replace', value: { id: 'x', title: 't' } }), 'mutability', /"id" is readOnly/],
+      ['an id with a filter', body({ op: 'remove', path: 'groups[value eq "x"]' }), 'mutability', /"groups" is readOnly/],
       ['meta in a path-less value', body({ op: 'replace', value: { meta: { resourceType: 'User' } } }), 'mutability', /"meta"/],
       ['a non-string title', body({ op: 'replace', path: 'title', value: { a: 1 } }), 'invalidValue', /"title" must be a string/],
-      ['an array for title', body({ op: 'replace', path: 'title', value: ['x'] }), 'invalidValue', /"title" must be a string/],
+      ['an array for title', body({ op: 'replace', path: 'title', value: ['x'] }), 'invalidValue', /"title" is single-valued/],
       ['a boolean for title', body({ op: 'replace', path: 'title', value: true }), 'invalidValue', /"title" must be a string/],
       ['a string for name', body({ op: 'replace', path: 'name', value: 'Bob' }), 'invalidValue', /"name" takes an object/],
       ['two managers', body({ op: 'replace', path: 'manager', value: [{ value: 'a' }, { value: 'b' }] }), 'invalidValue', /single value/],
@@ -474,6 +494,10 @@ describe('parsePatchRequest', () => {
       );
     });
 
+    it('refuses a member sub-attribute RFC 7643 §4.2 does not declare (Postman\'s displayName), naming it', () => {
+      expectScimError(() => parse([{ op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'u4' }] }], GROUP_RESOURCE), 'invalidSyntax', /"members\.displayName"/);
+    });
+
     it('handles a huge member list quickly', () => {
       const ids = Array.from({ length: 50_000 }, (_, i) => ({ value: `user-${i}` }));
       const started = Date.now();
@@ -486,8 +510,8 @@ describe('parsePatchRequest', () => {
     it('rejects deeply nested values without overflowing the stack', () => {
       let nested: unknown = { __proto__x: 1 };
       for (let i = 0; i < 100_000; i++) nested = { a: nested };
-      // Unknown key: ignored, but the forbidden-key scan must still walk it iteratively.
-      expect(parse([{ op: 'add', value: { unknownThing: nested, title: 'x' } }])).toHaveLength(1);
+      // The forbidden-key and duplicate-key scan walks it iteratively, then the key is refused.
+      expectScimError(() => parse([{ op: 'add', value: { unknownThing: nested, title: 'x' } }]), 'invalidSyntax', /unknownThing/);
     });
   });
 
@@ -536,7 +560,8 @@ describe('parsePatchRequest', () => {
 
     it('allows the words inside longer names and values', () => {
       expect(parse([{ op: 'replace', path: 'title', value: '__proto__' }])).toHaveLength(1);
-      expect(parse([{ op: 'replace', value: { constructorName: 'x', title: 'constructor' } }])).toHaveLength(1);
+      expect(parse([{ op: 'replace', value: { title: 'constructor' } }])).toHaveLength(1);
+      expectScimError(() => parse([{ op: 'replace', value: { constructorName: 'x' } }]), 'invalidSyntax', /Unknown attribute "constructorName"/);
     });
   });
 });

@@ -78,40 +78,52 @@ class OperationParser {
     }
     if (op !== 'remove' && !hasValue) throw ScimError.invalidValue(`"${op}" requires a "value"`);
     const path = resolvePatchPath(rawPath, this.resource);
-    // "Unknown attributes are ignored on input", in paths as in values: Entra sends one
-    // operation per mapped attribute (e.g. nickName), and failing the whole request for one
-    // attribute we do not keep would stop every other change of that person.
-    if (path.kind === 'unknown') return [];
-    return this.operationsFor(op, path, value, hasValue);
+    // A path that names nothing is refused (issue #10): answering 204 would tell the client a
+    // change was stored that never was.
+    if (path.kind === 'unknown') throw ScimError.invalidPath(`Unknown attribute "${path.name}" in path "${rawPath.trim()}"`);
+    return this.operationsFor(op, path, value, hasValue, false);
   }
 
   /**
-   * A path-less value: one operation per key. Keys may be plain, dotted (`name.givenName`),
-   * URN-qualified, or a schema URN holding an object. Unknown keys are ignored.
+   * A path-less value (or a POST/PUT body): one operation per key. Keys may be plain, dotted
+   * (`name.givenName`), URN-qualified, or a schema URN holding an object. A key that names no
+   * declared attribute is a 400 invalidSyntax naming every such key, unless its value carries
+   * no data (null, "", []): Entra's tutorial create sends `roles: []`, and refusing an empty
+   * value of an attribute we do not keep would lose nothing but the create.
    */
   expandObject(op: 'add' | 'replace', object: JsonObject, scope: Schema | undefined): PatchOperation[] {
     const operations: PatchOperation[] = [];
+    const unknown: string[] = [];
     for (const [key, value] of Object.entries(object)) {
       let path: ResolvedPath;
       try {
         path = resolvePatchPath(key, this.resource, scope);
       } catch (err) {
-        // "Unknown attributes are ignored on input"; a malformed key is just an unknown one.
         if (err instanceof ForbiddenNameError) throw err;
-        if (err instanceof ScimError && err.scimType === 'invalidPath') continue;
-        throw err;
+        // A malformed key is just a key that names nothing.
+        if (err instanceof ScimError && err.scimType === 'invalidPath') path = { kind: 'unknown', name: key };
+        else throw err;
       }
-      if (path.kind === 'unknown') continue;
-      if (path.kind === 'schema') {
-        if (isJsonObject(value)) operations.push(...this.expandObject(op, value, path.schema));
+      if (path.kind === 'unknown') {
+        if (!carriesNoData(value)) unknown.push(scope ? `${scope.id}:${key}` : key);
         continue;
       }
-      operations.push(...this.operationsFor(op, path, value, true));
+      if (path.kind === 'schema') {
+        if (isJsonObject(value)) operations.push(...this.expandObject(op, value, path.schema));
+        else if (!carriesNoData(value)) throw ScimError.invalidValue(`"${path.schema.id}" takes an object value`);
+        continue;
+      }
+      operations.push(...this.operationsFor(op, path, value, true, true));
+    }
+    if (unknown.length > 0) {
+      throw ScimError.invalidSyntax(
+        `Unknown attribute${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')} for ${this.resource.name}; see GET /Schemas`,
+      );
     }
     return operations;
   }
 
-  private operationsFor(op: PatchOpName, path: Exclude<ResolvedPath, { kind: 'unknown' }>, value: unknown, hasValue: boolean): PatchOperation[] {
+  private operationsFor(op: PatchOpName, path: Exclude<ResolvedPath, { kind: 'unknown' }>, value: unknown, hasValue: boolean, pathless: boolean): PatchOperation[] {
     if (path.kind === 'schema') return this.schemaOperations(op, path.schema, value);
     if (path.kind === 'common') {
       // Clients echo `schemas`; the server owns it. `meta` is readOnly (RFC 7643 §3.1).
@@ -120,16 +132,19 @@ class OperationParser {
     }
     const { definition, subDefinition } = path;
     const readOnly = definition.mutability === 'readOnly' ? definition : subDefinition?.mutability === 'readOnly' ? subDefinition : undefined;
-    if (readOnly) {
-      if (this.mode === 'resource') return [];
-      throw ScimError.mutability(`"${label(definition, subDefinition)}" is readOnly`);
-    }
     const target: PatchTarget = { schema: path.schema.id, attribute: definition.name };
     if (subDefinition) target.subAttribute = subDefinition.name;
     if (path.filter) target.filter = path.filter;
+    if (readOnly) {
+      // RFC 7643 §2.2: readOnly values in a POST/PUT body are ignored.
+      if (this.mode === 'resource') return [];
+      if (pathless && op !== 'remove') return [{ kind: 'readOnly', op, target, value, ifUnchanged: true }];
+      if (path.filter && op === 'replace') return [{ kind: 'readOnly', op, target, value, ifUnchanged: false }];
+      throw ScimError.mutability(`"${label(definition, subDefinition)}" is readOnly`);
+    }
 
     if (this.resource.name === 'Group' && path.schema === this.resource.core && definition.name === 'members') {
-      return this.memberOperations(op, target, value, hasValue);
+      return this.memberOperations(op, target, definition, value, hasValue);
     }
     if (op === 'remove') return this.removeOperations(target, definition, value, hasValue);
     return this.setOperations(op, target, definition, subDefinition, value);
@@ -178,7 +193,8 @@ class OperationParser {
     }
     if (definition.type !== 'complex') {
       if (definition.multiValued) {
-        const items = (Array.isArray(value) ? value : [value])
+        if (!Array.isArray(value)) throw ScimError.invalidValue(`"${name}" is multi-valued; send a list`);
+        const items = value
           .map((item) => coerceScalar(definition, item, name))
           .filter((item) => item !== CLEAR);
         if (items.length === 0) return op === 'replace' ? clear() : [];
@@ -192,7 +208,7 @@ class OperationParser {
       const item = Array.isArray(value) && value.length === 1 ? value[0] : value;
       if (item === null || (typeof item === 'string' && item.trim() === '')) return clear();
       if (!definition.multiValued && isReferenceComplex(definition)) {
-        const reference = coerceReference(item, name);
+        const reference = coerceReference(definition, item, name);
         return reference === CLEAR ? clear() : set(reference);
       }
       const element = coerceElement(definition, item, name);
@@ -204,7 +220,7 @@ class OperationParser {
       return set(elements);
     }
     if (isReferenceComplex(definition)) {
-      const reference = coerceReference(value, name);
+      const reference = coerceReference(definition, value, name);
       return reference === CLEAR ? clear() : set(reference);
     }
     // A single complex attribute such as `name`: sub-attributes not sent stay unchanged
@@ -214,13 +230,14 @@ class OperationParser {
     const operations: PatchOperation[] = [];
     for (const [key, subValue] of Object.entries(value)) {
       const sub = findSubAttribute(definition, key.trim());
-      if (!sub || sub.mutability === 'readOnly') continue;
+      if (!sub) throw ScimError.invalidSyntax(`Unknown attribute "${name}.${key}"`);
+      if (sub.mutability === 'readOnly') continue;
       operations.push(...this.setOperations(op, { ...target, subAttribute: sub.name }, definition, sub, subValue));
     }
     return operations;
   }
 
-  private memberOperations(op: PatchOpName, target: PatchTarget, value: unknown, hasValue: boolean): MembersPatchOperation[] {
+  private memberOperations(op: PatchOpName, target: PatchTarget, definition: SchemaAttribute, value: unknown, hasValue: boolean): MembersPatchOperation[] {
     if (target.subAttribute) throw ScimError.invalidPath('Use the path "members" or "members[value eq \\"id\\"]"');
     if (target.filter) {
       if (op !== 'remove') throw ScimError.invalidPath(`"${op}" with a members filter is not supported; use the path "members"`);
@@ -230,13 +247,21 @@ class OperationParser {
       // Entra's documented removal: path "members" plus a value list removes only those
       // members, never all of them (ENTRA.md §6 pitfall 3).
       if (!hasValue || value === null) return [{ kind: 'members', action: 'removeAll', ids: [] }];
-      const ids = memberIds(value);
+      const ids = memberIds(definition, value);
       return ids.length === 0 ? [] : [{ kind: 'members', action: 'remove', ids }];
     }
-    const ids = memberIds(value);
+    const ids = memberIds(definition, value);
     if (op === 'add') return ids.length === 0 ? [] : [{ kind: 'members', action: 'add', ids }];
     return [{ kind: 'members', action: 'replace', ids }];
   }
+}
+
+/** Null, blank, an empty list (or one of nulls and blanks) or `{}`: a value that stores nothing. */
+function carriesNoData(value: unknown): boolean {
+  const blank = (v: unknown): boolean => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+  if (Array.isArray(value)) return value.every(blank);
+  if (isJsonObject(value)) return Object.keys(value).length === 0;
+  return blank(value);
 }
 
 function label(definition: SchemaAttribute, sub: SchemaAttribute | undefined): string {
@@ -247,12 +272,22 @@ function dropNulls(element: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(element).filter(([, value]) => value !== null));
 }
 
-/** Members as `[{value}]` (with or without `$ref`/`display`), `["id"]`, `{value}` or `"id"`. */
-function memberIds(value: unknown): string[] {
+/**
+ * Members as `[{value}]` (with or without `$ref`/`display`/`type`), `["id"]`, `{value}` or
+ * `"id"`. Sub-attributes are checked like any complex value: an undeclared one (e.g.
+ * `displayName`, which RFC 7643 §4.2 does not give members) is a 400 naming it.
+ */
+function memberIds(definition: SchemaAttribute, value: unknown): string[] {
   if (value === null || value === undefined) return [];
   const items = Array.isArray(value) ? value : [value];
   const ids: string[] = [];
   for (const item of items) {
+    if (isJsonObject(item)) {
+      for (const key in item) {
+        // `{value}` is the common shape of large member lists: no lookup for it.
+        if (key !== 'value' && !findSubAttribute(definition, key.trim())) throw ScimError.invalidSyntax(`Unknown attribute "${definition.name}.${key}"`);
+      }
+    }
     const raw = isJsonObject(item) ? getProperty(item, 'value') : item;
     if (typeof raw !== 'string' || raw.trim() === '') {
       throw ScimError.invalidValue('Each member must be {"value": "<id>"} with a non-empty id');

@@ -105,6 +105,15 @@ function filterValue(sub: SchemaAttribute, value: string | number | boolean | nu
       if (typeof value === 'string' && parseDateTime(value)) return value;
       break;
     default:
+      if (typeof value === 'string' && sub.canonicalValues) {
+        // A value the attribute can never hold: refused, so `add` cannot create an element of
+        // a type that is not stored (issue #10: nothing is dropped silently).
+        const canonical = sub.canonicalValues.find((v) => v.toLowerCase() === value.toLowerCase());
+        if (canonical === undefined) {
+          throw ScimError.invalidValue(`"${label}" must be one of ${sub.canonicalValues.map((v) => JSON.stringify(v)).join(', ')}, not ${JSON.stringify(value)}`);
+        }
+        return canonical;
+      }
       if (typeof value === 'string') return value;
   }
   throw ScimError.invalidPath(`"${label}" cannot be compared with ${JSON.stringify(value)}`);

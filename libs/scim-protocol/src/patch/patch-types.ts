@@ -40,4 +40,19 @@ export interface MembersPatchOperation {
   ids: string[];
 }
 
-export type PatchOperation = AttributePatchOperation | MembersPatchOperation;
+/**
+ * An operation on a readOnly attribute that may still be answered otherwise than 400 mutability
+ * once the resource is known: in a path-less `replace`/`add` (`ifUnchanged`), a value equal to
+ * the current one is ignored (Okta repeats the unchanged `id` when it renames a group); with a
+ * value filter that matches nothing, the answer is noTarget (RFC 7644 §3.5.2.3), which is
+ * checked before mutability. `value` is as sent; it is compared, never stored.
+ */
+export interface ReadOnlyPatchOperation {
+  kind: 'readOnly';
+  op: PatchOpName;
+  target: PatchTarget;
+  value?: unknown;
+  ifUnchanged: boolean;
+}
+
+export type PatchOperation = AttributePatchOperation | MembersPatchOperation | ReadOnlyPatchOperation;

@@ -28,16 +28,30 @@ describe('parseResourceBody', () => {
     });
   });
 
-  it('tolerates the older sample: nulls, a misspelled extension URN, string booleans', () => {
+  it('refuses a schema URN that is not declared for the resource, naming it', () => {
+    const misspelled = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0User';
+    expect(() => parseResourceBody({ schemas: [CORE, misspelled], userName: 'a' }, USER_RESOURCE)).toThrow(
+      expect.objectContaining({ scimType: 'invalidSyntax', detail: expect.stringContaining(misspelled) }),
+    );
+    expect(() => parseResourceBody({ schemas: [GROUP], displayName: 'a' }, USER_RESOURCE)).toThrow(
+      expect.objectContaining({ scimType: 'invalidSyntax', detail: expect.stringContaining(GROUP) }),
+    );
+    expect(() => parseResourceBody({ schemas: [ENTERPRISE_USER_URN], userName: 'a' }, USER_RESOURCE)).toThrow(
+      expect.objectContaining({ scimType: 'invalidSyntax', detail: expect.stringContaining(CORE) }),
+    );
+    expect(() => parseResourceBody({ userName: 'a' }, USER_RESOURCE)).toThrow(expect.objectContaining({ scimType: 'invalidSyntax' }));
+    expect(parseResourceBody({ schemas: [CORE.toUpperCase()], userName: 'a' }, USER_RESOURCE)).toEqual({ schemas: [CORE], userName: 'a' });
+  });
+
+  it('tolerates the older sample: nulls, string booleans', () => {
     const body = {
-      schemas: [CORE, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0User'],
+      schemas: [CORE, ENTERPRISE_USER_URN],
       userName: 'Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1',
       active: 'True',
       addresses: null,
       title: null,
       manager: null,
       displayName: 'Test',
-      'urn:ietf:params:scim:schemas:extension:enterprise:2.0User': { department: 'lost' },
       [ENTERPRISE_USER_URN]: { department: 'Sales', manager: [{ value: 'm1', $ref: null }] },
       id: 'ignored',
       groups: [{ value: 'g' }],
@@ -65,7 +79,7 @@ describe('parseResourceBody', () => {
       members: [],
     });
     expect(
-      parseResourceBody({ displayName: 'G', members: [{ value: 'u1', display: 'x' }, { value: 'u1' }, 'u2'] }, GROUP_RESOURCE),
+      parseResourceBody({ schemas: [GROUP], displayName: 'G', members: [{ value: 'u1', display: 'x' }, { value: 'u1' }, 'u2'] }, GROUP_RESOURCE),
     ).toEqual({ schemas: [GROUP], displayName: 'G', members: [{ value: 'u1' }, { value: 'u2' }] });
   });
 
@@ -82,12 +96,15 @@ describe('parseResourceBody', () => {
   });
 
   it.each<[unknown, string, RegExp]>([
-    [{ displayName: 'no userName' }, 'invalidValue', /"userName" is required/],
-    [{ userName: '   ' }, 'invalidValue', /"userName" is required/],
-    [{ userName: 'a', active: 'perhaps' }, 'invalidValue', /active/],
+    [{ schemas: [CORE], displayName: 'no userName' }, 'invalidValue', /"userName" is required/],
+    [{ schemas: [CORE], userName: '   ' }, 'invalidValue', /"userName" is required/],
+    [{ schemas: [CORE], userName: 'a', active: 'perhaps' }, 'invalidValue', /active/],
+    [{ schemas: [CORE], userName: 7 }, 'invalidValue', /"userName" must be a string/],
+    [{ schemas: [CORE], userName: 'a', USERNAME: 'b' }, 'invalidSyntax', /"userName" and "USERNAME"/],
+    [{ schemas: [CORE], userName: 'a', nickNames: 'b' }, 'invalidSyntax', /Unknown attribute "nickNames"/],
     [[], 'invalidSyntax', /JSON object/],
     ['{}', 'invalidSyntax', /JSON object/],
-    [JSON.parse('{"userName":"a","__proto__":{"polluted":true}}'), 'invalidPath', /__proto__/],
+    [JSON.parse(`{"schemas":["${CORE}"],"userName":"a","__proto__":{"polluted":true}}`), 'invalidPath', /__proto__/],
   ])('rejects %j', (body, scimType, detail) => {
     let caught: unknown;
     try {
@@ -102,6 +119,6 @@ describe('parseResourceBody', () => {
   });
 
   it('requires a Group displayName', () => {
-    expect(() => parseResourceBody({ members: [] }, GROUP_RESOURCE)).toThrow(/"displayName" is required/);
+    expect(() => parseResourceBody({ schemas: [GROUP], members: [] }, GROUP_RESOURCE)).toThrow(/"displayName" is required/);
   });
 });

@@ -30,8 +30,8 @@ describe('resolveAttribute', () => {
   });
 
   it.each([
-    'nickName',
-    'name.middleName',
+    'nickNames',
+    'name.nickName',
     'name.givenName.x',
     'name.',
     '.name',

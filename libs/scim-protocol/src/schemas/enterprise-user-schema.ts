@@ -7,6 +7,9 @@ export const ENTERPRISE_USER_SCHEMA: Schema = deepFreeze({
   description: 'Enterprise User',
   attributes: [
     a('employeeNumber', 'string', 'Identifier assigned to the person by the organization.'),
+    a('costCenter', 'string', 'Name of a cost center.'),
+    a('organization', 'string', 'Name of an organization.'),
+    a('division', 'string', 'Name of a division.'),
     a('department', 'string', 'Name of the department; the app creates or matches a department by name.'),
     a('manager', 'complex', "The user's manager. Returned as {\"value\": id}.", {
       subAttributes: [

@@ -14,6 +14,8 @@ export const GROUP_RESOURCE: ResourceSchema = deepFreeze({
   name: 'Group',
   core: GROUP_SCHEMA,
   extensions: [FRANKLI_GROUP_SCHEMA],
+  // Entra's group create names it (ENTRA.md §2.7); it has no attributes of its own.
+  toleratedSchemas: ['http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'],
 });
 
 /** Every schema served by GET /Schemas. */

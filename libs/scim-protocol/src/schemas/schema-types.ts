@@ -43,6 +43,11 @@ export interface ResourceSchema {
   readonly name: 'User' | 'Group';
   readonly core: Schema;
   readonly extensions: readonly Schema[];
+  /**
+   * Schema URNs a known client puts in `schemas` that describe nothing this server stores
+   * (Entra's legacy `…/ADSCIM/2.0/Group`): accepted there and ignored. Any other URN is a 400.
+   */
+  readonly toleratedSchemas?: readonly string[];
 }
 
 type AttributeOptions = Partial<Omit<SchemaAttribute, 'name' | 'type' | 'description'>>;

@@ -70,9 +70,16 @@ describe('schemas', () => {
       'name.formatted',
       'name.familyName',
       'name.givenName',
+      'name.middleName',
+      'name.honorificPrefix',
+      'name.honorificSuffix',
       'displayName',
+      'nickName',
       'title',
+      'userType',
       'preferredLanguage',
+      'locale',
+      'timezone',
       'active',
       'emails',
       'emails.value',
@@ -99,6 +106,9 @@ describe('schemas', () => {
     expect(USER_RESOURCE.extensions.map((schema) => schema.id)).toEqual([ENTERPRISE_USER_URN]);
     expect(describeAttributes(USER_RESOURCE.extensions[0].attributes)).toEqual([
       'employeeNumber',
+      'costCenter',
+      'organization',
+      'division',
       'department',
       'manager',
       'manager.value',
@@ -141,9 +151,11 @@ describe('schemas', () => {
   it('lists the canonical type values per multi-valued attribute', () => {
     const typeOf = (name: string): unknown =>
       USER_RESOURCE.core.attributes.find((attribute) => attribute.name === name)?.subAttributes?.find((sub) => sub.name === 'type')?.canonicalValues;
-    expect(typeOf('emails')).toEqual(['work']);
-    expect(typeOf('phoneNumbers')).toEqual(['work', 'mobile']);
-    expect(typeOf('addresses')).toEqual(['work']);
+    // What Entra's default mapping sends (ENTRA.md §4.1): proxy addresses are emails of type
+    // other, the office is an address of type other.
+    expect(typeOf('emails')).toEqual(['work', 'home', 'other']);
+    expect(typeOf('phoneNumbers')).toEqual(['work', 'mobile', 'fax']);
+    expect(typeOf('addresses')).toEqual(['work', 'other']);
   });
 
   it('marks Group displayName required and members writable', () => {

@@ -2,7 +2,9 @@ import { CORE_USER_URN } from '../messages';
 import { defineAttribute as a, deepFreeze, Schema } from './schema-types';
 
 // Exactly what this server stores for a user, no more: Entra adds only discovered
-// attributes to its mapping list, and advertising one we drop would lose data silently.
+// attributes to its mapping list, and advertising one we drop would lose data silently. Every
+// writable attribute here is stored (apps/api/src/scim/user-attributes.ts binds each to its
+// column; a unit test keeps the two in step), and requests naming anything else are refused.
 export const USER_SCHEMA: Schema = deepFreeze({
   id: CORE_USER_URN,
   name: 'User',
@@ -24,17 +26,26 @@ export const USER_SCHEMA: Schema = deepFreeze({
         a('formatted', 'string', 'The full name, formatted for display.'),
         a('familyName', 'string', 'The family name (last name).'),
         a('givenName', 'string', 'The given name (first name).'),
+        a('middleName', 'string', 'The middle name(s).'),
+        a('honorificPrefix', 'string', 'The honorific prefix(es), e.g. Ms.'),
+        a('honorificSuffix', 'string', 'The honorific suffix(es), e.g. III.'),
       ],
     }),
     a('displayName', 'string', 'The name of the User, suitable for display to end-users.'),
+    a('nickName', 'string', 'The casual way to address the user.'),
     a('title', 'string', "The user's job title."),
+    a('userType', 'string', 'The relationship to the organization, e.g. Member, Guest, Employee, Contractor.'),
     a('preferredLanguage', 'string', "The user's preferred written or spoken language, e.g. en-US."),
+    a('locale', 'string', "The user's default location for localization, e.g. en-US."),
+    a('timezone', 'string', "The user's time zone in IANA format, e.g. Europe/London."),
     a('active', 'boolean', "The user's administrative status; false archives the user."),
     a('emails', 'complex', 'Email addresses for the user. At most one per type.', {
       multiValued: true,
       subAttributes: [
         a('value', 'string', 'Email address.'),
-        a('type', 'string', "A label indicating the email's function.", { canonicalValues: ['work'] }),
+        a('type', 'string', "A label indicating the email's function: work, home, or other (e.g. a proxy address).", {
+          canonicalValues: ['work', 'home', 'other'],
+        }),
         a('primary', 'boolean', 'Whether this is the primary email address.'),
       ],
     }),
@@ -43,7 +54,7 @@ export const USER_SCHEMA: Schema = deepFreeze({
       subAttributes: [
         a('value', 'string', 'Phone number, stored as sent.'),
         a('type', 'string', "A label indicating the phone number's function.", {
-          canonicalValues: ['work', 'mobile'],
+          canonicalValues: ['work', 'mobile', 'fax'],
         }),
         a('primary', 'boolean', 'Whether this is the primary phone number.'),
       ],
@@ -57,7 +68,9 @@ export const USER_SCHEMA: Schema = deepFreeze({
         a('region', 'string', 'The state or region component.'),
         a('postalCode', 'string', 'The zip code or postal code component.'),
         a('country', 'string', 'The country name component.'),
-        a('type', 'string', "A label indicating the address's function.", { canonicalValues: ['work'] }),
+        a('type', 'string', "A label indicating the address's function: work, or other (e.g. the office).", {
+          canonicalValues: ['work', 'other'],
+        }),
         a('primary', 'boolean', 'Whether this is the primary address.'),
       ],
     }),

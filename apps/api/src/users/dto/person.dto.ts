@@ -39,6 +39,39 @@ export class CreatePersonRequest {
   /** One of the role's grades. @example "L3" */
   @IsOptional() @Trim() @IsString() @MaxLength(64) grade?: string | null;
 
+  /** HR field [enterprise employeeNumber]; a directory owns the HR fields of the people it manages. @example "E-1042" */
+  @IsOptional() @Trim() @IsString() @MaxLength(255) employeeNumber?: string | null;
+  /** HR field [enterprise costCenter]. @example "CC-200" */
+  @IsOptional() @Trim() @IsString() @MaxLength(255) costCenter?: string | null;
+  /** HR field [enterprise organization]. @example "Contoso Ltd" */
+  @IsOptional() @Trim() @IsString() @MaxLength(255) organization?: string | null;
+  /** HR field [enterprise division]. @example "Research" */
+  @IsOptional() @Trim() @IsString() @MaxLength(255) division?: string | null;
+  /** HR field [userType]. @example "Employee" */
+  @IsOptional() @Trim() @IsString() @MaxLength(64) userType?: string | null;
+  /** HR field [nickName]. @example "Ada" */
+  @IsOptional() @Trim() @IsString() @MaxLength(255) nickName?: string | null;
+  /** HR field [name.middleName]. @example "King" */
+  @IsOptional() @Trim() @IsString() @MaxLength(255) middleName?: string | null;
+  /** HR field [name.honorificPrefix]. @example "Dr." */
+  @IsOptional() @Trim() @IsString() @MaxLength(64) honorificPrefix?: string | null;
+  /** HR field [name.honorificSuffix]. @example "PhD" */
+  @IsOptional() @Trim() @IsString() @MaxLength(64) honorificSuffix?: string | null;
+  /** HR field [preferredLanguage]. @example "en-GB" */
+  @IsOptional() @Trim() @IsString() @MaxLength(64) preferredLanguage?: string | null;
+  /** HR field [locale]. @example "en-GB" */
+  @IsOptional() @Trim() @IsString() @MaxLength(64) locale?: string | null;
+  /** HR field [timezone]. @example "Europe/London" */
+  @IsOptional() @Trim() @IsString() @MaxLength(64) timezone?: string | null;
+  /** HR field [phoneNumbers type work]. @example "+44 20 7946 0000" */
+  @IsOptional() @Trim() @IsString() @MaxLength(64) workPhone?: string | null;
+  /** HR field [phoneNumbers type mobile]. @example "+44 7700 900000" */
+  @IsOptional() @Trim() @IsString() @MaxLength(64) mobilePhone?: string | null;
+  /** HR field [phoneNumbers type fax]. @example "+44 20 7946 0001" */
+  @IsOptional() @Trim() @IsString() @MaxLength(64) fax?: string | null;
+  /** HR field [addresses type other, formatted]. @example "Building 4, room 210" */
+  @IsOptional() @Trim() @IsString() @MaxLength(1000) office?: string | null;
+
   /** Admin rights in the app. @example false */
   @IsOptional() @IsBoolean() isAdmin?: boolean;
 }

@@ -12,7 +12,7 @@ export class UserFilter {
   @IsIn(PERSON_STATUSES)
   status?: PersonStatus;
 
-  /** Matches the start of a name, email or userName, case-insensitively. @example "ada" */
+  /** Matches the start of a name, email, userName or employee number, case-insensitively. @example "ada" */
   @IsOptional()
   @IsString()
   @MaxLength(255)
@@ -32,6 +32,24 @@ export class UserFilter {
   @IsOptional()
   @IsUUID()
   roleId?: string;
+
+  /** Exact employee number (enterprise employeeNumber). @example "E-1042" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  employeeNumber?: string;
+
+  /** Exact cost center, case-insensitively. @example "CC-200" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  costCenter?: string;
+
+  /** Exact division, case-insensitively. @example "Research" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  division?: string;
 
   /** Only the people this directory manages. @example "6d089ccc-c3b0-4b37-8849-f0ddcb198797" */
   @IsOptional()
@@ -54,6 +72,46 @@ export class ManagerRef {
   id!: string;
   /** @example "Charles Babbage" */
   displayName!: string | null;
+}
+
+/**
+ * HR fields. For a person a directory manages they are the directory's (Entra's default
+ * mapping: SCIM attribute in brackets) and read-only here; for a person added in the app an
+ * admin sets them.
+ */
+export class HrFields {
+  /** [enterprise employeeNumber] @example "E-1042" */
+  employeeNumber!: string | null;
+  /** [enterprise costCenter] @example "CC-200" */
+  costCenter!: string | null;
+  /** [enterprise organization] @example "Contoso Ltd" */
+  organization!: string | null;
+  /** [enterprise division] @example "Research" */
+  division!: string | null;
+  /** [userType] @example "Employee" */
+  userType!: string | null;
+  /** [nickName] @example "Ada" */
+  nickName!: string | null;
+  /** [name.middleName] @example "King" */
+  middleName!: string | null;
+  /** [name.honorificPrefix] @example "Dr." */
+  honorificPrefix!: string | null;
+  /** [name.honorificSuffix] @example "PhD" */
+  honorificSuffix!: string | null;
+  /** [preferredLanguage] @example "en-GB" */
+  preferredLanguage!: string | null;
+  /** [locale] @example "en-GB" */
+  locale!: string | null;
+  /** [timezone] @example "Europe/London" */
+  timezone!: string | null;
+  /** [phoneNumbers type work] @example "+44 20 7946 0000" */
+  workPhone!: string | null;
+  /** [phoneNumbers type mobile] @example "+44 7700 900000" */
+  mobilePhone!: string | null;
+  /** [phoneNumbers type fax] @example "+44 20 7946 0001" */
+  fax!: string | null;
+  /** [addresses type other, formatted: Entra's physicalDeliveryOfficeName] @example "Building 4, room 210" */
+  office!: string | null;
 }
 
 /** A person of the organisation, provisioned by a directory or added in the app. */
@@ -88,6 +146,7 @@ export class UserResponse {
   manager!: ManagerRef | null;
   /** One of the role's grades (app-owned). @example "L3" */
   grade!: string | null;
+  hr!: HrFields;
   /** Admin rights: set in the app, or granted by a group with grantsAdmin while a member. @example false */
   isAdmin!: boolean;
   /** True when a group grants the rights (they end when the person leaves the group). @example false */
