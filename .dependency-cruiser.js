@@ -2,8 +2,42 @@
  * Dependency rules (STYLE.md): features point one way and never circle; libs/ never reach into
  * apps/; the SCIM protocol library stays pure TypeScript; the SCIM adapter owns no tables.
  */
+
+/**
+ * The folders of apps/api/src, bottom to top (README "Layout"). A folder imports only folders
+ * listed before it, so every arrow points down and no two folders can import each other. The
+ * files directly in apps/api/src (app.module, main, cli, bootstrap, entities, logging) are the
+ * composition root: they may import any folder; no folder imports them.
+ */
+const LAYERS = [
+  ['platform', ['common', 'errors', 'mail', 'auth']],
+  ['domain', ['organizations', 'directories', 'org-structure', 'users', 'invitations', 'groups']],
+  ['features', ['credentials', 'provisioning-log', 'directory-removal', 'scim', 'health']],
+  ['setup', ['setup']],
+];
+const FOLDERS = LAYERS.flatMap(([, folders]) => folders);
+const SRC = '^apps/api/src/';
+
+const folderOrder = FOLDERS.map((folder, i) => ({
+  name: `folder-order: ${folder}`,
+  comment: `${folder}/ may import only ${FOLDERS.slice(0, i).join(', ') || 'libs'} (folders below it)`,
+  severity: 'error',
+  from: { path: `${SRC}${folder}/` },
+  to: { path: `${SRC}(${[...FOLDERS.slice(i + 1), '[^/]+\\.ts$'].join('|')})` },
+}));
+
+const unknownFolder = {
+  name: 'folder-order: every folder has a place',
+  comment: 'A new folder of apps/api/src must be placed in LAYERS (.dependency-cruiser.js) and in README "Layout".',
+  severity: 'error',
+  from: {},
+  to: { path: `${SRC}[^/]+/`, pathNot: `${SRC}(${FOLDERS.join('|')})/` },
+};
+
 module.exports = {
   forbidden: [
+    ...folderOrder,
+    unknownFolder,
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     { name: 'libs-not-apps', severity: 'error', from: { path: '^libs/' }, to: { path: '^apps/' } },
     {

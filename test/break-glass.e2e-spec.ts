@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiTokensService } from '../apps/api/src/auth/api-tokens.service';
+import { ApiTokensService } from '../apps/api/src/credentials/api-tokens.service';
 import { testEngines } from './support/databases';
 import { assertBuilt, runCli } from './support/processes';
 import { expectScimError, expectStatus, Harness, Json, OrgHandle, patchOp, simpleUser, uniqueName } from './support/scim';

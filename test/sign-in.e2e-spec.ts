@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dateParam } from '@app/database';
-import { PRUNE_BATCH } from '../apps/api/src/auth/login-limiter';
+import { PRUNE_BATCH } from '../apps/api/src/credentials/login-limiter';
 import { activePerson, nthMailTo, PASSWORD, signIn, startWithMail, tokenOf } from './support/people';
 import { testEngines } from './support/databases';
 import { expectStatus, Harness, Json, OrgHandle } from './support/scim';

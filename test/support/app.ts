@@ -5,7 +5,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AppConfig, loadConfig } from '@app/config';
 import { createApp } from '../../apps/api/src/bootstrap';
-import { OrganizationsService, SetupResult } from '../../apps/api/src/organizations/organizations.service';
+import { OrganizationsService, SetupResult } from '../../apps/api/src/setup/organizations.service';
 import { createTestDatabase, Engine, TestDatabase } from './databases';
 
 export const PUBLIC_URL = 'https://people.example.test';

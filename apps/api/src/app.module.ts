@@ -6,8 +6,8 @@ import type { DestinationStream } from 'pino';
 import type { DataSource } from 'typeorm';
 import { AppConfig, ConfigModule } from '@app/config';
 import { buildDataSourceOptions, DatabaseModule, openDataSource } from '@app/database';
-import { AuthModule } from './auth/auth.module';
-import { RouteAuthGuard } from './auth/guards';
+import { CredentialsModule } from './credentials/credentials.module';
+import { RouteAuthGuard } from './credentials/route-auth.guard';
 import { DirectoriesModule } from './directories/directories.module';
 import { DirectoryRemovalModule } from './directory-removal/directory-removal.module';
 import { ENTITIES } from './entities';
@@ -17,7 +17,7 @@ import { HealthModule } from './health/health.module';
 import { InvitationsModule } from './invitations/invitations.module';
 import { MailModule } from './mail/mail.module';
 import { loggerParams } from './logging';
-import { OrganizationsModule } from './organizations/organizations.module';
+import { SetupModule } from './setup/setup.module';
 import { ProvisioningLogModule } from './provisioning-log/provisioning-log.module';
 import { ScimModule } from './scim/scim.module';
 import { UsersModule } from './users/users.module';
@@ -52,8 +52,8 @@ export class AppModule {
         }),
         DatabaseModule,
         HealthModule,
-        AuthModule,
-        OrganizationsModule,
+        CredentialsModule,
+        SetupModule,
         DirectoriesModule,
         DirectoryRemovalModule,
         UsersModule,

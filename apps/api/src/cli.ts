@@ -7,9 +7,9 @@ import { ConfigError, ConfigModule, loadConfig } from '@app/config';
 import { buildDataSourceOptions, DatabaseModule, DatabaseStartupError, openDataSource } from '@app/database';
 import { DomainError } from './common/domain-error';
 import { ENTITIES } from './entities';
-import { BreakGlassService } from './organizations/break-glass.service';
-import { OrganizationsModule } from './organizations/organizations.module';
-import { OrganizationsService } from './organizations/organizations.service';
+import { BreakGlassService } from './setup/break-glass.service';
+import { SetupModule } from './setup/setup.module';
+import { OrganizationsService } from './setup/organizations.service';
 
 const USAGE = `Usage:
   npm run cli -- setup --org <name> --admin-email <email> [--admin-name <name>] [--json]
@@ -93,7 +93,7 @@ async function withApp(work: (app: INestApplicationContext) => Promise<void>): P
         dataSourceFactory: async () => dataSource,
       }),
       DatabaseModule,
-      OrganizationsModule,
+      SetupModule,
     ],
   })
   class CliModule {}

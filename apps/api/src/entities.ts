@@ -1,7 +1,7 @@
-import { ApiToken } from './auth/api-token.entity';
-import { LoginFailure } from './auth/login-failure.entity';
-import { Session } from './auth/session.entity';
-import { UserCredential } from './auth/user-credential.entity';
+import { ApiToken } from './credentials/api-token.entity';
+import { LoginFailure } from './credentials/login-failure.entity';
+import { Session } from './credentials/session.entity';
+import { UserCredential } from './users/user-credential.entity';
 import { Invitation } from './invitations/invitation.entity';
 import { EmailOutbox } from './mail/email-outbox.entity';
 import { DirectoryToken } from './directories/directory-token.entity';

@@ -1,11 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { DatabaseUnavailableError } from '@app/database';
-import { Controller, Get } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { DirectoryAuth, RouteAuthGuard } from '../auth/guards';
-import type { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from '../auth/strategies';
 import { DomainError } from '../common/domain-error';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 
@@ -52,30 +47,5 @@ describe('outage answers', () => {
     const duplicate = new QueryFailedError('INSERT', [], Object.assign(new Error('dup'), { code: 'ER_DUP_ENTRY' }));
     expect(answer(duplicate, '/api/v1/users').status).toBe(500);
     expect(answer(new DomainError('USER_NAME_TAKEN', 'taken'), '/scim/v2/Users').body).toMatchObject({ status: '409', scimType: 'uniqueness' });
-  });
-
-  describe('the global bearer guard', () => {
-    @DirectoryAuth()
-    @Controller('scim')
-    class ScimRoutes {
-      @Get()
-      route(): void {}
-    }
-    const principal = { kind: 'directory', directoryId: 'd', organizationId: 'o', tokenId: 't' } as const;
-    const guardWhoseLookup = (validate: (token: string) => Promise<unknown>) => {
-      const strategy = { validate } as unknown as DirectoryTokenStrategy;
-      const guard = new RouteAuthGuard(new Reflector(), strategy as unknown as AdminTokenStrategy, strategy as unknown as PersonStrategy, strategy);
-      return (token: string) =>
-        guard.canActivate(new ExecutionContextHost([{ headers: { authorization: `Bearer ${token}` } }, {}], ScimRoutes as never, ScimRoutes.prototype.route));
-    };
-
-    it('passes a lookup that failed through as itself, never as a 401', async () => {
-      await expect(guardWhoseLookup(() => Promise.reject(refused))('scim_x')).rejects.toBe(refused);
-    });
-
-    it('answers 401 for no such token, and lets a known one in (controls)', async () => {
-      await expect(guardWhoseLookup(async () => false)('scim_x')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-      await expect(guardWhoseLookup(async () => principal)('scim_x')).resolves.toBe(true);
-    });
   });
 });

@@ -1,28 +1,17 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiGoneResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
-import { AdminAuth, Public } from '../auth/guards';
+import { AdminAuth } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
 import { DomainError } from '../common/domain-error';
 import { ErrorResponse } from '../errors/error-response.dto';
-import { mapUser } from '../users/users.mapper';
-import { UsersService } from '../users/users.service';
-import {
-  AcceptInvitationRequest,
-  AcceptInvitationResponse,
-  BulkInvitationRequest,
-  BulkInvitationResponse,
-  InvitationResponse,
-} from './dto/invitation.dto';
+import { BulkInvitationRequest, BulkInvitationResponse, InvitationResponse } from './dto/invitation.dto';
 import { InvitationsService } from './invitations.service';
 
 @ApiTags('Invitations')
 @Controller('api/v1')
 export class InvitationsController {
-  constructor(
-    private readonly invitations: InvitationsService,
-    private readonly users: UsersService,
-  ) {}
+  constructor(private readonly invitations: InvitationsService) {}
 
   /** Invites one person by email, or sends a new link if they were invited already (the old link stops working). */
   @Post('users/:id/invitation')
@@ -48,16 +37,5 @@ export class InvitationsController {
       throw new DomainError('VALIDATION_FAILED', 'Send either userIds or filter');
     }
     return body.userIds ? this.invitations.inviteMany(admin, body.userIds) : this.invitations.inviteMatching(admin, body.filter!);
-  }
-
-  /** Accepts an invitation: sets the password and makes the person active. No authentication: the token is the proof. */
-  @Post('invitations/accept')
-  @Public()
-  @HttpCode(200)
-  @ApiGoneResponse({ type: ErrorResponse, description: 'INVITATION_EXPIRED' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'INVITATION_INVALID (used, replaced or mistyped) or PASSWORD_TOO_WEAK' })
-  async accept(@Body() body: AcceptInvitationRequest): Promise<AcceptInvitationResponse> {
-    const { organizationId, userId } = await this.invitations.accept(body.token, body.password);
-    return { user: mapUser(await this.users.get(organizationId, userId)) };
   }
 }

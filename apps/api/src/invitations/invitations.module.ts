@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
-import { AcceptInvitationPageController } from './accept-invitation-page.controller';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsService } from './invitations.service';
 
 @Module({
-  imports: [AuthModule, MailModule, UsersModule],
-  controllers: [InvitationsController, AcceptInvitationPageController],
+  imports: [MailModule, UsersModule],
+  controllers: [InvitationsController],
   providers: [InvitationsService],
   exports: [InvitationsService],
 })

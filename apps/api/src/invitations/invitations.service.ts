@@ -1,12 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { chunks, dateParam, insertRows, normalizedKey, Transactions, writeLock } from '@app/database';
-import { PasswordHasher } from '../auth/password-hasher';
-import { hashToken, issueToken, looksLike } from '../auth/secret-token';
-import { UserCredential } from '../auth/user-credential.entity';
+import { chunks, dateParam, insertRows, Transactions, writeLock } from '@app/database';
+import { issueToken } from '../auth/secret-token';
 import { DomainError } from '../common/domain-error';
 import { MailService, OutgoingMail } from '../mail/mail.service';
 import { OutboxDispatcher } from '../mail/outbox-dispatcher';
@@ -14,7 +11,8 @@ import { Organization } from '../organizations/organization.entity';
 import { UserFilter } from '../users/dto/user.dto';
 import { User } from '../users/user.entity';
 import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
-import { markActive, markInvited } from '../users/people-writes';
+import { markInvited } from '../users/people-writes';
+import { UserCredential } from '../users/user-credential.entity';
 import { UsersService } from '../users/users.service';
 import { Invitation } from './invitation.entity';
 
@@ -36,26 +34,23 @@ export interface InvitationCounts {
 
 /** People per transaction in bulk runs: short locks, bounded statements. */
 const BATCH = 500;
-export const MIN_PASSWORD_LENGTH = 10;
 
 /**
  * Invitations (issue #5 §3). Inviting issues a single-use token (only its hash is stored) with
  * an expiry, marks the person `invited` and queues the email in the same transaction, so a
  * rolled-back invitation sends nothing and an SMTP outage loses nothing. Re-inviting revokes the
  * open invitation and sends a new link (the pending email of the old one, if still queued, is
- * cancelled). Archived and active people are not invited. Accepting sets a password (argon2id)
- * and makes the person `active`.
+ * cancelled). Archived and active people are not invited. Accepting is a credential:
+ * credentials/invitation-acceptance.service.ts.
  */
 @Injectable()
 export class InvitationsService implements PersonAccessHook {
   readonly accessName = 'invitations';
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: Transactions,
     private readonly mail: MailService,
     private readonly dispatcher: OutboxDispatcher,
-    private readonly passwords: PasswordHasher,
     private readonly users: UsersService,
     lifecycle: PeopleLifecycle,
   ) {
@@ -150,37 +145,6 @@ export class InvitationsService implements PersonAccessHook {
     this.dispatcher.kick();
   }
 
-  /**
-   * Sets the password and activates the person. The token works once: accepting revokes every
-   * other open invitation of the person. Hashing happens before the transaction (it is slow), the
-   * checks are repeated under the row lock, so two concurrent accepts of one token make one
-   * account, and the loser gets INVITATION_INVALID.
-   */
-  async accept(token: string, password: string): Promise<{ organizationId: string; userId: string }> {
-    const hash = looksLike('inv', token) ? hashToken(token) : null;
-    const preview = hash ? await this.dataSource.getRepository(Invitation).findOne({ where: { tokenHash: hash }, relations: { user: true } }) : null;
-    assertUsable(preview);
-    assertStrong(password, preview.user?.email ?? null);
-    const passwordHash = await this.passwords.hash(password);
-    return this.tx.run(async (m) => {
-      const invitation = await m.findOne(Invitation, { where: { tokenHash: hash! }, ...writeLock(m.dataSource) });
-      assertUsable(invitation);
-      const user = await m.findOne(User, { where: { id: invitation.userId, organizationId: invitation.organizationId }, ...writeLock(m.dataSource) });
-      if (!user || user.archivedAt) throw invalidInvitation();
-      const now = new Date();
-      await m.delete(UserCredential, { userId: user.id });
-      await m.insert(UserCredential, { userId: user.id, organizationId: user.organizationId, passwordHash, updatedAt: now });
-      await markActive(m, user.organizationId, user.id, now);
-      await m.update(Invitation, { id: invitation.id }, { acceptedAt: now });
-      await m.query('UPDATE invitations SET revoked_at = ? WHERE user_id = ? AND id <> ? AND accepted_at IS NULL AND revoked_at IS NULL', [
-        dateParam(m.dataSource, now),
-        user.id,
-        invitation.id,
-      ]);
-      return { organizationId: user.organizationId, userId: user.id };
-    });
-  }
-
   /** The invitation step for a batch of people of one organisation, inside a transaction. */
   private async issue(m: EntityManager, organizationId: string, userIds: string[], invitedBy: string | null): Promise<InvitationOutcome> {
     const outcome: InvitationOutcome = { invited: [], resentUserIds: new Set(), skipped: [] };
@@ -247,21 +211,6 @@ const invitationRef = (userId: string): string => `invitation:${userId}`;
 
 function acceptLink(base: string, token: string): string {
   return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
-}
-
-const invalidInvitation = (): DomainError =>
-  new DomainError('INVITATION_INVALID', 'This invitation link is not valid (already used, replaced by a newer one, or mistyped)');
-
-function assertUsable(invitation: Invitation | null): asserts invitation is Invitation {
-  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.user?.archivedAt) throw invalidInvitation();
-  if (invitation.expiresAt.getTime() <= Date.now()) {
-    throw new DomainError('INVITATION_EXPIRED', 'This invitation has expired; ask an admin to send a new one');
-  }
-}
-
-function assertStrong(password: string, email: string | null): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('PASSWORD_TOO_WEAK', `Use at least ${MIN_PASSWORD_LENGTH} characters`);
-  if (email && normalizedKey(password) === normalizedKey(email)) throw new DomainError('PASSWORD_TOO_WEAK', 'Do not use your email as your password');
 }
 
 function refusal(reason: SkipReason, userId: string): DomainError {

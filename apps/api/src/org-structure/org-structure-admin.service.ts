@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation, normalizedKey, Transactions } from '@app/database';
 import { DomainError } from '../common/domain-error';
-import { dropGradesNotIn, moveOrgLink } from '../users/people-writes';
 import { findOrgEntity, ORG_ENTITY, OrgEntity, USER_COLUMN } from './org-kinds';
 import { OrgKind } from './org-source-mapping.entity';
 import { SiteAddress } from './org-structure.service';
+import { PeopleLinks } from './people-links';
 import type { Role } from './role.entity';
 import type { Site } from './site.entity';
 
@@ -26,7 +26,10 @@ export interface OrgEntityChanges {
  */
 @Injectable()
 export class OrgStructureAdminService {
-  constructor(private readonly tx: Transactions) {}
+  constructor(
+    private readonly tx: Transactions,
+    private readonly people: PeopleLinks,
+  ) {}
 
   async create(organizationId: string, kind: OrgKind, changes: Required<Pick<OrgEntityChanges, 'name'>> & OrgEntityChanges): Promise<OrgEntity> {
     return this.tx.run(async (m) => {
@@ -54,7 +57,7 @@ export class OrgStructureAdminService {
       if (kind === 'role' && changes.grades) {
         const grades = gradeList(changes.grades);
         Object.assign(entity, { grades });
-        await dropGradesNotIn(m, organizationId, id, grades);
+        await this.people.writer.dropGradesNotIn(m, organizationId, id, grades);
       }
       entity.updatedAt = new Date();
       const { id: _id, organization: _o, ...columns } = entity as OrgEntity & { organization?: unknown };
@@ -70,8 +73,8 @@ export class OrgStructureAdminService {
       if (reassignTo !== undefined) {
         if (reassignTo === id) throw new DomainError('INVALID_REASSIGN', `A ${kind} cannot be merged into itself`);
         const target = await findOrgEntity(m, kind, organizationId, reassignTo);
-        if (kind === 'role') await dropGradesNotIn(m, organizationId, id, (target as Role).grades);
-        await moveOrgLink(m, organizationId, column, id, reassignTo);
+        if (kind === 'role') await this.people.writer.dropGradesNotIn(m, organizationId, id, (target as Role).grades);
+        await this.people.writer.moveOrgLink(m, organizationId, column, id, reassignTo);
         await m.query('UPDATE org_source_mappings SET entity_id = ? WHERE organization_id = ? AND kind = ? AND entity_id = ?', [
           reassignTo,
           organizationId,
@@ -79,8 +82,8 @@ export class OrgStructureAdminService {
           id,
         ]);
       } else {
-        if (kind === 'role') await dropGradesNotIn(m, organizationId, id, []);
-        await moveOrgLink(m, organizationId, column, id, null);
+        if (kind === 'role') await this.people.writer.dropGradesNotIn(m, organizationId, id, []);
+        await this.people.writer.moveOrgLink(m, organizationId, column, id, null);
         await m.query('DELETE FROM org_source_mappings WHERE organization_id = ? AND kind = ? AND entity_id = ?', [organizationId, kind, id]);
       }
       await m.delete(ORG_ENTITY[kind], { id, organizationId });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { dateParam } from '@app/database';
+import type { OrgLinkColumn } from '../org-structure/people-links';
 import { setEmail } from './people-lifecycle';
 import { User } from './user.entity';
 
@@ -89,9 +90,6 @@ export async function markInvited(m: EntityManager, organizationId: string, user
 export async function markActive(m: EntityManager, organizationId: string, userId: string, at: Date): Promise<void> {
   await m.query("UPDATE users SET status = 'active', updated_at = ? WHERE organization_id = ? AND id = ?", [dateParam(m.dataSource, at), organizationId, userId]);
 }
-
-/** The org-structure link columns of a person. */
-export type OrgLinkColumn = 'site_id' | 'department_id' | 'role_id';
 
 /** A site, department or role goes away: its people move to `toId`, or to none when null. */
 export async function moveOrgLink(m: EntityManager, organizationId: string, column: OrgLinkColumn, fromId: string, toId: string | null): Promise<void> {

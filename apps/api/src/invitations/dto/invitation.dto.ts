@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsUUID, ValidateNested } from 'class-validator';
 import { UserFilter } from '../../users/dto/user.dto';
-import { UserResponse } from '../../users/dto/user.dto';
 
 /** Invite many people: either `userIds`, or a `filter` such as every uninvited person of a department. */
 export class BulkInvitationRequest {
@@ -49,22 +48,4 @@ export class InvitationResponse {
   expiresAt!: string;
   /** True when an earlier invitation was replaced by this one. @example false */
   resent!: boolean;
-}
-
-export class AcceptInvitationRequest {
-  /** The `token` parameter of the link in the invitation email (`inv_…`). @example "inv_a5A1Wtombu90mDEgtBjnJLEIpUe5TpjNRQwfcb4EsJs" */
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  token!: string;
-
-  /** At least 10 characters, not the email address. @example "correct horse battery staple" */
-  @IsString()
-  @MaxLength(256)
-  password!: string;
-}
-
-export class AcceptInvitationResponse {
-  /** The person, now `active`: sign in with POST /api/v1/auth/login. */
-  user!: UserResponse;
 }

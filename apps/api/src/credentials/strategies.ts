@@ -4,12 +4,12 @@ import { DirectoriesService } from '../directories/directories.service';
 import { EntraTokensService } from '../directories/entra-tokens.service';
 import { OAuthClientsService } from '../directories/oauth-clients.service';
 import { ApiTokensService } from './api-tokens.service';
-import { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from './principals';
-import { looksLike } from './secret-token';
+import { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from '../auth/principals';
+import { looksLike } from '../auth/secret-token';
 import { SessionsService } from './sessions.service';
 
 /*
- * The three ways a bearer token (read from the Authorization header by RouteAuthGuard, guards.ts)
+ * The three ways a bearer token (read from the Authorization header by RouteAuthGuard, route-auth.guard.ts)
  * is turned into a principal. `false` is "not a valid token of this kind": a 401.
  */
 

@@ -6,10 +6,10 @@ import { UsersService } from '../users/users.service';
 import { mapUser } from '../users/users.mapper';
 import { UserResponse } from '../users/dto/user.dto';
 import { ApiTokensService } from './api-tokens.service';
-import { CurrentAdmin, CurrentPerson } from './current-principal.decorator';
+import { CurrentAdmin, CurrentPerson } from '../auth/current-principal.decorator';
 import { ApiTokenList, ApiTokenResponse, CreateApiTokenRequest, CreatedApiTokenResponse, LoginRequest, LoginResponse } from './dto/auth.dto';
-import { AdminAuth, PersonAuth, Public } from './guards';
-import type { AdminPrincipal, PersonPrincipal } from './principals';
+import { AdminAuth, PersonAuth, Public } from '../auth/guards';
+import type { AdminPrincipal, PersonPrincipal } from '../auth/principals';
 import { SessionsService } from './sessions.service';
 import type { ApiToken } from './api-token.entity';
 

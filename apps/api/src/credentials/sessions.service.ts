@@ -9,9 +9,9 @@ import { effectiveAdminSql } from '../users/admin-rights';
 import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
 import { LoginLimiter } from './login-limiter';
 import { PasswordHasher } from './password-hasher';
-import { hashToken, issueToken, looksLike } from './secret-token';
+import { hashToken, issueToken, looksLike } from '../auth/secret-token';
 import { Session } from './session.entity';
-import { UsageThrottle } from './usage-throttle';
+import { UsageThrottle } from '../auth/usage-throttle';
 
 export interface LoginInput {
   email: string;

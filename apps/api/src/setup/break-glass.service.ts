@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '@app/database';
-import { ApiTokensService } from '../auth/api-tokens.service';
+import { ApiTokensService } from '../credentials/api-tokens.service';
 import { notFound } from '../common/domain-error';
 import { PeopleAdminService } from '../users/people-admin.service';
-import { Organization } from './organization.entity';
+import { Organization } from '../organizations/organization.entity';
 
 export interface BreakGlassInput {
   organizationId: string;

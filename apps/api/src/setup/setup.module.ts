@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
+import { CredentialsModule } from '../credentials/credentials.module';
 import { UsersModule } from '../users/users.module';
 import { BreakGlassService } from './break-glass.service';
 import { OrganizationsService } from './organizations.service';
 
 @Module({
-  imports: [AuthModule, UsersModule],
+  imports: [CredentialsModule, UsersModule],
   providers: [OrganizationsService, BreakGlassService],
   exports: [OrganizationsService, BreakGlassService],
 })
-export class OrganizationsModule {}
+export class SetupModule {}

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Transactions } from '@app/database';
-import { ApiTokensService } from '../auth/api-tokens.service';
+import { ApiTokensService } from '../credentials/api-tokens.service';
 import { insertFirstAdmin } from '../users/people-writes';
-import { Organization } from './organization.entity';
+import { Organization } from '../organizations/organization.entity';
 
 export interface SetupInput {
   organizationName: string;

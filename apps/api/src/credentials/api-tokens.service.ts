@@ -7,9 +7,9 @@ import { notFound } from '../common/domain-error';
 import { effectiveAdminSql } from '../users/admin-rights';
 import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
 import { ApiToken } from './api-token.entity';
-import { AdminPrincipal } from './principals';
-import { hashToken, issueToken, looksLike } from './secret-token';
-import { UsageThrottle } from './usage-throttle';
+import { AdminPrincipal } from '../auth/principals';
+import { hashToken, issueToken, looksLike } from '../auth/secret-token';
+import { UsageThrottle } from '../auth/usage-throttle';
 
 @Injectable()
 export class ApiTokensService implements PersonAccessHook {

@@ -5,7 +5,7 @@ import { DomainError } from '../common/domain-error';
 import { OAuthClientsService } from '../directories/oauth-clients.service';
 import { OAUTH_NO_STORE } from '../errors/oauth-error';
 import { AccessTokenResponse, OAuthErrorResponse } from './dto/oauth-token.dto';
-import { Public } from './guards';
+import { Public } from '../auth/guards';
 import { LoginLimiter } from './login-limiter';
 
 const invalidClient = (): DomainError => new DomainError('OAUTH_INVALID_CLIENT', 'Client authentication failed');

@@ -2,7 +2,8 @@ import { Controller, Get, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { DomainError } from '../common/domain-error';
-import { AdminAuth, bearerTokenOf, DirectoryAuth, Public, RouteAuthGuard } from './guards';
+import { AdminAuth, bearerTokenOf, DirectoryAuth, Public } from '../auth/guards';
+import { RouteAuthGuard } from './route-auth.guard';
 import type { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './strategies';
 
 @Controller('unclassified')

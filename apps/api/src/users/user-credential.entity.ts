@@ -1,6 +1,6 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 import { ID_LENGTH, RefColumn, TimestampColumn } from '../common/columns';
-import { User } from '../users/user.entity';
+import { User } from './user.entity';
 
 /** A person's password hash (argon2id), kept out of the users row that every query reads. */
 @Entity({ name: 'user_credentials' })

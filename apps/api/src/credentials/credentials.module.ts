@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { DirectoriesModule } from '../directories/directories.module';
+import { UsersModule } from '../users/users.module';
+import { AcceptInvitationPageController } from './accept-invitation-page.controller';
+import { ApiTokensService } from './api-tokens.service';
+import { ApiTokensController, AuthController, MeController } from './auth.controller';
+import { InvitationAcceptanceController } from './invitation-acceptance.controller';
+import { InvitationAcceptanceService } from './invitation-acceptance.service';
+import { LoginLimiter } from './login-limiter';
+import { OAuthTokenController } from './oauth-token.controller';
+import { PasswordHasher } from './password-hasher';
+import { RouteAuthGuard } from './route-auth.guard';
+import { SessionsService } from './sessions.service';
+import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './strategies';
+
+@Module({
+  imports: [DirectoriesModule, UsersModule],
+  controllers: [AuthController, MeController, ApiTokensController, OAuthTokenController, InvitationAcceptanceController, AcceptInvitationPageController],
+  providers: [
+    ApiTokensService,
+    SessionsService,
+    LoginLimiter,
+    PasswordHasher,
+    InvitationAcceptanceService,
+    AdminTokenStrategy,
+    PersonStrategy,
+    DirectoryTokenStrategy,
+    RouteAuthGuard,
+  ],
+  // RouteAuthGuard is the app's APP_GUARD (app.module.ts).
+  exports: [ApiTokensService, RouteAuthGuard],
+})
+export class CredentialsModule {}
