@@ -8,7 +8,7 @@ import type { User } from './user.entity';
  * archives them (sessions, API tokens, open invitations), or that stops being right when their
  * email changes (an open invitation was sent to the old address).
  *
-^ * Why a hook and not a call: credentials and invitations depend on users (entities, admin rights,
+ * Why a hook and not a call: credentials and invitations depend on users (entities, admin rights,
  * people lookups), so users cannot import them without a cycle. Users owns the rule ("archive
  * ends access, in the same transaction"); each feature that holds access implements this small
  * interface over its own table and registers itself with PeopleLifecycle when Nest builds it.
