@@ -314,7 +314,7 @@ describe('on a 3-node Galera cluster', () => {
       // Kill node 1 while a dispatcher is mid-send: the SMTP listener holds the next message's
       // acceptance until node 1 is dead, so that dispatcher's `sent` mark meets the dead node.
       const midSend = smtp.holdNext();
-      const heldMessageId = (await midSend.held).messageId;
+      const heldMessageId = (await Promise.race([midSend.held, sleep(30_000).then(() => Promise.reject(new Error('no email reached the SMTP listener in 30 s')))])).messageId;
       const killedAt = Date.now();
       await galeraAsync('kill', '1');
       midSend.release();
@@ -364,7 +364,7 @@ describe('on a 3-node Galera cluster', () => {
       // Every email queued (acknowledged or not) is delivered exactly once: the outbox settles with
       // every row sent, and each row's Message-ID (`<outbox id@…>`) arrived once, for no other row.
       const settled = Date.now() + 60_000;
-      while ((await sql<{ n: number }>(urlOn(db, 4300), "SELECT COUNT(*) AS n FROM email_outbox WHERE status = 'pending'"))[0].n > 0) {
+      while (Number((await sql<{ n: number }>(urlOn(db, 4300), "SELECT COUNT(*) AS n FROM email_outbox WHERE status = 'pending'"))[0].n) > 0) {
         if (Date.now() > settled) break;
         await sleep(500);
       }
@@ -401,6 +401,7 @@ describe('on a 3-node Galera cluster', () => {
         emailsLost: emails.lost,
         emailsDuplicated: emails.duplicated,
         failedDrains: replicas.map((r) => r.output().split('Email outbox drain failed').length - 1).reduce((a, b) => a + b, 0),
+        outboxWritesRetried: replicas.map((r) => r.output().split('did not answer an outbox write').length - 1).reduce((a, b) => a + b, 0),
         failuresByKind: Object.fromEntries(['create', 'add', 'admin', 'signin', 'invite'].map((kind) => [kind, failures.filter((o) => o.kind === kind).length])),
         failuresAfterKillMs: failures.filter((o) => o.startedAt < restartAt).map((o) => o.startedAt - killedAt).reduce((a, b) => Math.max(a, b), 0),
         failuresAroundRejoin: failures.filter((o) => o.startedAt >= restartAt).length,

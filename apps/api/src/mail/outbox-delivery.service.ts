@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, MailConfig } from '@app/config';
-import { isDatabaseUnavailable, Transactions } from '@app/database';
+import { dbErrorLogFields, isDatabaseUnavailable, Transactions } from '@app/database';
 import { EmailOutbox } from './email-outbox.entity';
 import { MailTransport } from './mail-transport';
 import { MailMessage, render, scrubPayload, SECRET_FIELDS } from './templates';
@@ -125,7 +125,7 @@ export class OutboxDelivery {
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
     }
-    return this.untilAnswered(stopped, async () => {
+    return this.untilAnswered(row.id, stopped, async () => {
       const current = await this.dataSource.getRepository(EmailOutbox).findOneByOrFail({ id: row.id });
       if (current.attempts === row.attempts + 1 && current.lockedUntil?.getTime() === lease.getTime()) return true;
       return take();
@@ -150,7 +150,7 @@ export class OutboxDelivery {
 
   /** Records the outcome of an attempt; idempotent, so it is simply repeated while the database does not answer. */
   private async update(id: string, values: Partial<EmailOutbox>, stopped: () => boolean, { onlyPending = false } = {}): Promise<void> {
-    await this.untilAnswered(stopped, () =>
+    await this.untilAnswered(id, stopped, () =>
       this.tx.run((m) => {
         const query = m.createQueryBuilder().update(EmailOutbox).set(values).where('id = :id', { id });
         if (onlyPending) query.andWhere('status = :pending', { pending: 'pending' });
@@ -163,13 +163,14 @@ export class OutboxDelivery {
    * Runs `work` until the database answers it, for up to UNKNOWN_OUTCOME_BUDGET_MS (or until the
    * app stops); other errors, and the last outage error, are thrown.
    */
-  private async untilAnswered<T>(stopped: () => boolean, work: () => Promise<T>): Promise<T> {
+  private async untilAnswered<T>(outboxId: string, stopped: () => boolean, work: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + UNKNOWN_OUTCOME_BUDGET_MS;
-    for (;;) {
+    for (let retry = 0; ; retry++) {
       try {
         return await work();
       } catch (err) {
         if (!isDatabaseUnavailable(err) || Date.now() >= deadline || stopped()) throw err;
+        if (retry === 0) this.logger.warn({ outboxId, ...dbErrorLogFields(err) }, 'The database did not answer an outbox write; retrying it until it does');
         await new Promise((resolve) => setTimeout(resolve, UNKNOWN_OUTCOME_WAIT_MS));
       }
     }
