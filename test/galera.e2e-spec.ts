@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { ALL_MIGRATIONS, appliedMigrations, bootTogether, migrationsRunBy } from './support/boot-race';
 import { createTestDatabase, TestDatabase } from './support/databases';
+import { mailTo, nthMailTo, PASSWORD, tokenOf } from './support/people';
 import { assertBuilt, ROOT, runCli, RunningApi, startApi } from './support/processes';
+import { SmtpListener, startSmtpListener } from './support/smtp';
 
 /**
  * Issue 14: API replicas on a 3-node MariaDB Galera cluster (scripts/galera.sh), through HAProxy
@@ -57,7 +59,7 @@ interface Answer {
 async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<Answer> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': path.startsWith('/scim') ? 'application/scim+json' : 'application/json' },
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': path.startsWith('/scim') ? 'application/scim+json' : 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });
@@ -218,27 +220,42 @@ describe('on a 3-node Galera cluster', () => {
   describe('losing the writer node under load, and getting it back', () => {
     let db: TestDatabase;
     let replicas: RunningApi[] = [];
+    let smtp: SmtpListener;
 
     beforeAll(async () => {
       db = await createTestDatabase('galera');
-      replicas = await Promise.all([0, 1].map(() => startApi({ DATABASE_URL: urlOn(db, 4300), LOG_LEVEL: 'warn' })));
+      // A real SMTP listener: the replicas' outbox dispatchers deliver the invitations to it.
+      smtp = await startSmtpListener();
+      replicas = await Promise.all([0, 1].map(() => startApi({ DATABASE_URL: urlOn(db, 4300), LOG_LEVEL: 'warn', SMTP_URL: smtp.url })));
     });
 
     afterAll(async () => {
       await Promise.all(replicas.map((r) => r.stop()));
+      await smtp?.close();
       await galeraAsync('up');
       await db?.drop();
     });
 
-    it('no acknowledged write lost or doubled; failures are 503 with Retry-After, never 401 or a hang; 2xx resumes; node 1 rejoins and serves', async () => {
+    it('no acknowledged write lost or doubled, no email lost or sent twice; failures are 503 with Retry-After, never 401 or a hang; 2xx resumes; node 1 rejoins and serves', async () => {
       const { adminToken, scimToken } = await organisation(db, replicas[0]);
       const base = (i: number): string => replicas[i % 2].baseUrl;
       const group = await call(base(0), scimToken, 'POST', '/scim/v2/Groups', { schemas: [CORE_GROUP], displayName: 'Failover' });
       expect(group.status).toBe(201);
       const pool = await Promise.all(Array.from({ length: 80 }, async (_, i) => (await call(base(i), scimToken, 'POST', '/scim/v2/Users', user(`pool-${i}@galera.test`))).body.id as string));
+      // People who sign in with a password during the outage: invited, accepted, active.
+      const members = Array.from({ length: 4 }, (_, i) => `member-${i}@galera.test`);
+      for (const [i, email] of members.entries()) {
+        const person = await call(base(i), adminToken, 'POST', '/api/v1/users', { email });
+        expect(person.status).toBe(201);
+        expect((await call(base(i), adminToken, 'POST', `/api/v1/users/${person.body.id}/invitation`)).status).toBe(201);
+        const token = tokenOf(await nthMailTo(smtp, email, 1, 20_000));
+        expect((await call(base(i), '', 'POST', '/api/v1/invitations/accept', { token, password: PASSWORD })).status).toBe(200);
+      }
+      // HAProxy sends every connection to node 1, so that is where the dispatchers' connections are: the one killed below.
+      expect(await sql<{ n: string }>(urlOn(db, 4300), 'SELECT @@wsrep_node_name AS n')).toEqual([{ n: 'node1' }]);
 
       interface Outcome {
-        kind: 'create' | 'add' | 'admin';
+        kind: 'create' | 'add' | 'admin' | 'signin' | 'invite';
         startedAt: number;
         status: number;
         retryAfter: string | null;
@@ -249,11 +266,13 @@ describe('on a 3-node Galera cluster', () => {
       const inFlight = new Set<Promise<void>>();
       let seq = 0;
       let nextMember = 0;
+      let signIns = 0;
+      let invites = 0;
       const fire = (kind: Outcome['kind'], send: () => Promise<Answer>, id?: string): void => {
         const startedAt = Date.now();
         const p = send()
           .then((a) => {
-            outcomes.push({ kind, startedAt, status: a.status, retryAfter: a.retryAfter, id: kind === 'create' ? a.body?.id : id, body: a.body });
+            outcomes.push({ kind, startedAt, status: a.status, retryAfter: a.retryAfter, id: kind === 'create' || kind === 'invite' ? a.body?.id : id, body: a.body });
           })
           .catch((err: unknown) => {
             outcomes.push({ kind, startedAt, status: 0, retryAfter: null, id, body: String(err) });
@@ -275,11 +294,30 @@ describe('on a 3-node Galera cluster', () => {
           );
         }, 100),
         setInterval(() => fire('admin', () => call(base(seq), adminToken, 'GET', '/api/v1/users?limit=5')), 200),
+        setInterval(() => {
+          const n = ++signIns;
+          fire('signin', () => call(base(n), '', 'POST', '/api/v1/auth/login', { email: members[n % members.length], password: PASSWORD }));
+        }, 250),
+        // An invitation (a new person, then their invitation): its email is queued in the outbox and sent by a dispatcher.
+        setInterval(() => {
+          const n = ++invites;
+          fire('invite', async () => {
+            const person = await call(base(n), adminToken, 'POST', '/api/v1/users', { email: `invitee-${n}@galera.test` });
+            if (person.status !== 201) return person;
+            const invited = await call(base(n + 1), adminToken, 'POST', `/api/v1/users/${person.body.id}/invitation`);
+            return { ...invited, body: invited.status === 201 ? { id: `invitee-${n}@galera.test` } : invited.body };
+          });
+        }, 200),
       ];
 
       await sleep(2_000);
+      // Kill node 1 while a dispatcher is mid-send: the SMTP listener holds the next message's
+      // acceptance until node 1 is dead, so that dispatcher's `sent` mark meets the dead node.
+      const midSend = smtp.holdNext();
+      const heldMessageId = (await Promise.race([midSend.held, sleep(30_000).then(() => Promise.reject(new Error('no email reached the SMTP listener in 30 s')))])).messageId;
       const killedAt = Date.now();
       await galeraAsync('kill', '1');
+      midSend.release();
       await sleep(4_000);
       const restartAt = Date.now();
       await galeraAsync('start', '1');
@@ -323,6 +361,28 @@ describe('on a 3-node Galera cluster', () => {
         expect(Number(dup.n)).toBe(Number(dup.d));
       }
       expect(lost).toEqual({ 'users on 4308': 0, 'members on 4308': 0, 'users on 4306': 0, 'members on 4306': 0 });
+      // Every email queued (acknowledged or not) is delivered exactly once: the outbox settles with
+      // every row sent, and each row's Message-ID (`<outbox id@…>`) arrived once, for no other row.
+      const settled = Date.now() + 60_000;
+      while (Number((await sql<{ n: number }>(urlOn(db, 4300), "SELECT COUNT(*) AS n FROM email_outbox WHERE status = 'pending'"))[0].n) > 0) {
+        if (Date.now() > settled) break;
+        await sleep(500);
+      }
+      const rows = await sql<{ id: string; recipient: string; status: string }>(urlOn(db, 4308), 'SELECT id, recipient, status FROM email_outbox');
+      expect(rows.filter((r) => r.status !== 'sent').map((r) => `${r.recipient} ${r.status}`)).toEqual([]);
+      const deliveries = new Map<string, number>();
+      for (const m of smtp.messages) deliveries.set(m.messageId ?? '', (deliveries.get(m.messageId ?? '') ?? 0) + 1);
+      const rowIds = new Set(rows.map((r) => `<${r.id}@localhost>`));
+      const emails = {
+        lost: rows.filter((r) => !deliveries.has(`<${r.id}@localhost>`)).length,
+        duplicated: [...deliveries.values()].filter((n) => n > 1).length,
+        unknown: [...deliveries.keys()].filter((id) => !rowIds.has(id)).length,
+      };
+      expect(emails).toEqual({ lost: 0, duplicated: 0, unknown: 0 });
+      expect(deliveries.get(heldMessageId ?? '')).toBe(1);
+      const invited = outcomes.filter((o) => o.kind === 'invite' && o.status === 201).map((o) => o.id as string);
+      expect(invited.filter((email) => mailTo(smtp, email).length !== 1)).toEqual([]);
+
       const [state] = await sql<{ s: string; size: string }>(urlOn(db, 4306), "SELECT (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_local_state_comment') AS s, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_cluster_size') AS size");
       expect(state).toEqual({ s: 'Synced', size: '3' });
 
@@ -334,7 +394,15 @@ describe('on a 3-node Galera cluster', () => {
         lostWrites: 0,
         duplicates: 0,
         status503: failures.length,
-        failuresByKind: { create: failures.filter((o) => o.kind === 'create').length, add: failures.filter((o) => o.kind === 'add').length, admin: failures.filter((o) => o.kind === 'admin').length },
+        acknowledgedSignIns: outcomes.filter((o) => o.kind === 'signin' && o.status === 200).length,
+        acknowledgedInvitations: invited.length,
+        emailsQueued: rows.length,
+        emailsDelivered: deliveries.size,
+        emailsLost: emails.lost,
+        emailsDuplicated: emails.duplicated,
+        failedDrains: replicas.map((r) => r.output().split('Email outbox drain failed').length - 1).reduce((a, b) => a + b, 0),
+        outboxWritesRetried: replicas.map((r) => r.output().split('did not answer an outbox write').length - 1).reduce((a, b) => a + b, 0),
+        failuresByKind: Object.fromEntries(['create', 'add', 'admin', 'signin', 'invite'].map((kind) => [kind, failures.filter((o) => o.kind === kind).length])),
         failuresAfterKillMs: failures.filter((o) => o.startedAt < restartAt).map((o) => o.startedAt - killedAt).reduce((a, b) => Math.max(a, b), 0),
         failuresAroundRejoin: failures.filter((o) => o.startedAt >= restartAt).length,
         firstFailureMs: firstFailure ? firstFailure.startedAt - killedAt : null,
@@ -342,6 +410,6 @@ describe('on a 3-node Galera cluster', () => {
         rejoinMs: backAt - restartAt,
       };
       process.stdout.write(`galera node loss: ${JSON.stringify(figures)}\n`);
-    }, 120_000);
+    }, 180_000);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher';
+import { OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher.service';
 import { testEngines } from './support/databases';
 import { mailTo, nthMailTo, PASSWORD, signIn, startWithMail, tokenOf } from './support/people';
 import { DirectoryHandle, expectScimError, expectStatus, Harness, Json, OrgHandle, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim';

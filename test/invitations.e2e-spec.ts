@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { dateParam } from '@app/database';
 import { hashToken } from '../apps/api/src/auth/secret-token';
-import { OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher';
+import { OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher.service';
 import { PUBLIC_URL } from './support/app';
 import { testEngines } from './support/databases';
 import { dumpDatabase } from './support/dump';

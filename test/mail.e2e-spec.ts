@@ -11,7 +11,7 @@ import { Transactions } from '@app/database';
 import { createApp } from '../apps/api/src/bootstrap';
 import { EmailOutbox } from '../apps/api/src/mail/email-outbox.entity';
 import { MailService, OutgoingMail } from '../apps/api/src/mail/mail.service';
-import { DrainResult, OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher';
+import { DrainResult, OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher.service';
 import { SCRUBBED } from '../apps/api/src/mail/templates';
 import { LogCapture, startTestApp, TestApp } from './support/app';
 import { Engine, testEngines } from './support/databases';
@@ -20,7 +20,8 @@ import { freePort, SmtpListener, startSmtpListener } from './support/smtp';
 /**
  * The email outbox (issue #5): a message is written in the caller's transaction and delivered
  * by the dispatcher to a real SMTP listener, exactly once, across outages and replicas.
- * The poll timer is set to an hour so only explicit kick()/drain() calls deliver.
+ * The poll timer is set to an hour and commits do not wake the dispatcher, so only explicit
+ * drain() calls deliver (one test turns the wake-up on).
  */
 
 const FROM = 'Frankli Test <no-reply@people.example.test>';
@@ -30,7 +31,7 @@ const NOTHING: DrainResult = { sent: 0, retried: 0, failed: 0 };
 
 /** Boots the real app with its mail settings adjusted (the timer effectively off: tests drain). */
 async function startMailApp(engine: Engine, mail: Partial<MailConfig>): Promise<TestApp> {
-  return startTestApp(engine, (config) => ({ ...config, mail: { ...config.mail, from: FROM, pollIntervalMs: HOUR, ...mail } }));
+  return startTestApp(engine, (config) => ({ ...config, mail: { ...config.mail, from: FROM, pollIntervalMs: HOUR, wakeOnCommit: false, ...mail } }));
 }
 
 /** The app's mail pieces, and a few readers over the outbox table. */
@@ -143,6 +144,8 @@ describe.each(testEngines())('email outbox on %s', (engine) => {
       expect(message.subject).toBe("You're invited to join Contoso on Frankli");
       expect(message.text).toContain(acceptUrl(token));
       expect(message.html).toContain(`href="${acceptUrl(token)}"`);
+      // Named by its outbox row: a copy sent again would carry the same Message-ID.
+      expect(message.messageId).toBe(`<${id}@people.example.test>`);
 
       const row = await o.row(id);
       expect(row).toMatchObject({ status: 'sent', attempts: 1, lockedUntil: null, lastError: null });
@@ -158,18 +161,32 @@ describe.each(testEngines())('email outbox on %s', (engine) => {
       expect(logs).not.toContain(token);
     });
 
-    it('delivers after kick() without an explicit drain', async () => {
-      const to = uniqueAddress('kicked');
-      const [id] = await o.queue([invitation(to, newToken())]);
-      o.dispatcher.kick();
-      o.dispatcher.kick();
-      await listener.waitForMessages(1);
-      expect(sentTo(listener.messages, to)).toHaveLength(1);
+    it('delivers once the queuing transaction commits, without a drain or any call to the dispatcher', async () => {
+      // Another instance with the production setting: a commit that queued mail wakes its dispatcher.
+      const awake = await createApp({ config: { ...t.config, mail: { ...t.config.mail, wakeOnCommit: true } }, logStream: new LogCapture() });
+      try {
+        const a = new Outbox(awake);
+        const to = uniqueAddress('woken');
+        const [id] = await a.queue([invitation(to, newToken()), invitation(uniqueAddress('woken-too'), newToken())]);
+        await listener.waitForMessages(2);
+        expect(sentTo(listener.messages, to)).toHaveLength(1);
 
-      // The row is marked sent right after the server accepted the message.
-      await eventually(async () => expect((await o.row(id)).status).toBe('sent'));
-      expect(await o.dispatcher.drain()).toEqual(NOTHING);
-      expect(listener.messages).toHaveLength(1);
+        // The row is marked sent right after the server accepted the message.
+        await eventually(async () => expect((await o.row(id)).status).toBe('sent'));
+        expect(await a.dispatcher.drain()).toEqual(NOTHING);
+
+        // A transaction that rolls back wakes nothing and sends nothing.
+        await expect(
+          a.tx.run(async (m) => {
+            await a.mail.enqueue(m, [invitation(uniqueAddress('never'), newToken())]);
+            throw new Error('rolled back');
+          }),
+        ).rejects.toThrow('rolled back');
+        expect(await a.dispatcher.drain()).toEqual(NOTHING);
+        expect(listener.messages).toHaveLength(2);
+      } finally {
+        await awake.close();
+      }
     });
 
     it('delivers each message exactly once when dispatchers drain concurrently', async () => {

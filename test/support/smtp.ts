@@ -11,6 +11,11 @@ export interface SmtpListener {
   messages: ParsedMail[];
   /** Resolves once at least `n` messages arrived; rejects after `timeoutMs`, saying how many did. */
   waitForMessages(n: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  /**
+   * Holds the acceptance of the next message: `held` resolves once it has arrived (its sender is
+   * then waiting for the server's answer), and it is stored and acknowledged only at `release()`.
+   */
+  holdNext(): { held: Promise<ParsedMail>; release(): void };
   close(): Promise<void>;
 }
 
@@ -21,6 +26,7 @@ export interface SmtpListener {
  */
 export async function startSmtpListener(port = 0): Promise<SmtpListener> {
   const messages: ParsedMail[] = [];
+  let hold: { arrived: (mail: ParsedMail) => void; released: Promise<void> } | null = null;
   const server = new SMTPServer({
     secure: false,
     authOptional: true,
@@ -33,7 +39,13 @@ export async function startSmtpListener(port = 0): Promise<SmtpListener> {
     onAuth: (auth, _session, callback) => callback(null, { user: auth.username ?? 'anonymous' }),
     onData: (stream, _session, callback) => {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          const held = hold;
+          hold = null;
+          if (held) {
+            held.arrived(mail);
+            await held.released;
+          }
           messages.push(mail);
           callback();
         })
@@ -61,6 +73,13 @@ export async function startSmtpListener(port = 0): Promise<SmtpListener> {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       return messages;
+    },
+    holdNext() {
+      let arrived!: (mail: ParsedMail) => void;
+      let release!: () => void;
+      const held = new Promise<ParsedMail>((resolve) => (arrived = resolve));
+      hold = { arrived, released: new Promise<void>((resolve) => (release = resolve)) };
+      return { held, release };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

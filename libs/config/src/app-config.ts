@@ -163,6 +163,8 @@ export interface MailConfig {
   dir: string;
   /** How often the dispatcher looks for due messages (it is also woken after each commit that queues one). */
   pollIntervalMs: number;
+  /** Whether a commit that queued a message wakes the dispatcher (always in production; tests of the outbox's states turn it off to drain by hand). */
+  wakeOnCommit: boolean;
   /** The first retry waits this long; each further one twice as long, capped at an hour. */
   retryBaseMs: number;
   /** After this many failed attempts a message is marked failed and left for an operator. */
@@ -210,7 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     log: { level: e.LOG_LEVEL },
     trustProxy: e.TRUST_PROXY,
     productName: e.PRODUCT_NAME,
-    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM, dir: e.MAIL_DIR, pollIntervalMs: 5_000, retryBaseMs: 30_000, maxAttempts: 10 },
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM, dir: e.MAIL_DIR, pollIntervalMs: 5_000, wakeOnCommit: true, retryBaseMs: 30_000, maxAttempts: 10 },
     invitations: { acceptUrl: (e.INVITE_URL ?? `${publicUrl}/accept-invitation`).replace(/\/+$/, ''), ttlDays: e.INVITATION_TTL_DAYS },
     sessions: { ttlHours: e.SESSION_TTL_HOURS },
     loginLimits: {

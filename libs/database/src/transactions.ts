@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isRetryableTransactionError } from './db-errors';
@@ -25,12 +25,18 @@ export function retryDelayMs(retry: number, random: () => number = Math.random):
  * A transaction the server aborted to break a deadlock is retried (up to MAX_ATTEMPTS, with a
  * growing random wait). On a Galera cluster that includes certification failures: a transaction
  * that wrote a row another node committed first fails at COMMIT with the same ER_LOCK_DEADLOCK.
- * The work function must therefore only touch the database, never send anything outside.
+ * The work function must therefore only touch the database, never send anything outside;
+ * what must happen once its writes are durable (waking the mail dispatcher) it registers with
+ * `afterCommit(m, hook)`, which runs after the COMMIT that succeeded and never after a rollback
+ * or an attempt that is retried.
  */
 @Injectable()
 export class Transactions {
+  private readonly logger = new Logger(Transactions.name);
   private queue: Promise<unknown> = Promise.resolve();
   private readonly serialise: boolean;
+  /** The after-commit hooks of each open transaction, by its EntityManager (one per attempt). */
+  private readonly hooks = new WeakMap<EntityManager, Array<() => void>>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.serialise = isSqlite(dataSource);
@@ -43,14 +49,40 @@ export class Transactions {
     return result;
   }
 
+  /**
+   * Runs `hook` once the transaction of `m` has committed (not if it rolls back or is retried:
+   * the retried attempt registers its own). `m` must be the manager `run` handed to the work.
+   */
+  afterCommit(m: EntityManager, hook: () => void): void {
+    const hooks = this.hooks.get(m);
+    if (!hooks) throw new Error('afterCommit() needs the EntityManager of a transaction opened by Transactions.run()');
+    hooks.push(hook);
+  }
+
   private async withRetry<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      const hooks: Array<() => void> = [];
+      let result: T;
       try {
-        return await this.dataSource.transaction(work);
+        result = await this.dataSource.transaction((m) => {
+          this.hooks.set(m, hooks);
+          return work(m);
+        });
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
         await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
+        continue;
       }
+      // Committed: a failing hook must not make the caller believe the work was not done.
+      for (const hook of hooks) {
+        try {
+          hook();
+        } catch (err) {
+          // The error's name only: a message could quote data.
+          this.logger.error({ error: err instanceof Error ? err.name : typeof err }, 'An after-commit hook failed');
+        }
+      }
+      return result;
     }
   }
 }

@@ -184,12 +184,10 @@ export class DirectoryGroupsService {
       }
       for (const c of memberships) await this.applyMembership(m, group, c);
       // autoInvite (set by an admin): while it is on, joining the group invites the newcomer.
-      const invited = group.autoInvite ? await this.invitations.inviteUninvitedWithin(m, group.organizationId, joining(memberships)) : 0;
-      return { group, invited };
+      if (group.autoInvite) await this.invitations.inviteUninvitedWithin(m, group.organizationId, joining(memberships));
+      return group;
     });
-    // Wake the mail dispatcher only when this change queued an invitation.
-    if (updated.invited > 0) this.invitations.afterCommit();
-    return updated.group;
+    return updated;
   }
 
   async remove(scope: DirectoryScope, id: string, precondition?: VersionPrecondition): Promise<void> {

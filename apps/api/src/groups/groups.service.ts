@@ -79,7 +79,6 @@ export class GroupsService {
       await m.update(Group, { id: group.id }, { ...changes, version: group.version + 1, updatedAt: new Date() });
       if (flags.autoInvite && !group.autoInvite) await this.invitations.inviteUninvitedMembersWithin(m, organizationId, group.id);
     });
-    this.invitations.afterCommit();
     return this.get(organizationId, id);
   }
 

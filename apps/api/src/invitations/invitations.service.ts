@@ -6,7 +6,6 @@ import { chunks, dateParam, insertRows, Transactions, writeLock } from '@app/dat
 import { issueToken } from '../auth/secret-token';
 import { DomainError } from '../common/domain-error';
 import { MailService, OutgoingMail } from '../mail/mail.service';
-import { OutboxDispatcher } from '../mail/outbox-dispatcher';
 import { Organization } from '../organizations/organization.entity';
 import { UserFilter } from '../users/dto/user.dto';
 import { User } from '../users/user.entity';
@@ -50,7 +49,6 @@ export class InvitationsService implements PersonAccessHook {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: Transactions,
     private readonly mail: MailService,
-    private readonly dispatcher: OutboxDispatcher,
     private readonly users: UsersService,
     lifecycle: PeopleLifecycle,
   ) {
@@ -81,7 +79,6 @@ export class InvitationsService implements PersonAccessHook {
   /** Invites (or re-invites) one person; refuses with the reason when they cannot be. */
   async inviteOne(actor: { organizationId: string; userId: string }, userId: string): Promise<{ invitation: Invitation; resent: boolean }> {
     const outcome = await this.tx.run((m) => this.issue(m, actor.organizationId, [userId], actor.userId));
-    this.dispatcher.kick();
     const [skip] = outcome.skipped;
     if (skip) throw refusal(skip.reason, userId);
     return { invitation: outcome.invited[0], resent: outcome.resentUserIds.has(userId) };
@@ -92,7 +89,6 @@ export class InvitationsService implements PersonAccessHook {
     const counts = emptyCounts();
     for (const batch of chunks([...new Set(userIds)], BATCH)) {
       add(counts, await this.tx.run((m) => this.issue(m, actor.organizationId, batch, actor.userId)));
-      this.dispatcher.kick();
     }
     return counts;
   }
@@ -104,7 +100,6 @@ export class InvitationsService implements PersonAccessHook {
       const ids = await this.users.idsMatching(actor.organizationId, filter, after, BATCH);
       if (ids.length === 0) break;
       add(counts, await this.tx.run((m) => this.issue(m, actor.organizationId, ids, actor.userId)));
-      this.dispatcher.kick();
       if (ids.length < BATCH) break;
       after = ids[ids.length - 1];
     }
@@ -113,7 +108,7 @@ export class InvitationsService implements PersonAccessHook {
 
   /**
    * For groups with autoInvite: invites the uninvited people among `userIds`, inside the caller's
-   * transaction (the caller calls `afterCommit()` once it has committed). Returns how many.
+   * transaction (the emails leave once it commits). Returns how many.
    */
   async inviteUninvitedWithin(m: EntityManager, organizationId: string, userIds: string[]): Promise<number> {
     let invited = 0;
@@ -138,11 +133,6 @@ export class InvitationsService implements PersonAccessHook {
     let invited = 0;
     for (const batch of chunks(rows.map((r) => r.id), BATCH)) invited += (await this.issue(m, organizationId, batch, null)).invited.length;
     return invited;
-  }
-
-  /** Wakes the mail dispatcher; call after a transaction that invited people commits. */
-  afterCommit(): void {
-    this.dispatcher.kick();
   }
 
   /** The invitation step for a batch of people of one organisation, inside a transaction. */

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { MailTransport } from './mail-transport';
 import { MailService } from './mail.service';
-import { OutboxDispatcher } from './outbox-dispatcher';
+import { OutboxDelivery } from './outbox-delivery.service';
+import { OutboxDispatcher } from './outbox-dispatcher.service';
 
+/** Mail goes in through MailService only; the dispatcher, the outbox state machine and the transport stay inside. */
 @Module({
-  providers: [MailService, OutboxDispatcher],
-  exports: [MailService, OutboxDispatcher],
+  providers: [MailService, OutboxDispatcher, OutboxDelivery, MailTransport],
+  exports: [MailService],
 })
 export class MailModule {}

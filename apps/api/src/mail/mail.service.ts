@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { chunks, insertRows } from '@app/database';
+import { chunks, insertRows, Transactions } from '@app/database';
 import { EmailOutbox } from './email-outbox.entity';
+import { OutboxDispatcher } from './outbox-dispatcher.service';
 import type { MailMessage } from './templates';
 
 export type OutgoingMail = MailMessage & {
@@ -15,9 +16,18 @@ export type OutgoingMail = MailMessage & {
 /** Rows per statement: keeps every statement far below the engines' bound-parameter limits. */
 const CHUNK = 500;
 
-/** Queues emails in the outbox inside the caller's transaction. */
+/**
+ * The one way into mail: emails are queued in the outbox inside the caller's transaction
+ * (a `Transactions.run` manager), and the dispatcher is woken once that transaction commits, so a
+ * rolled-back change sends nothing and callers never schedule delivery themselves.
+ */
 @Injectable()
 export class MailService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly dispatcher: OutboxDispatcher,
+  ) {}
+
   /** Cancels the messages still pending with these refs (e.g. the invitation of a person just archived). */
   async cancelPending(m: EntityManager, refs: string[]): Promise<void> {
     for (const chunk of chunks(refs, CHUNK)) {
@@ -35,6 +45,7 @@ export class MailService {
   async enqueue(m: EntityManager, mails: OutgoingMail[]): Promise<string[]> {
     if (mails.length === 0) return [];
     const now = new Date();
+    this.tx.afterCommit(m, () => this.dispatcher.wake());
 
     await this.cancelPending(m, [...new Set(mails.flatMap((mail) => (mail.ref ? [mail.ref] : [])))]);
 

@@ -7,7 +7,6 @@ import { DirectoriesService } from '../directories/directories.service';
 import { Directory } from '../directories/directory.entity';
 import { DirectoryState, DirectoryStates } from '../directories/directory-states';
 import { MailService } from '../mail/mail.service';
-import { OutboxDispatcher } from '../mail/outbox-dispatcher';
 import { Organization } from '../organizations/organization.entity';
 import { effectiveAdminSql } from '../users/admin-rights';
 import { DirectoryHealthMark, ProvisioningEvent } from './provisioning-event.entity';
@@ -65,7 +64,6 @@ export class DirectoryHealthService {
     private readonly directories: DirectoriesService,
     private readonly log: ProvisioningLog,
     private readonly mail: MailService,
-    private readonly dispatcher: OutboxDispatcher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     states: DirectoryStates,
   ) {
@@ -249,7 +247,6 @@ export class DirectoryHealthService {
         })),
       );
     });
-    this.dispatcher.kick();
     this.logger.warn({ directoryId: directory.id }, 'Directory turned failing; admins notified');
   }
 
