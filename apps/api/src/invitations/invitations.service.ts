@@ -253,7 +253,7 @@ const invalidInvitation = (): DomainError =>
   new DomainError('INVITATION_INVALID', 'This invitation link is not valid (already used, replaced by a newer one, or mistyped)');
 
 function assertUsable(invitation: Invitation | null): asserts invitation is Invitation {
-  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.user?.archivedAt) throw invalidInvitation();
+  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.user?.archivedAt || invitation.user?.suspendedAt) throw invalidInvitation();
   if (invitation.expiresAt.getTime() <= Date.now()) {
     throw new DomainError('INVITATION_EXPIRED', 'This invitation has expired; ask an admin to send a new one');
   }
