@@ -4,7 +4,7 @@ import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { dateParam, isSqlite, Transactions, writeLock } from '@app/database';
 import { notFound } from '../common/domain-error';
-import { DeprovisionGuard, settingsOf } from '../directories/deprovision-guard.entity';
+import { DeprovisionGuard, DeprovisionGuardSettings, settingsOf } from '../directories/deprovision-guard.entity';
 import { Directory } from '../directories/directory.entity';
 import { MailService } from '../mail/mail.service';
 import { OutboxDispatcher } from '../mail/outbox-dispatcher';
@@ -33,6 +33,15 @@ export interface DeprovisionNotice {
  */
 export interface DeprovisionRecorder {
   record(m: EntityManager, scope: DirectoryScope, what: 'held' | 'approved' | 'rejected', people: DeprovisionNotice[]): Promise<void>;
+}
+
+/**
+ * The rule, in integers (no rounding): `count` deprovisions in the window trip the guard when they
+ * are more than `percent` % of the `base` people not archived when the window began, and at least
+ * `minimum`. Exactly `percent` % does not trip.
+ */
+export function tripsAt(count: number, base: number, s: Pick<DeprovisionGuardSettings, 'percent' | 'minimum'>): boolean {
+  return count * 100 > base * s.percent && count >= s.minimum;
 }
 
 /**
@@ -95,7 +104,7 @@ export class DeprovisionGuardService {
       g.windowCount = 0;
     }
     g.windowCount += 1;
-    const trips = g.trippedAt === null && g.windowCount * 100 > g.windowBase * settings.percent && g.windowCount >= settings.minimum;
+    const trips = g.trippedAt === null && tripsAt(g.windowCount, g.windowBase, settings);
     const tripped = g.trippedAt !== null || trips;
     let outcome: DeprovisionOutcome;
     if (tripped) {
