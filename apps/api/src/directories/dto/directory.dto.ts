@@ -114,7 +114,7 @@ export class DeprovisionGuardResponse {
   graceMinutes!: number;
   /** `armed`, or `tripped` (deprovisions are held until an admin approves or rejects them). @example "armed" */
   state!: 'armed' | 'tripped';
-  /** When the guard tripped; null while armed. @example null */
+  /** When the guard tripped; null while armed. @example "2026-11-23T17:05:00.000Z" */
   trippedAt!: string | null;
 }
 

@@ -160,7 +160,7 @@ export class UserResponse {
   /**
    * Set while the person has no access but is not archived: their directory deprovisioned them and
    * the mass-deprovisioning guard's grace period is running, or the guard holds them for review.
-   * @example null
+   * @example "2026-11-23T17:05:00.000Z"
    */
   suspendedAt!: string | null;
 }
