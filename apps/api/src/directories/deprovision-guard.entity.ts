@@ -1,5 +1,6 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ID_LENGTH, RefColumn, TimestampColumn } from '../common/columns';
+import { Directory } from './directory.entity';
 
 /** The settings a directory has until an admin changes them (issue 11 §3: on, 20 %, at least 10, 60 min, 10 min grace). */
 export const DEFAULT_DEPROVISION_GUARD = { enabled: true, percent: 20, minimum: 10, windowMinutes: 60, graceMinutes: 10 } as const;
@@ -21,6 +22,10 @@ export interface DeprovisionGuardSettings {
 export class DeprovisionGuard {
   @PrimaryColumn({ name: 'directory_id', type: 'varchar', length: ID_LENGTH })
   directoryId!: string;
+
+  @ManyToOne(() => Directory, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'directory_id', foreignKeyConstraintName: 'FK_deprovision_guards_directory' })
+  directory?: Directory;
 
   @RefColumn('organization_id')
   organizationId!: string;
