@@ -38,7 +38,7 @@ export class DeprovisionGuard1795393700000 implements MigrationInterface {
           timestamp('updated_at'),
         ],
         foreignKeys: [
-          { name: 'FK_deprovision_guards_directory', columnNames: ['directory_id'], referencedTableName: 'directories', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          { name: 'FK_deprovision_guards_directory', columnNames: ['directory_id'], referencedTableName: 'directories', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' },
         ],
       }),
     );
