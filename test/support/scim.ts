@@ -112,9 +112,15 @@ export class OrgHandle {
     readonly adminUserId: string,
   ) {}
 
-  async directory(name = `Entra ${randomUUID().slice(0, 8)}`): Promise<DirectoryHandle> {
+  /**
+   * A new directory. Its mass-deprovisioning guard gets `guard` (default: no grace period, so a
+   * deactivation archives at once, as these suites expect; the guard still counts and trips).
+   * `null` keeps the product defaults (10 minutes' grace): test/deprovision-guard covers those.
+   */
+  async directory(name = `Entra ${randomUUID().slice(0, 8)}`, guard: Json | null = { graceMinutes: 0 }): Promise<DirectoryHandle> {
     const res = expectStatus(await this.h.send('post', '/api/v1/directories', this.adminToken, { name }), 201);
     this.h.t.secrets.add(res.body.token);
+    if (guard) expectStatus(await this.h.send('patch', `/api/v1/directories/${res.body.id}`, this.adminToken, { deprovisionGuard: guard }), 200);
     return new DirectoryHandle(this, res.body.id, res.body.token);
   }
 

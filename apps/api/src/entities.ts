@@ -4,6 +4,7 @@ import { Session } from './credentials/session.entity';
 import { UserCredential } from './users/user-credential.entity';
 import { Invitation } from './invitations/invitation.entity';
 import { EmailOutbox } from './mail/email-outbox.entity';
+import { DeprovisionGuard } from './directories/deprovision-guard.entity';
 import { DirectoryToken } from './directories/directory-token.entity';
 import { Directory } from './directories/directory.entity';
 import { OAuthAccessToken } from './directories/oauth-access-token.entity';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   UserCredential, Invitation, EmailOutbox, Session, LoginFailure,
   ProvisioningEvent, DirectoryHealthMark,
   OAuthClient, OAuthAccessToken,
+  DeprovisionGuard,
 ];

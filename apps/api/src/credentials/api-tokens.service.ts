@@ -91,7 +91,7 @@ export class ApiTokensService implements PersonAccessHook {
       .where('t.token_hash = :hash', { hash: hashToken(secret) })
       .andWhere('t.revoked_at IS NULL')
       .andWhere('(t.expires_at IS NULL OR t.expires_at > :now)', { now })
-      .andWhere(`u.archived_at IS NULL AND ${effectiveAdminSql('u')}`)
+      .andWhere(`u.archived_at IS NULL AND u.suspended_at IS NULL AND ${effectiveAdminSql('u')}`)
       .getRawOne<{ tokenId: string; userId: string; organizationId: string }>();
     if (!row) return null;
     if (this.usage.shouldRecord(row.tokenId)) {

@@ -41,7 +41,7 @@ export class InvitationAcceptanceService {
       const invitation = await m.findOne(Invitation, { where: { tokenHash: hash! }, ...writeLock(m.dataSource) });
       assertUsable(invitation);
       const user = await m.findOne(User, { where: { id: invitation.userId, organizationId: invitation.organizationId }, ...writeLock(m.dataSource) });
-      if (!user || user.archivedAt) throw invalidInvitation();
+      if (!user || user.archivedAt || user.suspendedAt) throw invalidInvitation();
       const now = new Date();
       await m.delete(UserCredential, { userId: user.id });
       await m.insert(UserCredential, { userId: user.id, organizationId: user.organizationId, passwordHash, updatedAt: now });
@@ -61,7 +61,7 @@ const invalidInvitation = (): DomainError =>
   new DomainError('INVITATION_INVALID', 'This invitation link is not valid (already used, replaced by a newer one, or mistyped)');
 
 function assertUsable(invitation: Invitation | null): asserts invitation is Invitation {
-  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.user?.archivedAt) throw invalidInvitation();
+  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.user?.archivedAt || invitation.user?.suspendedAt) throw invalidInvitation();
   if (invitation.expiresAt.getTime() <= Date.now()) {
     throw new DomainError('INVITATION_EXPIRED', 'This invitation has expired; ask an admin to send a new one');
   }

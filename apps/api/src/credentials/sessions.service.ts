@@ -65,7 +65,7 @@ export class SessionsService implements PersonAccessHook {
     const attempt = await this.limiter.begin(emailKey, ip);
     const accounts: Array<{ id: string; organization_id: string; password_hash: string }> = await this.dataSource.query(
       `SELECT u.id, u.organization_id, c.password_hash FROM users u JOIN user_credentials c ON c.user_id = u.id
-        WHERE u.email_key = ? AND u.status = 'active' AND u.archived_at IS NULL ${input.organizationId ? 'AND u.organization_id = ?' : ''}
+        WHERE u.email_key = ? AND u.status = 'active' AND u.archived_at IS NULL AND u.suspended_at IS NULL ${input.organizationId ? 'AND u.organization_id = ?' : ''}
         ORDER BY u.created_at LIMIT ${MAX_ACCOUNTS_PER_EMAIL}`,
       input.organizationId ? [emailKey, input.organizationId] : [emailKey],
     );
@@ -110,7 +110,7 @@ export class SessionsService implements PersonAccessHook {
     const [row]: Array<{ sessionId: string; userId: string; organizationId: string; isAdmin: number | boolean }> = await this.dataSource.query(
       `SELECT s.id AS sessionId, s.user_id AS userId, s.organization_id AS organizationId, ${effectiveAdminSql('u')} AS isAdmin
          FROM sessions s JOIN users u ON u.id = s.user_id AND u.organization_id = s.organization_id
-        WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.archived_at IS NULL AND u.status = 'active'`,
+        WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.archived_at IS NULL AND u.suspended_at IS NULL AND u.status = 'active'`,
       [hashToken(secret), dateParam(this.dataSource, now)],
     );
     if (!row) return null;

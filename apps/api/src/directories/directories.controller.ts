@@ -55,7 +55,8 @@ export class DirectoriesController {
   async list(@CurrentAdmin() admin: AdminPrincipal, @Query() q: PageQuery): Promise<DirectoryPage> {
     const [items, total] = await this.directories.list(admin.organizationId, q);
     const states = await this.states.of(items);
-    return pageOf(items.map((d) => ({ ...mapDirectory(d, this.config.publicUrl), state: states.get(d.id) })), total, q);
+    const guards = await this.directories.guardsOf(items.map((d) => d.id));
+    return pageOf(items.map((d) => ({ ...mapDirectory(d, this.config.publicUrl, guards.get(d.id)), state: states.get(d.id) })), total, q);
   }
 
   /** One directory, with the `scimBaseUrl` to give its identity provider and its health `state`. */
@@ -64,20 +65,23 @@ export class DirectoriesController {
   async get(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<DirectoryResponse> {
     const directory = await this.directories.get(admin.organizationId, id);
     const states = await this.states.of([directory]);
-    return { ...mapDirectory(directory, this.config.publicUrl), state: states.get(directory.id) };
+    const guards = await this.directories.guardsOf([directory.id]);
+    return { ...mapDirectory(directory, this.config.publicUrl, guards.get(directory.id)), state: states.get(directory.id) };
   }
 
   /**
    * Renames, pauses (`status: "paused"`) or resumes (`status: "active"`) a directory, or opts it in
-   * to Entra-issued tokens (`entraTenantId`; `null` opts out). 409 ENTRA_TENANT_TAKEN when another
-   * directory accepts that tenant.
+   * to Entra-issued tokens (`entraTenantId`; `null` opts out), or changes its mass-deprovisioning
+   * guard (`deprovisionGuard`). 409 ENTRA_TENANT_TAKEN when another directory accepts that tenant.
    */
   @Patch(':id')
   @DirectoryId()
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'VALIDATION_FAILED: the body breaks a rule (message lists them)' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'ENTRA_TENANT_TAKEN: another directory accepts tokens of this Entra tenant' })
   async update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateDirectoryDto): Promise<DirectoryResponse> {
-    return mapDirectory(await this.directories.update(admin.organizationId, id, body), this.config.publicUrl);
+    const directory = await this.directories.update(admin.organizationId, id, body);
+    const guards = await this.directories.guardsOf([directory.id]);
+    return mapDirectory(directory, this.config.publicUrl, guards.get(directory.id));
   }
 
   /** Mints another named SCIM token (for rotation without downtime). */

@@ -1,3 +1,4 @@
+import { DeprovisionGuard, settingsOf } from './deprovision-guard.entity';
 import { DirectoryToken } from './directory-token.entity';
 import { Directory } from './directory.entity';
 import { DirectoryResponse, DirectoryTokenResponse } from './dto/directory.dto';
@@ -6,7 +7,7 @@ import { OAuthClient } from './oauth-client.entity';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-export function mapDirectory(d: Directory, publicUrl: string): DirectoryResponse {
+export function mapDirectory(d: Directory, publicUrl: string, guard: DeprovisionGuard | null = null): DirectoryResponse {
   return {
     id: d.id,
     name: d.name,
@@ -17,6 +18,7 @@ export function mapDirectory(d: Directory, publicUrl: string): DirectoryResponse
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
     lastActivityAt: iso(d.lastActivityAt),
+    deprovisionGuard: { ...settingsOf(guard), state: guard?.trippedAt ? 'tripped' : 'armed', trippedAt: iso(guard?.trippedAt ?? null) },
   };
 }
 

@@ -1,13 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { dateParam, dbErrorLogFields, isUniqueViolation, Transactions } from '@app/database';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { dateParam, dbErrorLogFields, isSqlite, isUniqueViolation, Transactions, writeLock } from '@app/database';
 import { DirectoryPrincipal } from '../auth/principals';
 import { hashToken, issueToken, looksLike } from '../auth/secret-token';
 import { UsageThrottle } from '../auth/usage-throttle';
 import { DomainError, notFound } from '../common/domain-error';
 import { PageQuery } from '../common/page';
+import { DeprovisionGuard, DeprovisionGuardSettings, settingsOf } from './deprovision-guard.entity';
 import { DirectoryToken } from './directory-token.entity';
 import { Directory, DirectoryStatus } from './directory.entity';
 import { OAuthClient } from './oauth-client.entity';
@@ -63,9 +64,14 @@ export class DirectoriesService {
     return directory;
   }
 
-  async update(organizationId: string, id: string, changes: { name?: string; status?: DirectoryStatus; entraTenantId?: string | null }): Promise<Directory> {
+  async update(
+    organizationId: string,
+    id: string,
+    changes: { name?: string; status?: DirectoryStatus; entraTenantId?: string | null; deprovisionGuard?: Partial<DeprovisionGuardSettings> },
+  ): Promise<Directory> {
     return this.tx.run(async (m) => {
       const directory = await this.get(organizationId, id, m);
+      if (changes.deprovisionGuard) await this.setGuard(m, directory, changes.deprovisionGuard);
       if (changes.name !== undefined) directory.name = changes.name;
       if (changes.status !== undefined) directory.status = changes.status;
       if (changes.entraTenantId !== undefined) directory.entraTenantId = changes.entraTenantId?.toLowerCase() ?? null;
@@ -83,6 +89,42 @@ export class DirectoriesService {
       }
       return directory;
     });
+  }
+
+  /** The guards of these directories (a directory without a row has the defaults). */
+  async guardsOf(directoryIds: string[]): Promise<Map<string, DeprovisionGuard>> {
+    if (directoryIds.length === 0) return new Map();
+    const rows = await this.dataSource.getRepository(DeprovisionGuard).findBy({ directoryId: In(directoryIds) });
+    return new Map(rows.map((g) => [g.directoryId, g]));
+  }
+
+  /**
+   * Changes the guard's settings (its window and trip stay: turning it off does not decide what
+   * it holds). Locks the row the deprovisions lock, so a change never lands half-way through one.
+   */
+  private async setGuard(m: EntityManager, directory: Directory, changes: Partial<DeprovisionGuardSettings>): Promise<void> {
+    const now = new Date();
+    const existing = await m.findOne(DeprovisionGuard, { where: { directoryId: directory.id }, ...writeLock(m.dataSource) });
+    const current = settingsOf(existing);
+    const next: DeprovisionGuardSettings = {
+      enabled: changes.enabled ?? current.enabled,
+      percent: changes.percent ?? current.percent,
+      minimum: changes.minimum ?? current.minimum,
+      windowMinutes: changes.windowMinutes ?? current.windowMinutes,
+      graceMinutes: changes.graceMinutes ?? current.graceMinutes,
+    };
+    if (existing) {
+      await m.update(DeprovisionGuard, { directoryId: directory.id }, { ...next, updatedAt: now });
+      return;
+    }
+    const ignore = isSqlite(m.dataSource) ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
+    // OR IGNORE: a first deprovision may make the row meanwhile; the UPDATE below then sets the settings on it.
+    await m.query(
+      `${ignore} INTO deprovision_guards (directory_id, organization_id, enabled, percent, minimum, window_minutes, grace_minutes, window_started_at, window_base, window_count, tripped_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, NULL, ?)`,
+      [directory.id, directory.organizationId, next.enabled ? 1 : 0, next.percent, next.minimum, next.windowMinutes, next.graceMinutes, dateParam(m.dataSource, now)],
+    );
+    await m.update(DeprovisionGuard, { directoryId: directory.id }, { ...next, updatedAt: now });
   }
 
   /**

@@ -23,7 +23,21 @@ export interface DirectoryFailingMailData {
   topErrorMessage: string | null;
 }
 
-export type MailMessage = { template: 'invitation'; data: InvitationMailData } | { template: 'directory-failing'; data: DirectoryFailingMailData };
+/** A directory's mass-deprovisioning guard tripped (issue 11 §3): sent to the admins once per trip. */
+export interface DeprovisionsHeldMailData {
+  productName: string;
+  organizationName: string;
+  directoryName: string;
+  /** People held when the guard tripped (more may follow until an admin decides). */
+  heldCount: number;
+  /** The admin API list of the held people, e.g. `…/api/v1/directories/<id>/held-deprovisions`. */
+  reviewUrl: string;
+}
+
+export type MailMessage =
+  | { template: 'invitation'; data: InvitationMailData }
+  | { template: 'directory-failing'; data: DirectoryFailingMailData }
+  | { template: 'deprovisions-held'; data: DeprovisionsHeldMailData };
 
 export interface RenderedMail {
   subject: string;
@@ -35,6 +49,7 @@ export interface RenderedMail {
 export const SECRET_FIELDS: { [T in MailMessage['template']]: ReadonlyArray<keyof Extract<MailMessage, { template: T }>['data']> } = {
   invitation: ['acceptUrl'],
   'directory-failing': [],
+  'deprovisions-held': [],
 };
 
 /** What a secret field of a sent (or abandoned) message's payload is replaced with. */
@@ -46,6 +61,8 @@ export function render(message: MailMessage): RenderedMail {
       return renderInvitation(message.data);
     case 'directory-failing':
       return renderDirectoryFailing(message.data);
+    case 'deprovisions-held':
+      return renderDeprovisionsHeld(message.data);
   }
 }
 
@@ -114,6 +131,29 @@ function renderDirectoryFailing(d: DirectoryFailingMailData): RenderedMail {
     '',
     `See the directory's health (${d.healthUrl}) and its provisioning log for details, and Entra's provisioning logs for what it sent.`,
     `You will get this email again only if the directory recovers and then fails again.`,
+    '',
+  ];
+  const e = escapeHtml;
+  const html = [
+    '<!doctype html>',
+    `<html><head><meta charset="utf-8"><title>${e(subject)}</title></head>`,
+    '<body style="font-family: sans-serif; line-height: 1.5">',
+    ...lines.filter(Boolean).map((l) => `<p>${e(l)}</p>`),
+    '</body></html>',
+    '',
+  ].join('\n');
+  return { subject, text: lines.join('\n'), html };
+}
+
+function renderDeprovisionsHeld(d: DeprovisionsHeldMailData): RenderedMail {
+  const subject = `Deprovisioning from ${d.directoryName} is on hold: ${d.heldCount} people`;
+  const lines = [
+    `The directory "${d.directoryName}" of ${d.organizationName} asked to deactivate or delete more people than its mass-deprovisioning guard allows.`,
+    `${d.heldCount} people are held: they cannot sign in, but they are not archived, and their history, groups and links are kept.`,
+    '',
+    `Review them and approve or reject: ${d.reviewUrl}`,
+    'Until you decide, further deactivations from this directory are held too; creates and updates keep flowing.',
+    'If the change was a mistake (a scoping filter, an unassigned group), fix it in Entra ID first, then reject.',
     '',
   ];
   const e = escapeHtml;

@@ -12,6 +12,10 @@ export interface OperationNote {
   userName?: string | null;
   /** Names of the attributes the write changed; never their values. */
   attributes?: string[];
+  /** `held`: the write was a deprovision the mass-deprovisioning guard holds (answered as success). */
+  outcome?: 'held';
+  /** The request id (as the log writes it), for what the request leaves behind (a held deprovision names it). */
+  requestId?: string;
 }
 
 const NOTE = Symbol('provisioningNote');
@@ -19,8 +23,8 @@ type Noted = { [NOTE]?: OperationNote };
 
 /** The request's note, made on first use. */
 export function noteOf(request: object): OperationNote {
-  const r = request as Noted;
-  return (r[NOTE] ??= {});
+  const r = request as Noted & { id?: unknown };
+  return (r[NOTE] ??= { requestId: r.id === undefined ? undefined : String(r.id).slice(0, 64) });
 }
 
 /** The note if the route wrote one. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DirectoriesModule } from '../directories/directories.module';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
+import { DeprovisionEventsRecorder } from './deprovision-recorder';
 import { DirectoryHealthService } from './directory-health.service';
 import { ProvisioningEventsService } from './provisioning-events.service';
 import { ProvisioningLog } from './provisioning-log';
@@ -15,7 +16,7 @@ import { ProvisioningLogController } from './provisioning-log.controller';
 @Module({
   imports: [DirectoriesModule, UsersModule, MailModule],
   controllers: [ProvisioningLogController],
-  providers: [ProvisioningLog, ProvisioningEventsService, DirectoryHealthService],
+  providers: [ProvisioningLog, ProvisioningEventsService, DirectoryHealthService, DeprovisionEventsRecorder],
   exports: [ProvisioningLog],
 })
 export class ProvisioningLogModule {}

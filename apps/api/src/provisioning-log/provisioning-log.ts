@@ -115,7 +115,7 @@ export class ProvisioningLog implements OnApplicationBootstrap, OnModuleDestroy 
       resourceId: clip(note.resourceId ?? routeId, 64),
       userName: clip(note.userName ?? null, 255),
       operation: note.operation ?? defaultOperation(request.method, route),
-      outcome: status < 400 ? 'success' : 'failure',
+      outcome: status < 400 ? (note.outcome ?? 'success') : 'failure',
       status,
       scimType: failure?.scimType ?? null,
       errorCode: failure ? clip(failure.code, 64) : null,

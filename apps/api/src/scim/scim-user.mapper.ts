@@ -1,6 +1,7 @@
 import { CORE_USER_URN, ENTERPRISE_USER_URN } from '@app/scim-protocol';
 import type { GroupRef } from '../groups/directory-groups.service';
 import type { ManagedUser } from '../users/managed-users.service';
+import { directoryActive } from '../users/people-lifecycle';
 import { DIRECTORY_TEXT_FIELD_NAMES } from '../users/user-fields';
 import type { DirectoryTextField, DirectoryUserFields, EmailField } from '../users/user-fields';
 import { splitBinding, TextBinding, USER_TEXT_BINDINGS } from './user-attributes';
@@ -64,7 +65,8 @@ export function toScimUser(mu: ManagedUser, baseUrl: string, groups: GroupRef[] 
     schemas: [CORE_USER_URN, ENTERPRISE_USER_URN],
     id: u.id,
     userName: u.userName,
-    active: u.archivedAt === null,
+    // What the directory asked for: false while a deprovisioning is pending, held or rejected too.
+    active: directoryActive(u),
   };
   for (const binding of USER_TEXT_BINDINGS) {
     const value = u[binding.field];

@@ -76,7 +76,7 @@ export class ScimUsersService {
   async create(dir: DirectoryPrincipal, body: unknown, note: OperationNote = {}): Promise<Json> {
     const fields = fieldsFromScim(parseResourceBody(body, USER_RESOURCE));
     note.userName = fields.userName;
-    const created = await this.users.create(scopeOf(dir), fields);
+    const created = await this.users.create(scopeOf(dir), fields, note.requestId ?? null);
     noteWrite(note, created);
     // A new person is in no group yet; a relinked one may still be, so read theirs.
     return created.isNew ? toScimUser(created, this.baseUrl, []) : this.toScim(dir, created);
@@ -84,7 +84,7 @@ export class ScimUsersService {
 
   async replace(dir: DirectoryPrincipal, id: string, body: unknown, precondition?: VersionPrecondition, note: OperationNote = {}): Promise<Json> {
     const fields = fieldsFromScim(parseResourceBody(body, USER_RESOURCE));
-    const updated = await this.users.replace(scopeOf(dir), id, fields, precondition);
+    const updated = await this.users.replace(scopeOf(dir), id, fields, precondition, note.requestId ?? null);
     noteWrite(note, updated);
     return this.toScim(dir, updated);
   }
@@ -107,6 +107,7 @@ export class ScimUsersService {
         return fieldsFromScim(applyPatch(toScimUser(current, this.baseUrl), operations, USER_RESOURCE));
       },
       precondition,
+      note.requestId ?? null,
     );
     noteWrite(note, updated);
     // Without a projection the answer is 204: no need to read the groups.
@@ -114,8 +115,10 @@ export class ScimUsersService {
   }
 
   async remove(dir: DirectoryPrincipal, id: string, precondition?: VersionPrecondition, note: OperationNote = {}): Promise<void> {
-    note.userName = await this.users.remove(scopeOf(dir), id, precondition);
+    const removed = await this.users.remove(scopeOf(dir), id, precondition, note.requestId ?? null);
+    note.userName = removed.userName;
     note.operation = 'delete';
+    if (removed.deprovision === 'held') note.outcome = 'held';
   }
 
   /** The SCIM user with its read-only `groups` (one query). */
@@ -137,4 +140,6 @@ function noteWrite(note: OperationNote, mu: ManagedUser): void {
     note.operation = mu.write.kind;
     note.attributes = scimAttributeNames(mu.write.fields);
   }
+  // Answered as success (an error would make Entra retry and, at scale, quarantine the job) but logged as held.
+  if (mu.deprovision === 'held') note.outcome = 'held';
 }

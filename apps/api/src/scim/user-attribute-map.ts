@@ -48,7 +48,7 @@ export const USER_ATTRIBUTE_MAP: AttributeMap = {
     id: text('u.id', true),
     userName: keyed('u.user_name', 'u.user_name_key'),
     ...textAttributes(),
-    active: { kind: 'column', sql: '(u.archived_at IS NULL)', type: 'boolean', caseExact: false },
+    active: { kind: 'column', sql: '(u.archived_at IS NULL AND u.deprovision_state IS NULL)', type: 'boolean', caseExact: false },
     emails: {
       kind: 'rows',
       exists: 'EXISTS (SELECT 1 FROM user_emails ue WHERE ue.organization_id = u.organization_id AND ue.user_id = u.id AND %s)',

@@ -1,3 +1,4 @@
+import { directoryActive } from './people-lifecycle';
 import type { User } from './user.entity';
 
 /** The directory-owned columns of a person, named as DirectoryUserFields names them. */
@@ -28,17 +29,17 @@ const COLUMNS: ReadonlyArray<readonly [keyof User, string]> = [
 export type PersonWrite = 'create' | 'relink' | 'adopt' | 'update' | 'disable' | 'enable';
 
 /** The columns a person's directory-owned fields occupy, copied before a write. */
-export type FieldSnapshot = Pick<User, (typeof COLUMNS)[number][0] | 'archivedAt'>;
+export type FieldSnapshot = Pick<User, (typeof COLUMNS)[number][0] | 'archivedAt' | 'deprovisionState'>;
 
 export function fieldSnapshot(u: User): FieldSnapshot {
-  const copy: Partial<Record<keyof User, unknown>> = { archivedAt: u.archivedAt };
+  const copy: Partial<Record<keyof User, unknown>> = { archivedAt: u.archivedAt, deprovisionState: u.deprovisionState };
   for (const [column] of COLUMNS) copy[column] = u[column];
   return copy as FieldSnapshot;
 }
 
 /**
  * The names of the fields a write changed (`before` null: a new person, so every field it was
- * given). `active` when the write archived or restored the person.
+ * given). `active` when the write deactivated or re-enabled the person (archive, or a pending / held deprovisioning).
  */
 export function changedFields(before: FieldSnapshot | null, after: User, emailsChanged: boolean): string[] {
   const names: string[] = [];
@@ -46,13 +47,13 @@ export function changedFields(before: FieldSnapshot | null, after: User, emailsC
     if (before ? before[column] !== after[column] : after[column] !== null && after[column] !== undefined) names.push(name);
   }
   if (emailsChanged) names.push('emails');
-  if (before ? (before.archivedAt === null) !== (after.archivedAt === null) : after.archivedAt !== null) names.push('active');
+  if (before ? directoryActive(before) !== directoryActive(after) : !directoryActive(after)) names.push('active');
   return names;
 }
 
-/** disable / enable when the write archived or restored the person, else `update`. */
+/** disable / enable when the write deactivated or re-enabled the person (as the directory sees them), else `update`. */
 export function updateKind(before: FieldSnapshot, after: User): PersonWrite {
-  if (before.archivedAt === null && after.archivedAt !== null) return 'disable';
-  if (before.archivedAt !== null && after.archivedAt === null) return 'enable';
+  if (directoryActive(before) && !directoryActive(after)) return 'disable';
+  if (!directoryActive(before) && directoryActive(after)) return 'enable';
   return 'update';
 }

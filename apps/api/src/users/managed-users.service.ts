@@ -11,7 +11,8 @@ import { UserEmail } from './user-email.entity';
 import { User } from './user.entity';
 import { visibleToDirectory, visibleToDirectorySql } from './directory-visibility';
 import { emailInUse, isActiveEmailViolation } from './email-conflict';
-import { PeopleLifecycle, PersonSnapshot, setArchived, setEmail, setRestored, snapshot } from './people-lifecycle';
+import { NOT_DEPROVISIONING, PeopleLifecycle, PersonSnapshot, setArchived, setEmail, setRestored, snapshot } from './people-lifecycle';
+import { DeprovisionGuardService, DeprovisionOutcome } from './deprovision-guard.service';
 import { changedFields, fieldSnapshot, PersonWrite, updateKind } from './changed-fields';
 import { appEmail, assertStorable, DIRECTORY_TEXT_FIELD_NAMES, DirectoryUserFields, siteNameOf, workAddressOf } from './user-fields';
 
@@ -24,6 +25,8 @@ export interface ManagedUser {
   isNew?: boolean;
   /** Set by writes, for the provisioning log: what the write was, and the names of the fields it changed. */
   write?: { kind: PersonWrite; fields: string[] };
+  /** Set when the write was a deprovision: what the mass-deprovisioning guard made of it. */
+  deprovision?: DeprovisionOutcome;
 }
 
 /**
@@ -43,6 +46,7 @@ export class ManagedUsersService {
     private readonly tx: Transactions,
     private readonly orgStructure: OrgStructureService,
     private readonly lifecycle: PeopleLifecycle,
+    private readonly guard: DeprovisionGuardService,
   ) {}
 
   /** A person this directory manages and has not deleted, or 404. */
@@ -110,7 +114,7 @@ export class ManagedUsersService {
     });
   }
 
-  async create(scope: DirectoryScope, fields: DirectoryUserFields): Promise<ManagedUser> {
+  async create(scope: DirectoryScope, fields: DirectoryUserFields, requestId: string | null = null): Promise<ManagedUser> {
     assertStorable(fields);
     return this.tx.run(async (m) => {
       const userNameKey = normalizedKey(fields.userName);
@@ -151,12 +155,14 @@ export class ManagedUsersService {
       target.directoryId = scope.directoryId;
       target.scimVisible = true;
       const manager = await this.applyFields(m, scope, target, fields, true, null);
+      // A new person sent inactive is archived as before: creating is not deprovisioning anyone.
+      const deprovision = known ? await this.applyActive(m, scope, target, fields.active, requestId) : newInactive(target, fields.active);
       // No email pre-check: the unique key on active_email_key answers (save maps it to 409),
       // which keeps Entra's create at the same number of round trips.
       await this.save(m, target, readVersion, known === null, fields.userName);
       const emails = await this.writeEmails(m, target, fields, known !== null);
       if (known) await this.lifecycle.changed(m, scope.organizationId, target.id, before, snapshot(target));
-      return { user: target, emails, manager, isNew: known === null, write: { kind, fields: changedFields(priorFields, target, fields.emails.length > 0) } };
+      return { user: target, emails, manager, isNew: known === null, deprovision, write: { kind, fields: changedFields(priorFields, target, fields.emails.length > 0) } };
     });
   }
 
@@ -169,8 +175,8 @@ export class ManagedUsersService {
     if (result.affected === 0) throw taken(userName);
   }
 
-  async replace(scope: DirectoryScope, id: string, fields: DirectoryUserFields, precondition?: VersionPrecondition): Promise<ManagedUser> {
-    return this.update(scope, id, () => fields, precondition);
+  async replace(scope: DirectoryScope, id: string, fields: DirectoryUserFields, precondition?: VersionPrecondition, requestId: string | null = null): Promise<ManagedUser> {
+    return this.update(scope, id, () => fields, precondition, requestId);
   }
 
   /**
@@ -178,7 +184,13 @@ export class ManagedUsersService {
    * (the SCIM adapter applies a PATCH there), so concurrent PATCHes of one person serialise.
    * A version precondition (If-Match) is checked under that lock.
    */
-  async update(scope: DirectoryScope, id: string, change: (current: ManagedUser) => DirectoryUserFields, precondition?: VersionPrecondition): Promise<ManagedUser> {
+  async update(
+    scope: DirectoryScope,
+    id: string,
+    change: (current: ManagedUser) => DirectoryUserFields,
+    precondition?: VersionPrecondition,
+    requestId: string | null = null,
+  ): Promise<ManagedUser> {
     return this.tx.run(async (m) => {
       const user = await this.visibleUser(m, scope, id, true);
       assertVersion(precondition, user.version);
@@ -189,11 +201,12 @@ export class ManagedUsersService {
       const before = snapshot(user);
       const priorFields = fieldSnapshot(user);
       const manager = await this.applyFields(m, scope, user, fields, false, current.manager);
+      const deprovision = await this.applyActive(m, scope, user, fields.active, requestId);
       await this.save(m, user, version, false, fields.userName);
       const emailsChanged = !sameEmails(current.emails, fields.emails);
       const emails = emailsChanged ? await this.writeEmails(m, user, fields, true) : current.emails;
       await this.lifecycle.changed(m, scope.organizationId, user.id, before, snapshot(user));
-      return { user, emails, manager, write: { kind: updateKind(priorFields, user), fields: changedFields(priorFields, user, emailsChanged) } };
+      return { user, emails, manager, deprovision, write: { kind: updateKind(priorFields, user), fields: changedFields(priorFields, user, emailsChanged) } };
     });
   }
 
@@ -202,12 +215,15 @@ export class ManagedUsersService {
    * userName relinks the person when the externalIds agree. Answers the person's userName (for
    * the provisioning log).
    */
-  async remove(scope: DirectoryScope, id: string, precondition?: VersionPrecondition): Promise<string | null> {
+  async remove(scope: DirectoryScope, id: string, precondition?: VersionPrecondition, requestId: string | null = null): Promise<{ userName: string | null; deprovision: DeprovisionOutcome }> {
     return this.tx.run(async (m) => {
       const user = await this.visibleUser(m, scope, id, true);
       assertVersion(precondition, user.version);
       const before: PersonSnapshot = snapshot(user);
-      setArchived(user, 'deleted');
+      // Hidden from the directory at once (GET answers 404, as Entra expects after a DELETE), whatever the guard makes of the archive.
+      const deprovision = await this.guard.deprovision(m, scope, user, 'deleted', requestId);
+      // Already archived (a deactivated person): the archive now says why the directory let them go.
+      if (deprovision === 'unchanged' && user.archivedAt !== null) setArchived(user, 'deleted');
       await m.update(
         User,
         { id: user.id },
@@ -216,13 +232,32 @@ export class ManagedUsersService {
           archivedAt: user.archivedAt,
           archiveReason: user.archiveReason,
           activeEmailKey: user.activeEmailKey,
+          suspendedAt: user.suspendedAt,
+          deprovisionState: user.deprovisionState,
+          deprovisionReason: user.deprovisionReason,
+          deprovisionRequestedAt: user.deprovisionRequestedAt,
+          deprovisionRequestId: user.deprovisionRequestId,
+          pendingArchiveAt: user.pendingArchiveAt,
           version: user.version + 1,
           updatedAt: new Date(),
         },
       );
       await this.lifecycle.changed(m, scope.organizationId, user.id, before, snapshot(user));
-      return user.userName;
+      return { userName: user.userName, deprovision };
     });
+  }
+
+  /**
+   * `active` as the directory sent it, for a person who exists: true releases a pending, held or
+   * rejected deprovisioning and restores an archived person; false goes through the guard.
+   */
+  private async applyActive(m: EntityManager, scope: DirectoryScope, user: User, active: boolean, requestId: string | null): Promise<DeprovisionOutcome | undefined> {
+    if (active) {
+      this.guard.release(user);
+      if (user.archivedAt !== null) setRestored(user);
+      return undefined;
+    }
+    return this.guard.deprovision(m, scope, user, 'deactivated', requestId);
   }
 
   private newUser(scope: DirectoryScope): User {
@@ -233,6 +268,7 @@ export class ManagedUsersService {
     user.isAdmin = false;
     user.archivedAt = null;
     user.archiveReason = null;
+    Object.assign(user, NOT_DEPROVISIONING);
     user.activeEmailKey = null;
     // No grade and no links yet: applyFields then has no grade to check against a role (a
     // missing value here read as "has a grade" and cost every create a role lookup).
@@ -305,11 +341,7 @@ export class ManagedUsersService {
       user.roleId = roleId;
     }
     if (changed.site) user.siteId = linked('site');
-
-    // Deactivation archives; reactivation restores the status the person had (PeopleLifecycle
-    // then ends access either way: nothing from before the archive comes back).
-    if (!f.active && user.archivedAt === null) setArchived(user, 'deactivated');
-    else if (f.active && user.archivedAt !== null) setRestored(user);
+    // `active` is applied by applyActive (through the deprovisioning guard), not here.
     return manager;
   }
 
@@ -366,6 +398,12 @@ export class ManagedUsersService {
   private async load(m: EntityManager, user: User): Promise<ManagedUser> {
     return (await this.hydrate(m, [user]))[0];
   }
+}
+
+/** A new person the directory sends inactive: archived at once (no one loses access, so the guard has nothing to hold). */
+function newInactive(user: User, active: boolean): undefined {
+  if (!active) setArchived(user, 'deactivated');
+  return undefined;
 }
 
 const taken = (userName: string): DomainError => new DomainError('USER_NAME_TAKEN', `userName "${userName}" is already in use`);

@@ -27,9 +27,30 @@ export interface PersonAccessHook {
 export interface PersonSnapshot {
   archivedAt: Date | null;
   emailKey: string | null;
+  suspendedAt?: Date | null;
 }
 
-export const snapshot = (u: Pick<User, 'archivedAt' | 'emailKey'>): PersonSnapshot => ({ archivedAt: u.archivedAt, emailKey: u.emailKey });
+export const snapshot = (u: Pick<User, 'archivedAt' | 'emailKey' | 'suspendedAt'>): PersonSnapshot => ({
+  archivedAt: u.archivedAt,
+  emailKey: u.emailKey,
+  suspendedAt: u.suspendedAt ?? null,
+});
+
+/** Without access: archived, or suspended while a deprovisioning is pending or held. */
+const accessCut = (s: PersonSnapshot): boolean => s.archivedAt !== null || (s.suspendedAt ?? null) !== null;
+
+/** The deprovisioning columns of a person with nothing pending, held or rejected. */
+export const NOT_DEPROVISIONING = {
+  suspendedAt: null,
+  deprovisionState: null,
+  deprovisionReason: null,
+  deprovisionRequestedAt: null,
+  deprovisionRequestId: null,
+  pendingArchiveAt: null,
+} satisfies Partial<User>;
+
+/** As the directory sees the person: inactive when archived or while its deprovisioning is pending, held or rejected. */
+export const directoryActive = (u: Pick<User, 'archivedAt' | 'deprovisionState'>): boolean => u.archivedAt === null && (u.deprovisionState ?? null) === null;
 
 /**
  * The one place that keeps a person's archive state and email key consistent on the row:
@@ -43,11 +64,12 @@ export function setEmail(user: User, email: string | null): void {
   user.activeEmailKey = user.archivedAt ? null : user.emailKey;
 }
 
-/** Archives (an already archived person keeps their first archive time). */
+/** Archives (an already archived person keeps their first archive time); whatever was pending or held is done. */
 export function setArchived(user: User, reason: string, now = new Date()): void {
   user.archivedAt = user.archivedAt ?? now;
   user.archiveReason = reason;
   user.activeEmailKey = null;
+  Object.assign(user, NOT_DEPROVISIONING);
 }
 
 /** Restores the status the person had; their email takes its key back (409 if someone holds it now). */
@@ -59,7 +81,7 @@ export function setRestored(user: User): void {
 
 /**
  * Runs the consequences of a change to people, in the caller's transaction, after the row was
- * written: archiving ends every session, API token and open invitation; so does restoring, so
+ * written: archiving (or suspending) ends every session, API token and open invitation; so does restoring, so
  * that nothing from before the archive (not even a sign-in that raced it) works again; an email
  * change cancels the open invitation.
  */
@@ -82,7 +104,7 @@ export class PeopleLifecycle {
   }
 
   async changed(m: EntityManager, organizationId: string, userId: string, before: PersonSnapshot, after: PersonSnapshot): Promise<void> {
-    if ((before.archivedAt === null) !== (after.archivedAt === null)) await this.endAccess(m, organizationId, [userId]);
+    if (accessCut(before) !== accessCut(after)) await this.endAccess(m, organizationId, [userId]);
     if (before.emailKey !== after.emailKey) {
       for (const hook of this.hooks) await hook.emailChanged?.(m, organizationId, [userId]);
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { dateParam } from '@app/database';
 import type { OrgLinkColumn } from '../org-structure/people-links';
-import { setEmail } from './people-lifecycle';
+import { NOT_DEPROVISIONING, setEmail } from './people-lifecycle';
 import { User } from './user.entity';
 
 /**
@@ -45,6 +45,7 @@ export function newInAppPerson(m: EntityManager, organizationId: string, email: 
     isAdmin: fields.isAdmin ?? false,
     archivedAt: null,
     archiveReason: null,
+    ...NOT_DEPROVISIONING,
     directoryId: null,
     scimVisible: false,
     version: 1,

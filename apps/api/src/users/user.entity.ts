@@ -6,6 +6,9 @@ import { Role } from '../org-structure/role.entity';
 import { Site } from '../org-structure/site.entity';
 import { Organization } from '../organizations/organization.entity';
 
+export type DeprovisionState = 'pending' | 'held' | 'rejected';
+export type DeprovisionReason = 'deactivated' | 'deleted';
+
 export const USER_STATUSES = ['uninvited', 'invited', 'active'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
@@ -25,6 +28,8 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 @Index('IDX_users_site', ['siteId'])
 @Index('IDX_users_department', ['departmentId'])
 @Index('IDX_users_role', ['roleId'])
+@Index('IDX_users_directory_deprovision', ['directoryId', 'deprovisionState'])
+@Index('IDX_users_pending_archive', ['deprovisionState', 'pendingArchiveAt'])
 export class User {
   @IdColumn()
   id!: string;
@@ -205,6 +210,36 @@ export class User {
 
   @Column({ name: 'archive_reason', type: 'varchar', length: 32, nullable: true })
   archiveReason!: string | null;
+
+  /**
+   * Set while the person has no access although not archived: their deprovisioning is pending
+   * (grace period) or held by the directory's mass-deprovisioning guard. Sessions, API tokens and
+   * sign-in are refused while it is set.
+   */
+  @TimestampColumn('suspended_at', { nullable: true })
+  suspendedAt!: Date | null;
+
+  /**
+   * What the directory asked that is not (yet) done (issue 11 §3): `pending` (archived by the
+   * sweeper at pendingArchiveAt), `held` (by a tripped guard, until an admin decides), `rejected`
+   * (an admin kept the person; the directory still sees them inactive). Null otherwise.
+   */
+  @Column({ name: 'deprovision_state', type: 'varchar', length: 16, nullable: true })
+  deprovisionState!: DeprovisionState | null;
+
+  /** The archive reason the deprovisioning will have: `deactivated` or `deleted`. */
+  @Column({ name: 'deprovision_reason', type: 'varchar', length: 16, nullable: true })
+  deprovisionReason!: DeprovisionReason | null;
+
+  @TimestampColumn('deprovision_requested_at', { nullable: true })
+  deprovisionRequestedAt!: Date | null;
+
+  /** The SCIM request (its request id, as in the provisioning log) that asked for it. */
+  @Column({ name: 'deprovision_request_id', type: 'varchar', length: 64, nullable: true })
+  deprovisionRequestId!: string | null;
+
+  @TimestampColumn('pending_archive_at', { nullable: true })
+  pendingArchiveAt!: Date | null;
 
   /** The directory that manages this person, if any. */
   @RefColumn('directory_id', { nullable: true })

@@ -1,3 +1,5 @@
+import type { HeldDeprovisionResponse } from './dto/held-deprovision.dto';
+import type { User } from './user.entity';
 import type { UserResponse } from './dto/user.dto';
 import type { Person } from './users.service';
 
@@ -44,5 +46,18 @@ export function mapUser({ user: u, adminByGroup }: Person): UserResponse {
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
     archivedAt: u.archivedAt ? u.archivedAt.toISOString() : null,
+    suspendedAt: u.suspendedAt ? u.suspendedAt.toISOString() : null,
+  };
+}
+
+/** A person the mass-deprovisioning guard holds, as the admin API lists them. */
+export function mapHeldDeprovision(u: User): HeldDeprovisionResponse {
+  return {
+    userId: u.id,
+    userName: u.userName,
+    displayName: u.displayName,
+    reason: u.deprovisionReason ?? 'deactivated',
+    requestedAt: u.deprovisionRequestedAt ? u.deprovisionRequestedAt.toISOString() : null,
+    requestId: u.deprovisionRequestId,
   };
 }

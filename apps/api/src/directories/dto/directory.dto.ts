@@ -1,4 +1,5 @@
-import { IsDateString, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { Trim } from '../../common/trim';
 import { DIRECTORY_STATUSES, DirectoryStatus } from '../directory.entity';
 import type { DirectoryState } from '../directory-states';
@@ -10,6 +11,42 @@ export class CreateDirectoryDto {
   @IsNotEmpty()
   @MaxLength(255)
   name!: string;
+}
+
+/** The mass-deprovisioning guard's settings; fields left out keep their value. */
+export class DeprovisionGuardDto {
+  /** Off: every deactivation and deletion archives at once, as before the guard. @example true */
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  /** Trips when the window's deprovisions are MORE than this share of the directory's people (exactly this share does not). @example 20 */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  percent?: number;
+
+  /** …and at least this many. @example 10 */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  minimum?: number;
+
+  /** How long a window lasts, from its first deprovision. @example 60 */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_080)
+  windowMinutes?: number;
+
+  /** How long a deprovisioned person stays suspended before the archive is committed (0: at once, no grace). @example 10 */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_440)
+  graceMinutes?: number;
 }
 
 export class UpdateDirectoryDto {
@@ -36,6 +73,12 @@ export class UpdateDirectoryDto {
   @ValidateIf((_, v) => v !== null)
   @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'entraTenantId must be a GUID (the Entra tenant id) or null' })
   entraTenantId?: string | null;
+
+  /** The mass-deprovisioning guard (README "Mass-deprovisioning guard"). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeprovisionGuardDto)
+  deprovisionGuard?: DeprovisionGuardDto;
 }
 
 export class CreateDirectoryTokenDto {
@@ -56,6 +99,23 @@ export class CreateDirectoryTokenDto {
   @IsOptional()
   @IsDateString({ strict: true })
   expiresAt?: string;
+}
+
+export class DeprovisionGuardResponse {
+  /** @example true */
+  enabled!: boolean;
+  /** @example 20 */
+  percent!: number;
+  /** @example 10 */
+  minimum!: number;
+  /** @example 60 */
+  windowMinutes!: number;
+  /** @example 10 */
+  graceMinutes!: number;
+  /** `armed`, or `tripped` (deprovisions are held until an admin approves or rejects them). @example "armed" */
+  state!: 'armed' | 'tripped';
+  /** When the guard tripped; null while armed. @example "2026-11-23T17:05:00.000Z" */
+  trippedAt!: string | null;
 }
 
 /** A SCIM connection from one identity provider tenant (usually Entra ID) into the organisation. */
@@ -80,6 +140,7 @@ export class DirectoryResponse {
   lastActivityAt!: string | null;
   /** Health state (rules in GET /api/v1/directories/:id/health); on the list and on GET of one directory. @example "healthy" */
   state?: DirectoryState;
+  deprovisionGuard!: DeprovisionGuardResponse;
 }
 
 export class CreatedDirectoryResponse extends DirectoryResponse {

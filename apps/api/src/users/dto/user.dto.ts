@@ -157,6 +157,12 @@ export class UserResponse {
   updatedAt!: string;
   /** Null unless the person is archived. @example "2026-11-23T17:05:00.000Z" */
   archivedAt!: string | null;
+  /**
+   * Set while the person has no access but is not archived: their directory deprovisioned them and
+   * the mass-deprovisioning guard's grace period is running, or the guard holds them for review.
+   * @example "2026-11-23T17:05:00.000Z"
+   */
+  suspendedAt!: string | null;
 }
 
 export class UserPage {
