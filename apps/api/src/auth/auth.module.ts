@@ -15,6 +15,6 @@ import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './st
   controllers: [AuthController, MeController, ApiTokensController, OAuthTokenController],
   providers: [ApiTokensService, SessionsService, LoginLimiter, PasswordHasher, AdminTokenStrategy, PersonStrategy, DirectoryTokenStrategy, RouteAuthGuard],
   // RouteAuthGuard is the app's APP_GUARD (app.module.ts).
-  exports: [ApiTokensService, PasswordHasher, RouteAuthGuard],
+  exports: [ApiTokensService, PasswordHasher, RouteAuthGuard, SessionsService],
 })
 export class AuthModule {}

@@ -65,7 +65,9 @@ export class SessionsService implements PersonAccessHook {
     const attempt = await this.limiter.begin(emailKey, ip);
     const accounts: Array<{ id: string; organization_id: string; password_hash: string }> = await this.dataSource.query(
       `SELECT u.id, u.organization_id, c.password_hash FROM users u JOIN user_credentials c ON c.user_id = u.id
-        WHERE u.email_key = ? AND u.status = 'active' AND u.archived_at IS NULL ${input.organizationId ? 'AND u.organization_id = ?' : ''}
+        WHERE u.email_key = ? AND u.status = 'active' AND u.archived_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM sso_configs sc WHERE sc.organization_id = u.organization_id AND sc.password_sign_in = 'disabled')
+          ${input.organizationId ? 'AND u.organization_id = ?' : ''}
         ORDER BY u.created_at LIMIT ${MAX_ACCOUNTS_PER_EMAIL}`,
       input.organizationId ? [emailKey, input.organizationId] : [emailKey],
     );
@@ -87,12 +89,17 @@ export class SessionsService implements PersonAccessHook {
       });
     }
     const [account] = matches;
+    return this.open(account.organization_id, account.id);
+  }
+
+  /** A new session for a person who proved who they are (a password above, or single sign-on). */
+  async open(organizationId: string, userId: string): Promise<SignedIn> {
     const issued = issueToken('ses');
     const now = new Date();
     const session: Session = {
       id: randomUUID(),
-      organizationId: account.organization_id,
-      userId: account.id,
+      organizationId,
+      userId,
       tokenHash: issued.hash,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.config.sessions.ttlHours * 3_600_000),

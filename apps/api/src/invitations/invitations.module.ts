@@ -2,13 +2,13 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
-import { AcceptInvitationPageController } from './accept-invitation-page.controller';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsService } from './invitations.service';
 
 @Module({
   imports: [AuthModule, MailModule, UsersModule],
-  controllers: [InvitationsController, AcceptInvitationPageController],
+  // The invitation page is served by the SSO module (sso/pages/): it shows the organisation's SSO button.
+  controllers: [InvitationsController],
   providers: [InvitationsService],
   exports: [InvitationsService],
 })

@@ -160,6 +160,11 @@ export class InvitationsService implements PersonAccessHook {
     const hash = looksLike('inv', token) ? hashToken(token) : null;
     const preview = hash ? await this.dataSource.getRepository(Invitation).findOne({ where: { tokenHash: hash }, relations: { user: true } }) : null;
     assertUsable(preview);
+    const [sso]: Array<{ n: number }> = await this.dataSource.query(
+      "SELECT COUNT(*) AS n FROM sso_configs WHERE organization_id = ? AND password_sign_in = 'disabled'",
+      [preview.organizationId],
+    );
+    if (Number(sso.n) > 0) throw new DomainError('PASSWORD_SIGN_IN_DISABLED', 'This organisation signs in with single sign-on only');
     assertStrong(password, preview.user?.email ?? null);
     const passwordHash = await this.passwords.hash(password);
     return this.tx.run(async (m) => {
@@ -179,6 +184,29 @@ export class InvitationsService implements PersonAccessHook {
       ]);
       return { organizationId: user.organizationId, userId: user.id };
     });
+  }
+
+  /** The organisation and invitee of an open invitation link, or null (for the invitation page). */
+  async openInvitation(token: string): Promise<{ organizationId: string; userId: string; email: string | null } | null> {
+    if (!looksLike('inv', token)) return null;
+    const found = await this.dataSource.getRepository(Invitation).findOne({ where: { tokenHash: hashToken(token) }, relations: { user: true } });
+    if (!found || found.acceptedAt || found.revokedAt || found.user?.archivedAt || found.expiresAt.getTime() <= Date.now()) return null;
+    return { organizationId: found.organizationId, userId: found.userId, email: found.user?.email ?? null };
+  }
+
+  /**
+   * A first single sign-on of an invited person accepts their invitation (issue #12 §3), inside
+   * the caller's transaction, which holds the person's row lock: they become active and every
+   * open invitation is marked accepted, so its link stops working.
+   */
+  async acceptBySignInWithin(m: EntityManager, organizationId: string, userId: string, at: Date): Promise<void> {
+    await markActive(m, organizationId, userId, at);
+    await m.query('UPDATE invitations SET accepted_at = ? WHERE organization_id = ? AND user_id = ? AND accepted_at IS NULL AND revoked_at IS NULL', [
+      dateParam(m.dataSource, at),
+      organizationId,
+      userId,
+    ]);
+    await this.mail.cancelPending(m, [invitationRef(userId)]);
   }
 
   /** The invitation step for a batch of people of one organisation, inside a transaction. */

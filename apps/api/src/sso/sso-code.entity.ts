@@ -1,0 +1,24 @@
+import { Column, Entity } from 'typeorm';
+import { RefColumn, TimestampColumn } from '../common/columns';
+
+/** A one-time code the callback hands to the browser (its SHA-256 only); exchanged once, within 60 s. */
+@Entity({ name: 'sso_codes' })
+export class SsoCode {
+  @Column({ name: 'code_hash', type: 'varchar', length: 64, primary: true })
+  codeHash!: string;
+
+  @RefColumn('organization_id')
+  organizationId!: string;
+
+  @RefColumn('user_id')
+  userId!: string;
+
+  @TimestampColumn('created_at')
+  createdAt!: Date;
+
+  @TimestampColumn('expires_at')
+  expiresAt!: Date;
+
+  @TimestampColumn('used_at', { nullable: true })
+  usedAt!: Date | null;
+}
