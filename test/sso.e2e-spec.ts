@@ -290,8 +290,11 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
     it('refuses an ID token with a nonce other than the one this attempt sent', async () => {
       await invitedPerson('nonce@example.test');
       await addAccount('nonce', entraAccount('nonce@example.test'));
+      const before = h.t.logs.lines.length;
       const a = await signIn('nonce', { tamperAuthorization: (u) => u.searchParams.set('nonce', 'a-nonce-the-service-never-sent') });
       expect(refusal(a)).toEqual({ status: 401, code: 'SSO_ID_TOKEN_INVALID' });
+      // For the right reason: openid-client compared the nonce claim (the log names its code, no values).
+      expect(h.t.logs.lines.slice(before).join('\n')).toMatch(/"code":"OAUTH_JWT_CLAIM_COMPARISON_FAILED"/);
     });
 
     it('refuses an expired ID token (a provider whose clock is two hours behind)', async () => {
@@ -301,8 +304,10 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
         expectStatus(await admin('put', '/api/v1/sso', ssoConfig({}, late.issuer), other), 200);
         await invitedPerson('late@example.test', other);
         await late.setAccounts({ late: entraAccount('late@example.test') });
+        const before = h.t.logs.lines.length;
         const a = await signIn('late', { o: other, provider: late });
         expect(refusal(a)).toEqual({ status: 401, code: 'SSO_ID_TOKEN_INVALID' });
+        expect(h.t.logs.lines.slice(before).join('\n')).toMatch(/"code":"OAUTH_JWT_TIMESTAMP_CHECK_FAILED"/);
         expect(expectStatus(await admin('get', '/api/v1/sso', undefined, other), 200).body.verifiedAt).toBeNull();
       } finally {
         await late.stop();

@@ -19,7 +19,7 @@ input{width:100%;padding:.6rem .7rem;font:inherit;border:1px solid #6b7280;borde
 .button.secondary{color:#1d4ed8;background:#fff;border:1px solid #1d4ed8}
 :focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 .or{margin:1.5rem 0 0;text-align:center;color:#4b5563}
-.error{padding:.75rem;border-left:4px solid #b91c1c;background:#fef2f2;color:#7f1d1d}
+.error{display:block;padding:.75rem;border-left:4px solid #b91c1c;background:#fef2f2;color:#7f1d1d}
 code{font-size:.9em}
 `;
 

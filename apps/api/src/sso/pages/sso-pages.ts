@@ -36,9 +36,11 @@ const out = document.querySelector('output');
   const body = await res.json().catch(() => ({}));
   if (res.ok) {
     sessionStorage.setItem('session', body.token);
-    out.textContent = 'You are signed in as ' + (body.user.displayName || body.user.email) + '.';
+    document.querySelector('h1').textContent = 'You are signed in';
+    out.textContent = 'Signed in as ' + (body.user.displayName || body.user.email) + '.';
   } else {
-    out.textContent = (body.message || 'Sign-in did not work') + ' (' + (body.code || res.status) + ')';
+    document.querySelector('h1').textContent = 'Sign-in did not work';
+    out.textContent = (body.message || 'Something went wrong') + ' (' + (body.code || res.status) + ')';
     out.className = 'error';
   }
 })();`;
