@@ -435,6 +435,8 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
     expect(leaked).toEqual([]);
     expect(h.t.secrets.size).toBeGreaterThan(20);
     expect(logs).toContain('/api/v1/auth/sso/callback?code=[Redacted]&state=[Redacted]');
+    expect(logs).toContain('/api/v1/auth/sso/start?email=[Redacted]');
+    expect(logs).not.toContain('By.Email%40example.test');
     expect(h.serverErrors()).toEqual([]);
   });
 });

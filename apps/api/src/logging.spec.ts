@@ -45,6 +45,7 @@ describe('redactUrl', () => {
     expect(redactUrl('/accept-invitation?token=inv_abc')).toBe('/accept-invitation?token=[Redacted]');
     expect(redactUrl('/api/v1/auth/sso/callback?code=abc&state=xyz&iss=https%3A%2F%2Fidp')).toBe('/api/v1/auth/sso/callback?code=[Redacted]&state=[Redacted]&iss=https%3A%2F%2Fidp');
     expect(redactUrl('/sso/return?code=ssoc_abc')).toBe('/sso/return?code=[Redacted]');
+    expect(redactUrl('/api/v1/auth/sso/start?email=a%40b.test')).toBe('/api/v1/auth/sso/start?email=[Redacted]');
     // Only whole parameter names: `session_state` is not `state`, `zipcode` not `code`.
     expect(redactUrl('/x?zipcode=1')).toBe('/x?zipcode=1');
     expect(redactUrl('/scim/v2/Users?filter=x')).toBe('/scim/v2/Users?filter=x');
