@@ -1,8 +1,10 @@
-import { Column, Entity } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { User } from '../users/user.entity';
 import { RefColumn, TimestampColumn } from '../common/columns';
 
 /** A one-time code the callback hands to the browser (its SHA-256 only); exchanged once, within 60 s. */
 @Entity({ name: 'sso_codes' })
+@Index('IDX_sso_codes_expires', ['expiresAt'])
 export class SsoCode {
   @Column({ name: 'code_hash', type: 'varchar', length: 64, primary: true })
   codeHash!: string;
@@ -12,6 +14,10 @@ export class SsoCode {
 
   @RefColumn('user_id')
   userId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_sso_codes_user' })
+  user?: User;
 
   @TimestampColumn('created_at')
   createdAt!: Date;

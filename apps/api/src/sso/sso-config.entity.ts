@@ -1,4 +1,5 @@
-import { Column, Entity } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne } from 'typeorm';
+import { Organization } from '../organizations/organization.entity';
 import { RefColumn, TimestampColumn } from '../common/columns';
 
 export type PasswordSignIn = 'allowed' | 'disabled';
@@ -8,6 +9,10 @@ export type PasswordSignIn = 'allowed' | 'disabled';
 export class SsoConfig {
   @RefColumn('organization_id', { primary: true })
   organizationId!: string;
+
+  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'FK_sso_configs_organization' })
+  organization?: Organization;
 
   /** The issuer, or Entra's template `https://login.microsoftonline.com/{tenantid}/v2.0`. */
   @Column({ type: 'varchar', length: 500 })

@@ -1,4 +1,5 @@
-import { Column, Entity, Index } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { User } from '../users/user.entity';
 import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
 
 /**
@@ -17,6 +18,10 @@ export class SsoLink {
 
   @RefColumn('user_id')
   userId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_sso_links_user' })
+  user?: User;
 
   @Column({ name: 'identity_hash', type: 'varchar', length: 64 })
   identityHash!: string;

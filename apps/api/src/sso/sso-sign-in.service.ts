@@ -1,10 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { dateParam, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
+import { dateParam, dbErrorLogFields, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
 import { hashToken, issueToken, looksLike } from '../auth/secret-token';
 import { SessionsService, SignedIn } from '../auth/sessions.service';
 import { DomainError } from '../common/domain-error';
@@ -56,6 +56,8 @@ const sameText = (a: string, b: string): boolean => {
  */
 @Injectable()
 export class SsoSignInService {
+  private readonly logger = new Logger('Sso');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -101,6 +103,10 @@ export class SsoSignInService {
       throw new DomainError('SSO_TENANT_NOT_ALLOWED', "Your account's tenant is not one this organisation allows");
     }
     const code = await this.signIn(flow.o, identity);
+    // Spent and expired codes are swept by later sign-ins (best effort, outside the sign-in's transaction).
+    this.dataSource
+      .query('DELETE FROM sso_codes WHERE expires_at < ?', [dateParam(this.dataSource, new Date(Date.now() - CODE_TTL_MS))])
+      .catch((err: unknown) => this.logger.warn(dbErrorLogFields(err), 'Could not sweep expired SSO codes'));
     const back = new URL(this.config.sso.returnUrl);
     back.searchParams.set('code', code);
     return back.href;
