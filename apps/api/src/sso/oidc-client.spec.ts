@@ -1,4 +1,4 @@
-import { discoveryUrl, isEntraTemplate } from './oidc-client';
+import { discoveryUrl, isEntraTemplate, issuerProblem } from './oidc-client';
 
 describe('discoveryUrl', () => {
   const template = 'https://login.microsoftonline.com/{tenantid}/v2.0';
@@ -15,5 +15,23 @@ describe('discoveryUrl', () => {
   it('recognises the template', () => {
     expect(isEntraTemplate(template)).toBe(true);
     expect(isEntraTemplate('https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0')).toBe(false);
+  });
+});
+
+describe('issuerProblem', () => {
+  it.each([
+    ['https://login.microsoftonline.com/{tenantid}/v2.0', false, null],
+    ['https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', false, null],
+    ['https://accounts.example.com', false, null],
+    ['http://127.0.0.1:4000', false, /https:\/\/ URL/],
+    ['http://127.0.0.1:4000', true, null],
+    ['ftp://idp.example.com', true, /https:\/\/ URL/],
+    ['idp.example.com', false, /absolute URL/],
+    ['https://idp.example.com/{tenantid}/v2.0', false, /login\.microsoftonline\.com only/],
+    ['https://idp.example.com/?x=1', false, /query or fragment/],
+  ])('%s (OIDC_ALLOW_HTTP=%s)', (issuer, allowHttp, expected) => {
+    const problem = issuerProblem(issuer, allowHttp);
+    if (expected === null) expect(problem).toBeNull();
+    else expect(problem).toMatch(expected);
   });
 });

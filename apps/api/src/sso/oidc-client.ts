@@ -61,6 +61,22 @@ function isNetworkFailure(err: unknown): boolean {
   return false;
 }
 
+/** Why `issuer` cannot be saved, or null. */
+export function issuerProblem(issuer: string, allowHttp: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(issuer.replace(ENTRA_TEMPLATE, 'tenant'));
+  } catch {
+    return 'issuer must be an absolute URL';
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowHttp)) {
+    return 'issuer must be an https:// URL (http:// only with OIDC_ALLOW_HTTP=true, for local testing)';
+  }
+  if (isEntraTemplate(issuer) && url.origin !== 'https://login.microsoftonline.com') return 'The {tenantid} template is supported for https://login.microsoftonline.com only';
+  if (url.search || url.hash) return 'issuer must not carry a query or fragment';
+  return null;
+}
+
 const truthy = (v: unknown): boolean => v === true || v === 'true' || v === 1 || v === '1';
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 

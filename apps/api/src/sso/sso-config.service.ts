@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Transactions } from '@app/database';
 import { DomainError } from '../common/domain-error';
-import { isEntraTemplate, OidcClient, ProviderSettings } from './oidc-client';
+import { issuerProblem, OidcClient, ProviderSettings } from './oidc-client';
 import { SecretBox } from './secret-box';
 import { PasswordSignIn, SsoConfig } from './sso-config.entity';
 
@@ -63,7 +63,8 @@ export class SsoConfigService {
 
   async put(organizationId: string, input: SsoConfigInput): Promise<SsoConfig> {
     const issuer = input.issuer.trim().replace(/\/+$/, '');
-    this.assertIssuer(issuer);
+    const problem = issuerProblem(issuer, this.config.sso.allowHttp);
+    if (problem) throw new DomainError('SSO_ISSUER_INVALID', problem);
     const tenants = [...new Set((input.allowedTenantIds ?? []).map((t) => t.toLowerCase()))];
     const existing = await this.find(organizationId);
     if (!existing && !input.clientSecret) throw new DomainError('VALIDATION_FAILED', 'clientSecret is required when single sign-on is first set up');
@@ -108,19 +109,4 @@ export class SsoConfigService {
     };
   }
 
-  private assertIssuer(issuer: string): void {
-    let url: URL;
-    try {
-      url = new URL(issuer.replace('{tenantid}', 'tenant'));
-    } catch {
-      throw new DomainError('SSO_ISSUER_INVALID', 'issuer must be an absolute URL');
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.config.sso.allowHttp)) {
-      throw new DomainError('SSO_ISSUER_INVALID', 'issuer must be an https:// URL (http:// only with OIDC_ALLOW_HTTP=true, for local testing)');
-    }
-    if (isEntraTemplate(issuer) && url.origin !== 'https://login.microsoftonline.com') {
-      throw new DomainError('SSO_ISSUER_INVALID', 'The {tenantid} template is supported for https://login.microsoftonline.com only');
-    }
-    if (url.search || url.hash) throw new DomainError('SSO_ISSUER_INVALID', 'issuer must not carry a query or fragment');
-  }
 }
