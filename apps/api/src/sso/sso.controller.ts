@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiNotFoundResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { isDatabaseUnavailable } from '@app/database';
@@ -85,6 +85,8 @@ export class SsoFlowController {
   /** Starts a sign-in: 302 to the organisation's provider (by `organizationId`, or by the organisation of `email`). */
   @Get('start')
   @ApiFoundResponse({ description: 'To the identity provider; refusals are HTML pages (SSO_NOT_CONFIGURED, ORGANIZATION_REQUIRED)' })
+  @ApiQuery({ name: 'organizationId', required: false, description: 'The organisation to sign in to', example: '2e4e003c-33fd-439a-9d39-7ebb8c624dab' })
+  @ApiQuery({ name: 'email', required: false, description: "Or the person's work email (also sent as login_hint)", example: 'ada@contoso.com' })
   async start(@Query('email') email: string | undefined, @Query('organizationId') organizationId: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     await this.page(reply, async () => {
       const org = await this.signIns.organizationFor({ email: typeof email === 'string' ? email : undefined, organizationId: typeof organizationId === 'string' ? organizationId : undefined });

@@ -65,7 +65,7 @@ export class SsoConfigResponse {
   providerName!: string;
   /** Register this redirect URI (type Web) in the provider. @example "https://people.example.com/api/v1/auth/sso/callback" */
   redirectUri!: string;
-  /** First successful SSO sign-in since the issuer or client changed; null until then. @example null */
+  /** First successful SSO sign-in since the issuer or client changed; null until then. @example "2026-12-03T10:05:00.000Z" */
   verifiedAt!: string | null;
   /** @example "2026-12-03T10:00:00.000Z" */
   updatedAt!: string;
