@@ -12,7 +12,7 @@
 const LAYERS = [
   ['platform', ['common', 'errors', 'mail', 'auth']],
   ['domain', ['organizations', 'directories', 'org-structure', 'users', 'invitations', 'groups']],
-  ['features', ['credentials', 'provisioning-log', 'directory-removal', 'scim', 'health']],
+  ['features', ['credentials', 'sso', 'provisioning-log', 'directory-removal', 'scim', 'health']],
   ['setup', ['setup']],
 ];
 const FOLDERS = LAYERS.flatMap(([, folders]) => folders);

@@ -9,9 +9,9 @@ const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
   // content-disposition 3 (used by @fastify/static for Swagger UI) ships ESM only. Node 20.19+
   // requires it natively, Jest before Node 24.9 cannot, so tests transpile that one package.
-  '^.+/node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
+  '^.+/node_modules/(content-disposition|openid-client|oauth4webapi|jose)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
 };
-const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(content-disposition|openid-client|oauth4webapi|jose)/)'];
 // The Galera suite needs the cluster of scripts/galera.sh: it runs only when E2E_ENGINES names
 // galera (e.g. `E2E_ENGINES=galera npx jest --selectProjects e2e test/galera.e2e-spec.ts`).
 const galera = (process.env.E2E_ENGINES ?? '').split(',').map((s) => s.trim()).includes('galera');

@@ -103,9 +103,11 @@ describe.each(testEngines())('transport and log hygiene on %s', (engine) => {
 
       const csp = Object.fromEntries(answers.map(([what, res]) => [what, res.headers['content-security-policy']]));
       expect([csp.health, csp['admin 401'], csp['SCIM 200'], csp['unknown route']]).toEqual([API_CSP, API_CSP, API_CSP, API_CSP]);
-      // Swagger UI runs its own scripts; the accept page only its one inline script, by hash.
+      // Swagger UI runs its own scripts; the accept page only its one inline stylesheet and script, by hash.
       expect(csp.docs).toContain("script-src 'self'");
-      expect(csp['accept page']).toMatch(/^default-src 'none'; connect-src 'self'; script-src 'sha256-[A-Za-z0-9+/=]+'; form-action 'none'; frame-ancestors 'none'$/);
+      expect(csp['accept page']).toMatch(
+        /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; script-src 'sha256-[A-Za-z0-9+/=]+'; connect-src 'self'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/,
+      );
     });
 
     it('over plain http there is no HSTS, and DOCS_ENABLED=false takes Swagger UI away', async () => {

@@ -20,6 +20,7 @@ import { loggerParams } from './logging';
 import { SetupModule } from './setup/setup.module';
 import { ProvisioningLogModule } from './provisioning-log/provisioning-log.module';
 import { ScimModule } from './scim/scim.module';
+import { SsoModule } from './sso/sso.module';
 import { UsersModule } from './users/users.module';
 
 export interface AppModuleOptions {
@@ -62,6 +63,7 @@ export class AppModule {
         InvitationsModule,
         ProvisioningLogModule,
         ScimModule,
+        SsoModule,
       ],
       providers: [
         {

@@ -17,6 +17,9 @@ import { GroupMember } from './groups/group-member.entity';
 import { Group } from './groups/group.entity';
 import { Organization } from './organizations/organization.entity';
 import { DirectoryHealthMark, ProvisioningEvent } from './provisioning-log/provisioning-event.entity';
+import { SsoCode } from './sso/sso-code.entity';
+import { SsoConfig } from './sso/sso-config.entity';
+import { SsoLink } from './sso/sso-link.entity';
 import { UserEmail } from './users/user-email.entity';
 import { User } from './users/user.entity';
 
@@ -27,4 +30,5 @@ export const ENTITIES = [
   ProvisioningEvent, DirectoryHealthMark,
   OAuthClient, OAuthAccessToken,
   DeprovisionGuard,
+  SsoConfig, SsoLink, SsoCode,
 ];

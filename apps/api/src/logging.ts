@@ -14,10 +14,12 @@ export function requestIdFrom(header: string | string[] | undefined): string {
 /**
  * Removes secrets that clients may put in a query string. `access_token` is refused as a credential
  * (tokens come only from the Authorization header) but clients still send it, so it stays masked;
- * so is a `client_secret` a client put in the URL of the token endpoint instead of its body.
+ * so is a `client_secret` a client put in the URL of the token endpoint instead of its body, and the
+ * `code` and `state` of single sign-on's callback and return URL (and the `email` that starts it:
+ * a person's address is a value, not something a request log needs).
  */
 export function redactUrl(url: string | undefined): string | undefined {
-  return url?.replace(/([?&](?:access_token|token|client_secret)=)[^&#]*/gi, '$1[Redacted]');
+  return url?.replace(/([?&](?:access_token|token|client_secret|code|state|email|login_hint)=)[^&#]*/gi, '$1[Redacted]');
 }
 
 /**

@@ -132,3 +132,20 @@ describe('.env.example', () => {
     expect(() => loadConfig(env)).not.toThrow();
   });
 });
+
+describe('secrets and single sign-on settings', () => {
+  const key = Buffer.alloc(32, 7).toString('base64');
+
+  it('SECRETS_ENCRYPTION_KEY is 32 bytes of base64, and required in production', () => {
+    expect(loadConfig({ SECRETS_ENCRYPTION_KEY: key }).secrets.key).toEqual(Buffer.alloc(32, 7));
+    expect(loadConfig({}).secrets).toEqual({ key: null, keyFile: './data/secrets.key' });
+    expect(() => loadConfig({ SECRETS_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/SECRETS_ENCRYPTION_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SECRETS_ENCRYPTION_KEY: required when NODE_ENV=production/);
+    expect(loadConfig({ NODE_ENV: 'production', SECRETS_ENCRYPTION_KEY: key }).env).toBe('production');
+  });
+
+  it('http issuers only with OIDC_ALLOW_HTTP; the return page defaults to this API', () => {
+    expect(loadConfig({}).sso).toEqual({ allowHttp: false, returnUrl: 'http://localhost:3000/sso/return' });
+    expect(loadConfig({ OIDC_ALLOW_HTTP: 'true', SSO_RETURN_URL: 'https://app.example.com/sso' }).sso).toEqual({ allowHttp: true, returnUrl: 'https://app.example.com/sso' });
+  });
+});

@@ -93,6 +93,16 @@ const envSchema = z.object({
     .url({ message: 'must be an absolute https URL, e.g. https://login.microsoftonline.com' })
     .refine((v) => /^https?:\/\//.test(v), 'must start with https:// (http:// only when NODE_ENV=test)')
     .default('https://login.microsoftonline.com'),
+  SECRETS_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  SECRETS_KEY_FILE: z.string().min(1).default('./data/secrets.key'),
+  OIDC_ALLOW_HTTP: booleanFlag.default(false),
+  SSO_RETURN_URL: z
+    .url({ message: 'must be an absolute http(s) URL, e.g. https://app.example.com/sso/return' })
+    .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
+    .optional(),
 });
 
 /** Names of every variable the service reads (documented one by one in .env.example). */
@@ -142,6 +152,14 @@ export interface AppConfig {
   oauth: { accessTokenMinutes: number };
   /** Where an Entra tenant's signing keys are read: `${authorityUrl}/${tenantId}/discovery/v2.0/keys`. */
   entra: { authorityUrl: string };
+  /**
+   * The key that encrypts secrets the service must read back (SSO client secrets), AES-256-GCM.
+   * `key` is SECRETS_ENCRYPTION_KEY; unset outside production, the service generates and keeps
+   * one in `keyFile` (see secrets/secret-box.ts).
+   */
+  secrets: { key: Buffer | null; keyFile: string };
+  /** Single sign-on (OIDC). `allowHttp` permits http:// issuers (local testing only). */
+  sso: { allowHttp: boolean; returnUrl: string };
 }
 
 /** The provisioning log's write path (issue 11): batched, off the request, bounded. */
@@ -191,6 +209,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.ENTRA_AUTHORITY_URL.startsWith('http://') && e.NODE_ENV !== 'test') {
     throw new ConfigError(['ENTRA_AUTHORITY_URL: must start with https:// (http:// only when NODE_ENV=test)']);
   }
+  if (e.NODE_ENV === 'production' && !e.SECRETS_ENCRYPTION_KEY) {
+    throw new ConfigError(['SECRETS_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes in base64: openssl rand -base64 32)']);
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const limits = { queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS, connectRetrySeconds: e.DB_CONNECT_RETRY_SECONDS };
   const database: DatabaseConfig = e.DATABASE_URL.startsWith('sqlite:')
@@ -225,5 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     provisioningLog: { retentionDays: e.PROVISIONING_LOG_RETENTION_DAYS, flushIntervalMs: 250, batchSize: 200, maxQueue: 10_000 },
     oauth: { accessTokenMinutes: e.OAUTH_ACCESS_TOKEN_MINUTES },
     entra: { authorityUrl: e.ENTRA_AUTHORITY_URL.replace(/\/+$/, '') },
+    secrets: { key: e.SECRETS_ENCRYPTION_KEY ? Buffer.from(e.SECRETS_ENCRYPTION_KEY, 'base64') : null, keyFile: e.SECRETS_KEY_FILE },
+    sso: { allowHttp: e.OIDC_ALLOW_HTTP, returnUrl: e.SSO_RETURN_URL ?? `${publicUrl}/sso/return` },
   };
 }

@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * `adm_` admin API tokens, `scim_` directory tokens, `ses_` sign-in sessions, `inv_` invitation
- * links, `ocs_` OAuth client secrets, `oat_` OAuth access tokens (SCIM, short-lived).
+ * links, `ocs_` OAuth client secrets, `oat_` OAuth access tokens (SCIM, short-lived), `ssoc_` one-time single sign-on codes.
  */
-export type TokenKind = 'adm' | 'scim' | 'ses' | 'inv' | 'ocs' | 'oat';
+export type TokenKind = 'adm' | 'scim' | 'ses' | 'inv' | 'ocs' | 'oat' | 'ssoc';
 
 export interface IssuedToken {
   /** The secret, shown to its owner once and never stored. */

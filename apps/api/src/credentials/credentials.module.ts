@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DirectoriesModule } from '../directories/directories.module';
 import { UsersModule } from '../users/users.module';
-import { AcceptInvitationPageController } from './accept-invitation-page.controller';
 import { ApiTokensService } from './api-tokens.service';
 import { ApiTokensController, AuthController, MeController } from './auth.controller';
 import { InvitationAcceptanceController } from './invitation-acceptance.controller';
@@ -15,7 +14,7 @@ import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './st
 
 @Module({
   imports: [DirectoriesModule, UsersModule],
-  controllers: [AuthController, MeController, ApiTokensController, OAuthTokenController, InvitationAcceptanceController, AcceptInvitationPageController],
+  controllers: [AuthController, MeController, ApiTokensController, OAuthTokenController, InvitationAcceptanceController],
   providers: [
     ApiTokensService,
     SessionsService,
@@ -28,6 +27,6 @@ import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './st
     RouteAuthGuard,
   ],
   // RouteAuthGuard is the app's APP_GUARD (app.module.ts).
-  exports: [ApiTokensService, RouteAuthGuard],
+  exports: [ApiTokensService, InvitationAcceptanceService, RouteAuthGuard, SessionsService],
 })
 export class CredentialsModule {}

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { dateParam, normalizedKey, Transactions, writeLock } from '@app/database';
 import { hashToken, looksLike } from '../auth/secret-token';
 import { DomainError } from '../common/domain-error';
 import { Invitation } from '../invitations/invitation.entity';
+import { invitationRef } from '../invitations/invitations.service';
+import { MailService } from '../mail/mail.service';
 import { markActive } from '../users/people-writes';
 import { UserCredential } from '../users/user-credential.entity';
 import { User } from '../users/user.entity';
@@ -23,6 +25,7 @@ export class InvitationAcceptanceService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: Transactions,
     private readonly passwords: PasswordHasher,
+    private readonly mail: MailService,
   ) {}
 
   /**
@@ -35,6 +38,9 @@ export class InvitationAcceptanceService {
     const hash = looksLike('inv', token) ? hashToken(token) : null;
     const preview = hash ? await this.dataSource.getRepository(Invitation).findOne({ where: { tokenHash: hash }, relations: { user: true } }) : null;
     assertUsable(preview);
+    if (await passwordSignInDisabled(this.dataSource, preview.organizationId)) {
+      throw new DomainError('PASSWORD_SIGN_IN_DISABLED', 'This organisation signs in with single sign-on only');
+    }
     assertStrong(password, preview.user?.email ?? null);
     const passwordHash = await this.passwords.hash(password);
     return this.tx.run(async (m) => {
@@ -55,14 +61,58 @@ export class InvitationAcceptanceService {
       return { organizationId: user.organizationId, userId: user.id };
     });
   }
+
+  /** The organisation and invitee of an open invitation link, or null (for the invitation page). */
+  async openInvitation(token: string): Promise<{ organizationId: string; userId: string; email: string | null } | null> {
+    if (!looksLike('inv', token)) return null;
+    const found = await this.dataSource.getRepository(Invitation).findOne({ where: { tokenHash: hashToken(token) }, relations: { user: true } });
+    if (!found || !isUsable(found)) return null;
+    return { organizationId: found.organizationId, userId: found.userId, email: found.user?.email ?? null };
+  }
+
+  /**
+   * A first single sign-on of an invited person accepts their invitation (issue #12 §3), inside
+   * the caller's transaction, which holds the person's row lock: they become active and every
+   * open invitation is marked accepted, so its link stops working.
+   */
+  async acceptBySignInWithin(m: EntityManager, organizationId: string, userId: string, at: Date): Promise<void> {
+    await markActive(m, organizationId, userId, at);
+    await m.query('UPDATE invitations SET accepted_at = ? WHERE organization_id = ? AND user_id = ? AND accepted_at IS NULL AND revoked_at IS NULL', [
+      dateParam(m.dataSource, at),
+      organizationId,
+      userId,
+    ]);
+    await this.mail.cancelPending(m, [invitationRef(userId)]);
+  }
 }
+
+/**
+ * Whether the organisation has turned password sign-in off (SSO only, issue #12 §1). The SQL form
+ * is PASSWORD_SIGN_IN_DISABLED_SQL, for queries that select the accounts that may sign in.
+ */
+async function passwordSignInDisabled(dataSource: DataSource, organizationId: string): Promise<boolean> {
+  const rows: unknown[] = await dataSource.query(`SELECT 1 FROM sso_configs sc WHERE sc.organization_id = ? AND ${PASSWORD_SIGN_IN_DISABLED_SQL}`, [organizationId]);
+  return rows.length > 0;
+}
+
+/** The condition, on `sso_configs sc`, that password sign-in is off for the organisation. */
+export const PASSWORD_SIGN_IN_DISABLED_SQL = "sc.password_sign_in = 'disabled'";
 
 const invalidInvitation = (): DomainError =>
   new DomainError('INVITATION_INVALID', 'This invitation link is not valid (already used, replaced by a newer one, or mistyped)');
 
+/** An invitation that can still be accepted, expiry aside: not used, not replaced, its person neither archived nor suspended. */
+function isOpen(invitation: Invitation): boolean {
+  return !invitation.acceptedAt && !invitation.revokedAt && !invitation.user?.archivedAt && !invitation.user?.suspendedAt;
+}
+
+function isUsable(invitation: Invitation): boolean {
+  return isOpen(invitation) && invitation.expiresAt.getTime() > Date.now();
+}
+
 function assertUsable(invitation: Invitation | null): asserts invitation is Invitation {
-  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.user?.archivedAt || invitation.user?.suspendedAt) throw invalidInvitation();
-  if (invitation.expiresAt.getTime() <= Date.now()) {
+  if (!invitation || !isOpen(invitation)) throw invalidInvitation();
+  if (!isUsable(invitation)) {
     throw new DomainError('INVITATION_EXPIRED', 'This invitation has expired; ask an admin to send a new one');
   }
 }

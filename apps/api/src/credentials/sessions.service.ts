@@ -7,6 +7,7 @@ import { dateParam, dbErrorLogFields, normalizedKey, Transactions } from '@app/d
 import { DomainError } from '../common/domain-error';
 import { effectiveAdminSql } from '../users/admin-rights';
 import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
+import { PASSWORD_SIGN_IN_DISABLED_SQL } from './invitation-acceptance.service';
 import { LoginLimiter } from './login-limiter';
 import { PasswordHasher } from './password-hasher';
 import { hashToken, issueToken, looksLike } from '../auth/secret-token';
@@ -65,7 +66,9 @@ export class SessionsService implements PersonAccessHook {
     const attempt = await this.limiter.begin(emailKey, ip);
     const accounts: Array<{ id: string; organization_id: string; password_hash: string }> = await this.dataSource.query(
       `SELECT u.id, u.organization_id, c.password_hash FROM users u JOIN user_credentials c ON c.user_id = u.id
-        WHERE u.email_key = ? AND u.status = 'active' AND u.archived_at IS NULL AND u.suspended_at IS NULL ${input.organizationId ? 'AND u.organization_id = ?' : ''}
+        WHERE u.email_key = ? AND u.status = 'active' AND u.archived_at IS NULL AND u.suspended_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM sso_configs sc WHERE sc.organization_id = u.organization_id AND ${PASSWORD_SIGN_IN_DISABLED_SQL})
+          ${input.organizationId ? 'AND u.organization_id = ?' : ''}
         ORDER BY u.created_at LIMIT ${MAX_ACCOUNTS_PER_EMAIL}`,
       input.organizationId ? [emailKey, input.organizationId] : [emailKey],
     );
@@ -87,12 +90,17 @@ export class SessionsService implements PersonAccessHook {
       });
     }
     const [account] = matches;
+    return this.open(account.organization_id, account.id);
+  }
+
+  /** A new session for a person who proved who they are (a password above, or single sign-on). */
+  async open(organizationId: string, userId: string): Promise<SignedIn> {
     const issued = issueToken('ses');
     const now = new Date();
     const session: Session = {
       id: randomUUID(),
-      organizationId: account.organization_id,
-      userId: account.id,
+      organizationId,
+      userId,
       tokenHash: issued.hash,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.config.sessions.ttlHours * 3_600_000),

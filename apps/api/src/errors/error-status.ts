@@ -6,8 +6,14 @@ export function statusOf(code: ErrorCode): number {
     case 'UNAUTHENTICATED':
     case 'INVALID_CREDENTIALS':
     case 'OAUTH_INVALID_CLIENT':
+    case 'SSO_ID_TOKEN_INVALID':
       return 401;
     case 'FORBIDDEN':
+    case 'PASSWORD_SIGN_IN_DISABLED':
+    case 'SSO_TENANT_NOT_ALLOWED':
+    case 'SSO_NO_ACCOUNT':
+    case 'SSO_NOT_INVITED':
+    case 'SSO_ACCOUNT_DISABLED':
       return 403;
     case 'INVITATION_EXPIRED':
       return 410;
@@ -25,6 +31,10 @@ export function statusOf(code: ErrorCode): number {
     case 'INVALID_MEMBER':
     case 'OAUTH_INVALID_REQUEST':
     case 'OAUTH_UNSUPPORTED_GRANT_TYPE':
+    case 'SSO_ISSUER_INVALID':
+    case 'SSO_STATE_INVALID':
+    case 'SSO_PROVIDER_ERROR':
+    case 'SSO_CODE_INVALID':
       return 400;
     case 'NOT_FOUND':
     case 'ORGANIZATION_NOT_FOUND':
@@ -37,6 +47,7 @@ export function statusOf(code: ErrorCode): number {
     case 'GROUP_NOT_FOUND':
     case 'API_TOKEN_NOT_FOUND':
     case 'OAUTH_CLIENT_NOT_FOUND':
+    case 'SSO_NOT_CONFIGURED':
       return 404;
     case 'EMAIL_ALREADY_IN_USE':
     case 'USER_NAME_TAKEN':
@@ -49,6 +60,7 @@ export function statusOf(code: ErrorCode): number {
     case 'FIELD_MANAGED_BY_DIRECTORY':
     case 'CANNOT_CHANGE_OWN_ACCESS':
     case 'ENTRA_TENANT_TAKEN':
+    case 'SSO_NOT_VERIFIED':
       return 409;
     case 'DATABASE_UNAVAILABLE':
     case 'IDENTITY_PROVIDER_UNAVAILABLE':

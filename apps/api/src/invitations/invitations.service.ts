@@ -197,7 +197,8 @@ export class InvitationsService implements PersonAccessHook {
   }
 }
 
-const invitationRef = (userId: string): string => `invitation:${userId}`;
+/** The outbox ref of a person's invitation email: a newer one supersedes it, accepting cancels it. */
+export const invitationRef = (userId: string): string => `invitation:${userId}`;
 
 function acceptLink(base: string, token: string): string {
   return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;

@@ -9,6 +9,7 @@ import { HrFields1795389000000 } from './1795389000000-hr-fields';
 import { ProvisioningLog1795390000000 } from './1795390000000-provisioning-log';
 import { OAuthClientsAndEntraTenant1795391000000 } from './1795391000000-oauth-clients-and-entra-tenant';
 import { DeprovisionGuard1795393700000 } from './1795393700000-deprovision-guard';
+import { SingleSignOn1795397000000 } from './1795397000000-single-sign-on';
 
 /** The one migration history, oldest first. Append; never edit a migration that has landed. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ProvisioningLog1795390000000,
   OAuthClientsAndEntraTenant1795391000000,
   DeprovisionGuard1795393700000,
+  SingleSignOn1795397000000,
 ];
