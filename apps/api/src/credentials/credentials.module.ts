@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DirectoriesModule } from '../directories/directories.module';
+import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
 import { ApiTokensService } from './api-tokens.service';
 import { ApiTokensController, AuthController, MeController } from './auth.controller';
@@ -13,7 +14,7 @@ import { SessionsService } from './sessions.service';
 import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './strategies';
 
 @Module({
-  imports: [DirectoriesModule, UsersModule],
+  imports: [DirectoriesModule, MailModule, UsersModule],
   controllers: [AuthController, MeController, ApiTokensController, OAuthTokenController, InvitationAcceptanceController],
   providers: [
     ApiTokensService,
