@@ -33,7 +33,7 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
   });
 
   const events = async (query: Record<string, string> = {}, directoryId = dir.id): Promise<Json[]> => {
-    const res = expectStatus(await org.get(`/api/v1/directories/${directoryId}/events?${new URLSearchParams({ limit: '200', ...query })}`), 200);
+    const res = expectStatus(await org.get(`/api/v1/directories/${directoryId}/events?${new URLSearchParams({ limit: '200', ...query }).toString()}`), 200);
     return res.body.items;
   };
   const byRequest = async (res: Response): Promise<Json[]> => (await events()).filter((e) => e.requestId === res.headers['x-request-id']);
@@ -179,7 +179,7 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
     let cursor: string | null = null;
     do {
       const q: Record<string, string> = { limit: '3', ...(cursor ? { cursor } : {}) };
-      const res = expectStatus(await org.get(`/api/v1/directories/${dir.id}/events?${new URLSearchParams(q)}`), 200);
+      const res = expectStatus(await org.get(`/api/v1/directories/${dir.id}/events?${new URLSearchParams(q).toString()}`), 200);
       expect(res.body.items.length).toBeLessThanOrEqual(3);
       paged.push(...res.body.items);
       cursor = res.body.nextCursor;

@@ -97,7 +97,7 @@ describe.each(testEngines())('database round trips per SCIM request (%s)', (engi
     const groupName = uniqueName('grp');
     let groupId = '';
     await measure('group lookup', async () =>
-      expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' })}`), 200),
+      expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' }).toString()}`), 200),
     );
     await measure('group create', async () => (groupId = expectStatus(await scim.post('/Groups', { schemas: [GROUP], displayName: groupName }), 201).body.id));
     await measure('member Add', async () =>
