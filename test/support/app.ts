@@ -4,6 +4,7 @@ import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AppConfig, loadConfig } from '@app/config';
+import { assertTestDatabase } from '@app/database';
 import { createApp } from '../../apps/api/src/bootstrap';
 import { OrganizationsService, SetupResult } from '../../apps/api/src/organizations/organizations.service';
 import { createTestDatabase, Engine, TestDatabase } from './databases';
@@ -42,7 +43,15 @@ export interface TestApp {
  */
 export async function startTestApp(engine: Engine, overrides: (config: AppConfig) => AppConfig = (c) => c): Promise<TestApp> {
   const db = await createTestDatabase(engine);
-  const config: AppConfig = overrides({ ...loadConfig({ PUBLIC_URL, LOG_LEVEL: 'info' }), database: db.config });
+  let config: AppConfig;
+  try {
+    config = overrides({ ...loadConfig({ PUBLIC_URL, LOG_LEVEL: 'info' }), database: db.config });
+    // The database the app will really use, after any override: never one not named as a test one.
+    assertTestDatabase(config.database);
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
   const logs = new LogCapture();
   // nestjs-pino keeps one root logger per process, bound to the first app's stream; each test
   // app must log to its own capture, so the root is reset before every boot.
