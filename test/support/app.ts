@@ -6,7 +6,8 @@ import type TestAgent from 'supertest/lib/agent';
 import { AppConfig, loadConfig } from '@app/config';
 import { assertTestDatabase } from '@app/database';
 import { createApp } from '../../apps/api/src/bootstrap';
-import { OrganizationsService, SetupResult } from '../../apps/api/src/organizations/organizations.service';
+import type { SetupResult } from '../../apps/api/src/organizations/organizations.service';
+import { createOrganization } from '../../apps/api/src/testing/factories';
 import { createTestDatabase, Engine, TestDatabase } from './databases';
 
 export const PUBLIC_URL = 'https://people.example.test';
@@ -68,7 +69,7 @@ export async function startTestApp(engine: Engine, overrides: (config: AppConfig
     logs,
     secrets,
     async setupOrganization(name = `Org ${++orgCount}`) {
-      const result = await app.get(OrganizationsService).setup({ organizationName: name, adminEmail: `admin${orgCount}@example.test` });
+      const result = await createOrganization(app, name, `admin${orgCount}@example.test`);
       secrets.add(result.adminToken);
       return result;
     },

@@ -6,8 +6,7 @@ import { normalizedKey } from '@app/database';
 import { Department } from '../../apps/api/src/org-structure/department.entity';
 import { Role } from '../../apps/api/src/org-structure/role.entity';
 import { Site } from '../../apps/api/src/org-structure/site.entity';
-import { newInAppPerson } from '../../apps/api/src/users/people-writes';
-import { User } from '../../apps/api/src/users/user.entity';
+import { insertPerson } from '../../apps/api/src/testing/factories';
 import { bearer, startTestApp, TestApp } from './app';
 import type { Engine } from './databases';
 
@@ -173,10 +172,7 @@ export class OrgHandle {
    * visible to SCIM. Inserted straight into `users` (the in-app create API: test/people-admin).
    */
   async insertInAppUser(email: string, status: 'uninvited' | 'invited' | 'active' = 'active', displayName = email): Promise<string> {
-    const m = this.h.dataSource.manager;
-    const person = newInAppPerson(m, this.id, email, { displayName, status });
-    await m.insert(User, person);
-    return person.id;
+    return (await insertPerson(this.h.dataSource.manager, this.id, email, { displayName, status })).id;
   }
 }
 
