@@ -1,7 +1,8 @@
 import { AddressInfo } from 'node:net';
 import newman, { NewmanRunSummary } from 'newman';
 import { testEngines } from './support/databases';
-import { bearer, startTestApp, TestApp } from './support/app';
+import { startTestApp, TestApp } from './support/app';
+import { bearer } from './support/scim-client';
 import { COLLECTION, EXPECTED_FAILURES, FOLDERS } from './support/conformance';
 
 function run(port: number, token: string): Promise<NewmanRunSummary> {

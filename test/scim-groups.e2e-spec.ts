@@ -1,20 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { PUBLIC_URL } from './support/app';
+import { DirectoryHandle, OrgHandle, PUBLIC_URL, startTestApp, TestApp } from './support/app';
+import { expectScimError, expectStatus, Json, LIST_RESPONSE, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 import { testEngines } from './support/databases';
-import {
-  DirectoryHandle,
-  expectScimError,
-  expectStatus,
-  Harness,
-  Json,
-  LIST_RESPONSE,
-  OrgHandle,
-  patchOp,
-  ScimClient,
-  simpleUser,
-  uniqueName,
-} from './support/scim';
 
 /**
  * Every group request shape of ENTRA.md §2.7 and the membership rules of issue #4, checked
@@ -30,13 +18,13 @@ const SCIM_BASE = `${PUBLIC_URL}/scim/v2`;
 const uniqueGroup = (prefix = 'Group'): string => `${prefix} ${randomUUID().slice(0, 8)}`;
 
 describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let dir: DirectoryHandle;
   let scim: ScimClient;
 
   beforeAll(async () => {
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
     org = await h.organization('Contoso');
     dir = await org.directory();
     scim = dir.scim(true);
@@ -310,7 +298,7 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
     it('excludedAttributes=members never reads membership rows (lookup, list and get)', async () => {
       const group = await createGroup(uniqueGroup('No member reads'));
       await patchGroup(group.id, { op: 'add', path: 'members', value: [{ value: await newUser() }] });
-      const dataSource = h.t.app.get(DataSource);
+      const dataSource = h.app.get(DataSource);
       const seen: string[] = [];
       const original = dataSource.query.bind(dataSource);
       const spy = jest.spyOn(dataSource, 'query').mockImplementation((...args: Parameters<DataSource['query']>) => {
