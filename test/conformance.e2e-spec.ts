@@ -1,4 +1,3 @@
-import { AddressInfo } from 'node:net';
 import newman, { NewmanRunSummary } from 'newman';
 import { testEngines } from './support/databases';
 import { startTestApp, TestApp } from './support/app';
@@ -33,12 +32,10 @@ describe.each(testEngines())("Microsoft's SCIM collection on %s", (engine) => {
 
   beforeAll(async () => {
     t = await startTestApp(engine);
-    await t.app.listen(0, '127.0.0.1');
     const { adminToken } = await t.setupOrganization('Conformance');
     // A fresh directory: the collection assumes an empty tenant (it asserts exact totals).
     const dir = await t.http.post('/api/v1/directories').set(bearer(adminToken)).send({ name: 'Conformance' }).expect(201);
-    const port = (t.app.getHttpServer().address() as AddressInfo).port;
-    summary = await run(port, dir.body.token);
+    summary = await run(t.port, dir.body.token);
   }, 180_000);
 
   afterAll(async () => t?.close());

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
@@ -58,6 +59,11 @@ export class TestApp implements ScimTransport {
   async close(): Promise<void> {
     await this.app.close();
     await this.db.drop();
+  }
+
+  /** The port the app listens on (127.0.0.1), for clients other than supertest (newman). */
+  get port(): number {
+    return (this.app.getHttpServer().address() as AddressInfo).port;
   }
 
   get dataSource(): DataSource {

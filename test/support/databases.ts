@@ -68,17 +68,21 @@ export async function createTestDatabase(engine: AnyEngine, migrationsRun = true
   const name = `e2e_test_${suffix}`;
   const url = new URL(server.toString());
   url.pathname = `/${name}`;
-  const admin = await createConnection({ uri: server.toString() });
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
-  await admin.end();
+  await onServer(server, `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
   return {
     config: { type: 'mysql', url: url.toString(), poolSize: 10, migrationsRun, logging: false, queryTimeoutMs: TEST_QUERY_TIMEOUT_MS },
     url: url.toString(),
     location: name,
-    drop: async () => {
-      const c = await createConnection({ uri: server.toString() });
-      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await c.end();
-    },
+    drop: () => onServer(server, `DROP DATABASE IF EXISTS \`${name}\``),
   };
+}
+
+/** One statement on its own connection, closed even when the statement fails (an open one keeps Jest from exiting). */
+async function onServer(server: URL, statement: string): Promise<void> {
+  const c = await createConnection({ uri: server.toString() });
+  try {
+    await c.query(statement);
+  } finally {
+    await c.end();
+  }
 }

@@ -1,0 +1,34 @@
+/**
+ * Jest globalTeardown of the e2e project: with --runInBand every suite ran in this process, so
+ * whatever the suites left open (a socket to a database, a listener, a child process) is still
+ * here. Each one is named and the run fails, instead of Jest hanging after the last suite (or
+ * --forceExit hiding it). Timers are not listed: the app's are unref'd and cannot keep Node up.
+ */
+interface Described {
+  constructor: { name: string };
+  remoteAddress?: string;
+  remotePort?: number;
+  localPort?: number;
+  pid?: number;
+  spawnargs?: string[];
+  address?: () => unknown;
+  _handle?: { hasRef?: () => boolean } | null;
+}
+
+const stdio = new Set<unknown>([process.stdin, process.stdout, process.stderr]);
+
+function describeHandle(h: Described): string {
+  if (h.pid !== undefined) return `child process ${h.pid}: ${(h.spawnargs ?? []).join(' ').slice(0, 200)}`;
+  if (h.remotePort !== undefined) return `${h.constructor.name} 127.0.0.1:${h.localPort} -> ${h.remoteAddress}:${h.remotePort}`;
+  if (typeof h.address === 'function') return `${h.constructor.name} listening on ${JSON.stringify(h.address())}`;
+  return h.constructor.name;
+}
+
+export default async function reportOpenHandles(): Promise<void> {
+  // close() callbacks of the last suite (a socket's 'close', a server's) run on the next turns.
+  await new Promise((resolve) => setImmediate(resolve));
+  const active = (process as unknown as { _getActiveHandles(): Described[] })._getActiveHandles();
+  const open = active.filter((h) => !stdio.has(h) && h._handle?.hasRef?.() !== false);
+  if (open.length === 0) return;
+  throw new Error(`The e2e suites left ${open.length} handle(s) open (each would keep Jest from exiting):\n  ${open.map(describeHandle).join('\n  ')}`);
+}
