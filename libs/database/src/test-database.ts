@@ -7,7 +7,9 @@ import type { DatabaseConfig } from '@app/config';
  * pointing at real data is refused whatever the suite meant to build.
  */
 export function assertTestDatabaseUrl(url: string): void {
-  const name = url.startsWith('sqlite:') ? (url.slice('sqlite:'.length).split(/[\\/]/).pop() ?? '') : decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  const name = url.startsWith('sqlite:')
+    ? (url.slice('sqlite:'.length).split(/[\\/]/).pop() ?? '')
+    : decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
   if (!/test/i.test(name)) {
     throw new Error(`Refusing to use database "${name || url}" for tests: its name must contain "test".`);
   }

@@ -74,7 +74,7 @@ describe('OrgStructureService: relinking people to sites, departments and roles'
     expect(await m().findOneByOrFail(Site, { id: first.siteId! })).toMatchObject({ streetAddress: '1 Quay', locality: 'Hull' });
   });
 
-  it('after an in-app rename, the directory\'s old value still lands on the renamed entity and does not rename it back', async () => {
+  it("after an in-app rename, the directory's old value still lands on the renamed entity and does not rename it back", async () => {
     const p = await sync({ department: 'Ops' });
     await t.app.get(OrgStructureAdminService).update(scope.organizationId, 'department', p.departmentId!, { name: 'Operations' });
     const q = await sync({ department: 'Ops' });

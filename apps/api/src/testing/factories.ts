@@ -36,7 +36,11 @@ export async function insertPerson(m: EntityManager, organizationId: string, ema
 }
 
 /** What a directory sends for a person: every text field unset unless given, one work email. */
-export function directoryFields(userName: string, text: Partial<Record<DirectoryTextField, string | null>> = {}, extra: Partial<DirectoryUserFields> = {}): DirectoryUserFields {
+export function directoryFields(
+  userName: string,
+  text: Partial<Record<DirectoryTextField, string | null>> = {},
+  extra: Partial<DirectoryUserFields> = {},
+): DirectoryUserFields {
   const all = Object.fromEntries(DIRECTORY_TEXT_FIELD_NAMES.map((f) => [f, text[f] ?? null])) as Record<DirectoryTextField, string | null>;
   return { userName, text: all, emails: [{ value: userName, type: 'work', primary: true }], managerId: null, active: true, ...extra };
 }

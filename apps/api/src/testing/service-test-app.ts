@@ -23,7 +23,11 @@ export interface ServiceTestApp {
 export async function startServiceTestApp(): Promise<ServiceTestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'api-unit-test-'));
   try {
-    const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'unit_test.sqlite')}`, MAIL_DIR: join(dir, 'mail'), PUBLIC_URL: 'https://people.example.test' });
+    const config = loadConfig({
+      DATABASE_URL: `sqlite:${join(dir, 'unit_test.sqlite')}`,
+      MAIL_DIR: join(dir, 'mail'),
+      PUBLIC_URL: 'https://people.example.test',
+    });
     assertTestDatabase(config.database);
     const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
     const app = await createApp({ config, logStream: quiet });
