@@ -24,11 +24,16 @@ function describeHandle(h: Described): string {
   return h.constructor.name;
 }
 
-export default async function reportOpenHandles(): Promise<void> {
-  // close() callbacks of the last suite (a socket's 'close', a server's) run on the next turns.
-  await new Promise((resolve) => setImmediate(resolve));
+/** Open, referenced handles other than stdio; a socket whose _handle is gone is closing already. */
+function openHandles(): Described[] {
   const active = (process as unknown as { _getActiveHandles(): Described[] })._getActiveHandles();
-  const open = active.filter((h) => !stdio.has(h) && h._handle?.hasRef?.() !== false);
+  return active.filter((h) => !stdio.has(h) && h._handle !== null && h._handle?.hasRef?.() !== false);
+}
+
+export default async function reportOpenHandles(): Promise<void> {
+  // close() of the last suite's sockets and servers completes over the next turns of the loop.
+  for (let turn = 0; turn < 50 && openHandles().length > 0; turn++) await new Promise((resolve) => setImmediate(resolve));
+  const open = openHandles();
   if (open.length === 0) return;
   throw new Error(`The e2e suites left ${open.length} handle(s) open (each would keep Jest from exiting):\n  ${open.map(describeHandle).join('\n  ')}`);
 }
