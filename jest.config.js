@@ -36,6 +36,8 @@ module.exports = {
       moduleFileExtensions: ['js', 'json', 'ts'],
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       testPathIgnorePatterns: galera ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/galera\\.e2e-spec\\.ts$'],
+      // Names anything the suites left open and fails the run (with --runInBand they ran in this process).
+      globalTeardown: '<rootDir>/test/support/open-handles.ts',
       transform,
       transformIgnorePatterns,
       moduleNameMapper,

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ApiTokensService } from '../apps/api/src/credentials/api-tokens.service';
 import { testEngines } from './support/databases';
 import { assertBuilt, runCli } from './support/processes';
-import { expectScimError, expectStatus, Harness, Json, OrgHandle, patchOp, simpleUser, uniqueName } from './support/scim';
+import { OrgHandle, startTestApp, TestApp } from './support/app';
+import { expectScimError, expectStatus, Json, patchOp, simpleUser, uniqueName } from './support/scim-client';
 
 /**
  * Issue #9 §4, break-glass: `cli admin --org <id> --email <email> [--json]`, run as the BUILT
@@ -10,18 +11,18 @@ import { expectScimError, expectStatus, Harness, Json, OrgHandle, patchOp, simpl
  * missing, restored if archived) and prints a new admin API token that works at once.
  */
 describe.each(testEngines())('break-glass CLI on %s', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
 
   beforeAll(async () => {
     assertBuilt();
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
     org = await h.organization('Break-glass org');
   });
 
   afterAll(async () => h?.close());
 
-  const cli = (...args: string[]) => runCli(['admin', ...args], { DATABASE_URL: h.t.db.url });
+  const cli = (...args: string[]) => runCli(['admin', ...args], { DATABASE_URL: h.db.url });
 
   /** Runs `admin --json`, expecting success and exactly one JSON object on stdout. */
   const breakGlass = (organizationId: string, email: string): Json => {
@@ -34,7 +35,7 @@ describe.each(testEngines())('break-glass CLI on %s', (engine) => {
     expect(Object.keys(out).sort()).toEqual(['adminToken', 'organizationId', 'userId']);
     expect(out.organizationId).toBe(organizationId);
     expect(out.adminToken).toMatch(/^adm_[A-Za-z0-9_-]{43}$/);
-    h.t.secrets.add(out.adminToken);
+    h.secrets.add(out.adminToken);
     return out;
   };
 
@@ -43,8 +44,8 @@ describe.each(testEngines())('break-glass CLI on %s', (engine) => {
     expectStatus(await h.send('get', '/api/v1/groups', token), 200);
   };
   const mintToken = async (userId: string, organizationId: string): Promise<string> => {
-    const { secret } = await h.t.app.get(ApiTokensService).issueOwn({ userId, organizationId }, 'test', null);
-    h.t.secrets.add(secret);
+    const { secret } = await h.app.get(ApiTokensService).issueOwn({ userId, organizationId }, 'test', null);
+    h.secrets.add(secret);
     return secret;
   };
 
@@ -109,7 +110,7 @@ describe.each(testEngines())('break-glass CLI on %s', (engine) => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`User ${id} (${email}) made a direct admin of organisation ${org.id}`);
     const token = /Admin token: (adm_\S+)/.exec(r.stdout)?.[1] ?? '';
-    h.t.secrets.add(token);
+    h.secrets.add(token);
     await worksOnAdminApi(token);
     expect(await org.user(id)).toMatchObject({ status: 'invited', isAdmin: true, adminByGroup: false });
   });

@@ -1,7 +1,7 @@
-import { AddressInfo } from 'node:net';
 import newman, { NewmanRunSummary } from 'newman';
 import { testEngines } from './support/databases';
-import { bearer, startTestApp, TestApp } from './support/app';
+import { startTestApp, TestApp } from './support/app';
+import { bearer } from './support/scim-client';
 import { COLLECTION, EXPECTED_FAILURES, FOLDERS } from './support/conformance';
 
 function run(port: number, token: string): Promise<NewmanRunSummary> {
@@ -32,15 +32,13 @@ describe.each(testEngines())("Microsoft's SCIM collection on %s", (engine) => {
 
   beforeAll(async () => {
     t = await startTestApp(engine);
-    await t.app.listen(0, '127.0.0.1');
     const { adminToken } = await t.setupOrganization('Conformance');
     // A fresh directory: the collection assumes an empty tenant (it asserts exact totals).
     const dir = await t.http.post('/api/v1/directories').set(bearer(adminToken)).send({ name: 'Conformance' }).expect(201);
     // No grace period, as in the other suites: the collection deletes users and re-creates their
     // email addresses within seconds, which a pending (not yet archived) person would still hold.
     await t.http.patch(`/api/v1/directories/${dir.body.id}`).set(bearer(adminToken)).send({ deprovisionGuard: { graceMinutes: 0 } }).expect(200);
-    const port = (t.app.getHttpServer().address() as AddressInfo).port;
-    summary = await run(port, dir.body.token);
+    summary = await run(t.port, dir.body.token);
   }, 180_000);
 
   afterAll(async () => t?.close());

@@ -127,7 +127,7 @@ describe('start-up without configuration', () => {
   });
 
   it('the CLI refuses a missing --org with usage and exit code 2', () => {
-    const r = runCli(['setup', '--admin-email', 'a@b.test'], { DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite')}` });
+    const r = runCli(['setup', '--admin-email', 'a@b.test'], { DATABASE_URL: `sqlite:${join(dir, 'cli_test.sqlite')}` });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--org is required');
   });

@@ -3,7 +3,8 @@ import { DeprovisionSweeper } from '../apps/api/src/users/deprovision-sweeper';
 import { testEngines } from './support/databases';
 import { OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher.service';
 import { eventually, mailTo, nthMailTo, PASSWORD, startWithMail, tokenOf } from './support/people';
-import { DirectoryHandle, expectStatus, Harness, Json, OrgHandle, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim';
+import { DirectoryHandle, OrgHandle, TestApp } from './support/app';
+import { expectStatus, Json, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 import { SmtpListener, startSmtpListener } from './support/smtp';
 
 const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -18,7 +19,7 @@ const HELD_SUBJECT = /^Deprovisioning from .* is on hold/;
  */
 describe.each(testEngines())('mass-deprovisioning guard on %s', (engine) => {
   let smtp: SmtpListener;
-  let h: Harness;
+  let h: TestApp;
 
   beforeAll(async () => {
     smtp = await startSmtpListener();
@@ -112,7 +113,7 @@ describe.each(testEngines())('mass-deprovisioning guard on %s', (engine) => {
   const firstAlert = async (adminEmail: string, dirId: string): Promise<string> =>
     (await eventually(async () => alertsFor(adminEmail, dirId)[0])).text ?? '';
   const events = async (org: OrgHandle, dirId: string, query: Record<string, string>): Promise<Json[]> =>
-    expectStatus(await org.get(`/api/v1/directories/${dirId}/events?${new URLSearchParams({ limit: '200', ...query })}`), 200).body.items;
+    expectStatus(await org.get(`/api/v1/directories/${dirId}/events?${new URLSearchParams({ limit: '200', ...query }).toString()}`), 200).body.items;
   const guardOf = async (org: OrgHandle, dirId: string): Promise<Json> => expectStatus(await org.get(`/api/v1/directories/${dirId}`), 200).body.deprovisionGuard;
 
   it('a new directory has the guard on with the documented defaults; PATCH changes it; bad settings are 400 and change nothing', async () => {
@@ -167,7 +168,7 @@ describe.each(testEngines())('mass-deprovisioning guard on %s', (engine) => {
     expectStatus(await h.send('post', '/api/v1/invitations/accept', '', { token: tokenOf(invite), password: PASSWORD }), 200);
     const login = () => h.send('post', '/api/v1/auth/login', '', { email: joined.userName, password: PASSWORD });
     const session = expectStatus(await login(), 200).body.token;
-    h.t.secrets.add(session);
+    h.secrets.add(session);
 
     await burst(scim, all.slice(0, 10));
     expect(await counts(dir.id)).toEqual({ archived: 0, held: 0, pending: 10, suspended: 10 });
@@ -243,7 +244,7 @@ describe.each(testEngines())('mass-deprovisioning guard on %s', (engine) => {
     await burst(scim, [all[40]]);
     expect(await counts(dir.id)).toMatchObject({ pending: 1, held: 0 });
     expect(await heldMails(dir.id)).toBe(1);
-    await h.t.app.get(OutboxDispatcher).drain();
+    await h.app.get(OutboxDispatcher).drain();
     expect(alertsFor(adminEmail, dir.id)).toHaveLength(1);
   });
 
@@ -252,7 +253,7 @@ describe.each(testEngines())('mass-deprovisioning guard on %s', (engine) => {
     const all = await people(scim, 30);
     await burst(scim, all.slice(0, 3), 2); // PUT, DELETE, PATCH
     await scim.patchUser(all[2].id, { op: 'replace', path: 'active', value: true }); // re-enabled during the grace: never archived
-    const sweeper = h.t.app.get(DeprovisionSweeper);
+    const sweeper = h.app.get(DeprovisionSweeper);
 
     expect(await sweeper.sweep(new Date())).toBe(0);
     expect(await counts(dir.id)).toEqual({ archived: 0, held: 0, pending: 2, suspended: 2 });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { PeopleLifecycle } from '../apps/api/src/users/people-lifecycle';
 import { testEngines } from './support/databases';
 import { nthMailTo, mailTo, PASSWORD, signIn, startWithMail, tokenOf } from './support/people';
-import { expectScimError, expectStatus, Harness, Json, OrgHandle, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim';
+import { OrgHandle, TestApp } from './support/app';
+import { expectScimError, expectStatus, Json, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 import { SmtpListener, startSmtpListener } from './support/smtp';
 
 /**
@@ -13,7 +14,7 @@ import { SmtpListener, startSmtpListener } from './support/smtp';
  */
 describe.each(testEngines())('deprovisioning on %s', (engine) => {
   let smtp: SmtpListener;
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let scim: ScimClient;
 
@@ -50,7 +51,7 @@ describe.each(testEngines())('deprovisioning on %s', (engine) => {
     expectStatus(await admin('patch', `/api/v1/users/${id}`, { isAdmin: true }), 200);
     const session = await signIn(h, userName);
     const apiToken = expectStatus(await h.send('post', '/api/v1/api-tokens', session, { name: 'laptop' }), 201).body.token;
-    h.t.secrets.add(apiToken);
+    h.secrets.add(apiToken);
     expect([await me(session), await adminApi(apiToken)]).toEqual([200, 200]);
     return { id, email: userName, userName, session, apiToken };
   }
@@ -67,7 +68,7 @@ describe.each(testEngines())('deprovisioning on %s', (engine) => {
   const accept = (token: string) => h.send('post', '/api/v1/invitations/accept', '', { token, password: PASSWORD });
 
   it('every holder of access registered its hook on the people lifecycle', () => {
-    expect(h.t.app.get(PeopleLifecycle).registered.sort()).toEqual(['api-tokens', 'invitations', 'sessions']);
+    expect(h.app.get(PeopleLifecycle).registered.sort()).toEqual(['api-tokens', 'invitations', 'sessions']);
   });
 
   describe('archive ends access in the same transaction; restore gives back the account, never a session or token', () => {
@@ -122,7 +123,7 @@ describe.each(testEngines())('deprovisioning on %s', (engine) => {
       await join(id, email);
       const session = await signIn(h, email);
       const apiToken = expectStatus(await h.send('post', '/api/v1/api-tokens', session, { name: 'cli' }), 201).body.token;
-      h.t.secrets.add(apiToken);
+      h.secrets.add(apiToken);
       const other = await provisionedAdmin('in-app-bystander');
 
       expectStatus(await admin('post', `/api/v1/users/${id}/archive`), 200);
@@ -212,7 +213,7 @@ describe.each(testEngines())('deprovisioning on %s', (engine) => {
 
   it('a failing hook rolls the archive back: the person stays active with their session (same transaction)', async () => {
     const person = await provisionedAdmin('rollback');
-    const lifecycle = h.t.app.get(PeopleLifecycle);
+    const lifecycle = h.app.get(PeopleLifecycle);
     const failing = {
       accessName: 'failing-for-test',
       endAccess: async (): Promise<void> => {

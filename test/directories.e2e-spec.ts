@@ -2,7 +2,8 @@ import { DataSource } from 'typeorm';
 import { hashToken } from '../apps/api/src/auth/secret-token';
 import { testEngines } from './support/databases';
 import { dumpDatabase } from './support/dump';
-import { bearer, PUBLIC_URL, startTestApp, TestApp } from './support/app';
+import { PUBLIC_URL, startTestApp, TestApp } from './support/app';
+import { bearer } from './support/scim-client';
 
 const SCIM_JSON = /^application\/scim\+json/;
 const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';

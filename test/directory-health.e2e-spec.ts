@@ -3,7 +3,8 @@ import { Directory } from '../apps/api/src/directories/directory.entity';
 import { ProvisioningEvent } from '../apps/api/src/provisioning-log/provisioning-event.entity';
 import { testEngines } from './support/databases';
 import { startWithMail } from './support/people';
-import { DirectoryHandle, expectStatus, Harness, Json, OrgHandle, ScimClient, simpleUser, uniqueName } from './support/scim';
+import { DirectoryHandle, OrgHandle, TestApp } from './support/app';
+import { expectStatus, Json, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 import { SmtpListener, startSmtpListener } from './support/smtp';
 
 /**
@@ -13,7 +14,7 @@ import { SmtpListener, startSmtpListener } from './support/smtp';
  */
 describe.each(testEngines())('directory health on %s', (engine) => {
   let smtp: SmtpListener;
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let dir: DirectoryHandle;
   let scim: ScimClient;
@@ -115,7 +116,7 @@ describe.each(testEngines())('directory health on %s', (engine) => {
     const later = new Date(Date.now() + 30 * 86_400_000).toISOString();
     for (const [name, expiresAt] of [['Expires soon', soon], ['Expires later', later]]) {
       const res = expectStatus(await h.send('post', `/api/v1/directories/${dir.id}/tokens`, org.adminToken, { name, expiresAt }), 201);
-      h.t.secrets.add(res.body.token);
+      h.secrets.add(res.body.token);
     }
     expect((await health()).expiringTokens).toEqual([{ id: expect.any(String), name: 'Expires soon', expiresAt: soon }]);
   });
@@ -135,7 +136,7 @@ describe.each(testEngines())('directory health on %s', (engine) => {
 
   it('answers no 5xx and stores no token', async () => {
     expect(h.serverErrors()).toEqual([]);
-    const dump = JSON.stringify(await h.t.app.get(DataSource).query('SELECT * FROM provisioning_events'));
-    for (const secret of h.t.secrets) expect(dump).not.toContain(secret);
+    const dump = JSON.stringify(await h.app.get(DataSource).query('SELECT * FROM provisioning_events'));
+    for (const secret of h.secrets) expect(dump).not.toContain(secret);
   });
 });

@@ -5,7 +5,8 @@ import { dateParam, normalizedKey, resolveDataSourceOptions } from '@app/databas
 import { ENTITIES } from '../apps/api/src/entities';
 import { createTestDatabase, testEngines } from './support/databases';
 import { mailTo, nthMailTo, PASSWORD, startWithMail, tokenOf } from './support/people';
-import { expectScimError, expectStatus, Harness, Json, OrgHandle, ScimClient, simpleUser, uniqueName } from './support/scim';
+import { OrgHandle, TestApp } from './support/app';
+import { expectScimError, expectStatus, Json, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 import { SmtpListener, startSmtpListener } from './support/smtp';
 
 /**
@@ -17,7 +18,7 @@ import { SmtpListener, startSmtpListener } from './support/smtp';
  */
 describe.each(testEngines())('emails on %s', (engine) => {
   let smtp: SmtpListener;
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let scim: ScimClient;
 

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
 import { DataSource } from 'typeorm';
-import { bearer, startTestApp, TestApp } from './support/app';
+import { startTestApp, TestApp } from './support/app';
+import { bearer } from './support/scim-client';
 import { testEngines } from './support/databases';
 import { dumpDatabase } from './support/dump';
 

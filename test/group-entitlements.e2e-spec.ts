@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher.service';
 import { testEngines } from './support/databases';
 import { mailTo, nthMailTo, PASSWORD, signIn, startWithMail, tokenOf } from './support/people';
-import { DirectoryHandle, expectScimError, expectStatus, Harness, Json, OrgHandle, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim';
+import { DirectoryHandle, OrgHandle, TestApp } from './support/app';
+import { expectScimError, expectStatus, Json, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 import { SmtpListener, startSmtpListener } from './support/smtp';
 
 const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -17,7 +18,7 @@ const FRANKLI = 'urn:ietf:params:scim:schemas:extension:frankli:2.0:Group';
  */
 describe.each(testEngines())('group entitlements on %s', (engine) => {
   let smtp: SmtpListener;
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let dir: DirectoryHandle;
   let scim: ScimClient;
@@ -45,7 +46,7 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
   const flags = (id: string, body: Json) => h.send('patch', `/api/v1/groups/${id}`, org.adminToken, body);
   const statusOf = async (id: string): Promise<string> => (await org.user(id)).status;
   /** Lets any mail the last commits queued go out, so "nothing was sent" is a real observation. */
-  const settle = () => h.t.app.get(OutboxDispatcher).drain();
+  const settle = () => h.app.get(OutboxDispatcher).drain();
   /** Invites a person, accepts, signs in: their session shows what rights they have. */
   const activate = async (id: string, email: string): Promise<{ id: string; email: string; session: string }> => {
     const before = mailTo(smtp, email).length;
@@ -148,7 +149,7 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
 
     // An API token minted while an admin through the group works only while they are a member.
     const token = expectStatus(await h.send('post', '/api/v1/api-tokens', session, { name: 'via group' }), 201).body.token;
-    h.t.secrets.add(token);
+    h.secrets.add(token);
     expectStatus(await h.send('get', '/api/v1/groups', token), 200);
 
     await patchGroup(id, { op: 'Remove', path: 'members', value: [{ value: member.id }] });
@@ -337,7 +338,7 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
       for (const g of [doomedGroup, survivorGroup]) expectStatus(await flags(g, { grantsAdmin: true }), 200);
       const apiToken = async (session: string): Promise<string> => {
         const t = expectStatus(await h.send('post', '/api/v1/api-tokens', session, { name: 'via group' }), 201).body.token;
-        h.t.secrets.add(t);
+        h.secrets.add(t);
         return t;
       };
       const [doomedToken, survivorToken] = [await apiToken(doomed.session), await apiToken(survivor.session)];

@@ -3,7 +3,8 @@ import { normalizedKey } from '@app/database';
 import { CompatibilityFoldedKeys1795388000000 } from '../libs/database/src/migrations/1795388000000-compatibility-folded-keys';
 import { User } from '../apps/api/src/users/user.entity';
 import { testEngines } from './support/databases';
-import { expectScimError, expectStatus, Harness, OrgHandle, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim';
+import { OrgHandle, startTestApp, TestApp } from './support/app';
+import { expectScimError, expectStatus, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 
 /** The key as it was made before this issue (NFC only), to set up rows a migration must fix. */
 const nfcKey = (v: string): string => createHash('sha256').update(v.normalize('NFC').trim().toLowerCase(), 'utf8').digest('hex');
@@ -17,12 +18,12 @@ const fullwidth = (s: string): string => s.replace(/[!-~]/g, (c) => String.fromC
  * migration recomputes the keys already stored. Each rule with its positive control.
  */
 describe.each(testEngines())('identifier hygiene (%s)', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let scim: ScimClient;
 
   beforeAll(async () => {
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
     org = await h.organization();
     scim = (await org.directory()).scim();
   });

@@ -2,11 +2,11 @@ import { DataSource } from 'typeorm';
 import { dateParam } from '@app/database';
 import { hashToken } from '../apps/api/src/auth/secret-token';
 import { OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher.service';
-import { PUBLIC_URL } from './support/app';
+import { DirectoryHandle, OrgHandle, PUBLIC_URL, TestApp } from './support/app';
+import { ENTERPRISE, expectStatus, Json, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 import { testEngines } from './support/databases';
 import { dumpDatabase } from './support/dump';
 import { acceptLink, eventually, mailTo, nthMailTo, PASSWORD, signIn, startWithMail, tokenOf } from './support/people';
-import { DirectoryHandle, ENTERPRISE, expectStatus, Harness, Json, OrgHandle, ScimClient, simpleUser, uniqueName } from './support/scim';
 import { freePort, SmtpListener, startSmtpListener } from './support/smtp';
 
 /**
@@ -15,7 +15,7 @@ import { freePort, SmtpListener, startSmtpListener } from './support/smtp';
  */
 describe.each(testEngines())('invitations on %s', (engine) => {
   let smtp: SmtpListener;
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let dir: DirectoryHandle;
   let scim: ScimClient;
@@ -67,7 +67,7 @@ describe.each(testEngines())('invitations on %s', (engine) => {
     expect(page.text).toContain('/api/v1/invitations/accept');
 
     const token = tokenOf(mail);
-    h.t.secrets.add(token);
+    h.secrets.add(token);
     const accepted = expectStatus(await accept(token), 200).body;
     expect(accepted.user).toMatchObject({ id: person.id, status: 'active', email: person.email });
     expect(await accept(token).then((r) => r.body.code)).toBe('INVITATION_INVALID'); // single use
@@ -80,7 +80,7 @@ describe.each(testEngines())('invitations on %s', (engine) => {
     expect(await h.send('get', '/api/v1/users', session).then((r) => [r.status, r.body.code])).toEqual([403, 'FORBIDDEN']);
 
     // Exactly one message; the outbox row is sent and no longer holds the link.
-    await h.t.app.get(OutboxDispatcher).drain(new Date(Date.now() + 86_400_000));
+    await h.app.get(OutboxDispatcher).drain(new Date(Date.now() + 86_400_000));
     expect(mailTo(smtp, person.email)).toHaveLength(1);
     const [row] = await outboxRows(person.email);
     expect(row.status).toBe('sent');
@@ -92,10 +92,10 @@ describe.each(testEngines())('invitations on %s', (engine) => {
       expect(JSON.stringify(await h.dataSource.query(`SELECT * FROM ${table}`))).not.toContain(token.slice(4));
     }
     // Session tokens are never written at all, so not even the raw database bytes hold one.
-    const dump = await dumpDatabase(h.t.db, h.t.app.get(DataSource));
+    const dump = await dumpDatabase(h.db, h.app.get(DataSource));
     expect(dump).not.toContain(session.slice(4));
     expect(dump).toContain(hashToken(session));
-    expect(h.t.logs.text()).not.toContain(token.slice(4));
+    expect(h.logs.text()).not.toContain(token.slice(4));
   });
 
   it('re-inviting sends a new link and the old one stops working; archived, active and email-less people are refused', async () => {
@@ -116,7 +116,7 @@ describe.each(testEngines())('invitations on %s', (engine) => {
     const noEmail = await scim.create({ schemas: simpleUser('x').schemas, userName: uniqueName('noemail'), active: true });
     expect((await admin('post', `/api/v1/users/${noEmail.id}/invitation`)).body.code).toBe('USER_HAS_NO_EMAIL');
     expect((await admin('post', '/api/v1/users/00000000-0000-4000-8000-000000000000/invitation')).status).toBe(404);
-    await h.t.app.get(OutboxDispatcher).drain();
+    await h.app.get(OutboxDispatcher).drain();
     expect(mailTo(smtp, archived.email)).toEqual([]);
     expect((await org.user(archived.id)).status).toBe('archived');
   });
@@ -147,7 +147,7 @@ describe.each(testEngines())('invitations on %s', (engine) => {
     const byFilter = expectStatus(await admin('post', '/api/v1/invitations', { filter: { status: 'uninvited', departmentId: department } }), 200);
     expect(byFilter.body).toMatchObject({ invited: 3, resent: 0 });
     for (const p of ops) await nthMailTo(smtp, p.email, 1);
-    await h.t.app.get(OutboxDispatcher).drain();
+    await h.app.get(OutboxDispatcher).drain();
     expect(mailTo(smtp, ops[0].email)).toHaveLength(1);
     expect(mailTo(smtp, sales.email)).toEqual([]);
     expect((await org.user(sales.id)).status).toBe('uninvited');
@@ -199,7 +199,7 @@ describe.each(testEngines())('invitation email through an SMTP outage on %s', (e
       const email = uniqueName('outage');
       const person = expectStatus(await h.send('post', '/api/v1/users', org.adminToken, { email }), 201).body;
       expectStatus(await h.send('post', `/api/v1/users/${person.id}/invitation`, org.adminToken), 201);
-      const dispatcher = h.t.app.get(OutboxDispatcher);
+      const dispatcher = h.app.get(OutboxDispatcher);
       // The commit woke the dispatcher: wait for its failed attempt to be recorded.
       const pending = await eventually(async () => {
         const [row] = await h.dataSource.query('SELECT status, attempts, last_error FROM email_outbox WHERE recipient = ?', [email]);

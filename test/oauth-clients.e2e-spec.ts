@@ -1,7 +1,8 @@
 import { dateParam } from '@app/database';
 import { DataSource } from 'typeorm';
 import { hashToken } from '../apps/api/src/auth/secret-token';
-import { bearer, PUBLIC_URL, startTestApp, TestApp } from './support/app';
+import { PUBLIC_URL, startTestApp, TestApp } from './support/app';
+import { bearer } from './support/scim-client';
 import { testEngines } from './support/databases';
 import { dumpDatabase } from './support/dump';
 

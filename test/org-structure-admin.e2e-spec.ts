@@ -1,18 +1,19 @@
 import { testEngines } from './support/databases';
-import { DirectoryHandle, ENTERPRISE, expectStatus, Harness, Json, OrgHandle, ScimClient, simpleUser, uniqueName } from './support/scim';
+import { DirectoryHandle, OrgHandle, startTestApp, TestApp } from './support/app';
+import { ENTERPRISE, expectStatus, Json, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 
 /**
  * Issue #5 §1: org structure managed in-app, checked against a real SCIM sync: provision, act
  * in-app, provision again, count entities.
  */
 describe.each(testEngines())('org structure managed in-app on %s', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let dir: DirectoryHandle;
   let scim: ScimClient;
 
   beforeAll(async () => {
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
     org = await h.organization('In-app org');
     dir = await org.directory();
     scim = dir.scim();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { testEngines } from './support/databases';
-import { DirectoryHandle, ENTERPRISE, expectScimError, expectStatus, Harness, Json, OrgHandle, ScimClient, simpleUser, uniqueName } from './support/scim';
+import { DirectoryHandle, OrgHandle, startTestApp, TestApp } from './support/app';
+import { ENTERPRISE, expectScimError, expectStatus, Json, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 
 /**
  * DESIGN.md §1.4 and §1.7: sites, departments and roles are created (or matched by name,
@@ -20,10 +21,10 @@ interface Links {
 }
 
 describe.each(testEngines())('org structure from SCIM on %s', (engine) => {
-  let h: Harness;
+  let h: TestApp;
 
   beforeAll(async () => {
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
   });
 
   afterAll(async () => h?.close());
@@ -390,6 +391,6 @@ describe.each(testEngines())('org structure from SCIM on %s', (engine) => {
   it('no request in this suite answered 5xx, and nothing was logged as an unhandled error', () => {
     expect(h.seen.length).toBeGreaterThan(50);
     expect(h.serverErrors()).toEqual([]);
-    expect(h.t.logs.text()).not.toContain('Unhandled error');
+    expect(h.logs.text()).not.toContain('Unhandled error');
   });
 });

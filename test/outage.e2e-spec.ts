@@ -21,6 +21,7 @@ interface SqliteFile {
   close(): void;
 }
 function openSqliteReadOnly(path: string): SqliteFile {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- better-sqlite3 ships no types; a typed require instead
   const Database = require('better-sqlite3') as new (path: string, options: { readonly: boolean }) => SqliteFile;
   return new Database(path, { readonly: true });
 }

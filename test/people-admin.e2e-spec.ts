@@ -1,5 +1,6 @@
 import { testEngines } from './support/databases';
-import { DirectoryHandle, ENTERPRISE, expectStatus, Harness, Json, OrgHandle, ScimClient, simpleUser, uniqueName } from './support/scim';
+import { DirectoryHandle, OrgHandle, startTestApp, TestApp } from './support/app';
+import { ENTERPRISE, expectStatus, Json, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 
 /**
  * Issue #5 §2: people administration in the app, and role grades (§1). A person a directory
@@ -7,13 +8,13 @@ import { DirectoryHandle, ENTERPRISE, expectStatus, Harness, Json, OrgHandle, Sc
  * while the app-owned ones (grade, isAdmin) are editable and survive the next sync.
  */
 describe.each(testEngines())('people administration on %s', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let dir: DirectoryHandle;
   let scim: ScimClient;
 
   beforeAll(async () => {
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
     org = await h.organization('People admin org');
     dir = await org.directory();
     scim = dir.scim();

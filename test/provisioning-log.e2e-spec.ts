@@ -5,7 +5,8 @@ import { ProvisioningLog } from '../apps/api/src/provisioning-log/provisioning-l
 import { ProvisioningEvent } from '../apps/api/src/provisioning-log/provisioning-event.entity';
 import { testEngines } from './support/databases';
 import { dumpDatabase } from './support/dump';
-import { expectStatus, Harness, Json, OrgHandle, patchOp, ScimClient, simpleUser, uniqueName, DirectoryHandle } from './support/scim';
+import { DirectoryHandle, OrgHandle, startTestApp, TestApp } from './support/app';
+import { expectStatus, Json, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 
 /**
  * Issue 11 §1: one event per SCIM request that writes or fails (lookups only when they fail),
@@ -13,7 +14,7 @@ import { expectStatus, Harness, Json, OrgHandle, patchOp, ScimClient, simpleUser
  * filters, keyset paging, CSV export, one person's history, retention.
  */
 describe.each(testEngines())('provisioning log on %s', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let dir: DirectoryHandle;
   let scim: ScimClient;
@@ -22,7 +23,7 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
   const SECRET_VALUES = ['Zebulon-Quillfeather', 'Chief Widget Officer', '+44 20 7946 0958', 'private.mailbox.7731@elsewhere.test', 'Nowhere Lane 42'];
 
   beforeAll(async () => {
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
     org = await h.organization();
     dir = await org.directory();
     scim = dir.scim();
@@ -33,7 +34,7 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
   });
 
   const events = async (query: Record<string, string> = {}, directoryId = dir.id): Promise<Json[]> => {
-    const res = expectStatus(await org.get(`/api/v1/directories/${directoryId}/events?${new URLSearchParams({ limit: '200', ...query })}`), 200);
+    const res = expectStatus(await org.get(`/api/v1/directories/${directoryId}/events?${new URLSearchParams({ limit: '200', ...query }).toString()}`), 200);
     return res.body.items;
   };
   const byRequest = async (res: Response): Promise<Json[]> => (await events()).filter((e) => e.requestId === res.headers['x-request-id']);
@@ -138,7 +139,7 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
   it("logs a revoked token's 401 under its directory and token; an unknown token logs nothing", async () => {
     const other = await org.directory();
     const minted = expectStatus(await h.send('post', `/api/v1/directories/${other.id}/tokens`, org.adminToken, { name: 'Rotation 2026' }), 201);
-    h.t.secrets.add(minted.body.token);
+    h.secrets.add(minted.body.token);
     expectStatus(await h.send('delete', `/api/v1/directories/${other.id}/tokens/${minted.body.id}`, org.adminToken), 204);
     const refused = await h.send('post', '/scim/v2/Users', minted.body.token, simpleUser(uniqueName('late')));
     expect(refused.status).toBe(401);
@@ -179,7 +180,7 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
     let cursor: string | null = null;
     do {
       const q: Record<string, string> = { limit: '3', ...(cursor ? { cursor } : {}) };
-      const res = expectStatus(await org.get(`/api/v1/directories/${dir.id}/events?${new URLSearchParams(q)}`), 200);
+      const res = expectStatus(await org.get(`/api/v1/directories/${dir.id}/events?${new URLSearchParams(q).toString()}`), 200);
       expect(res.body.items.length).toBeLessThanOrEqual(3);
       paged.push(...res.body.items);
       cursor = res.body.nextCursor;
@@ -189,7 +190,7 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
 
     // CSV: the same selection, one header line and one line per event.
     for (const res of [
-      await h.t.http.get(`/api/v1/directories/${dir.id}/events?outcome=failure`).set('authorization', `Bearer ${org.adminToken}`).set('accept', 'text/csv'),
+      await h.http.get(`/api/v1/directories/${dir.id}/events?outcome=failure`).set('authorization', `Bearer ${org.adminToken}`).set('accept', 'text/csv'),
       await org.get(`/api/v1/directories/${dir.id}/events?outcome=failure&format=csv`),
     ]) {
       expectStatus(res, 200);
@@ -220,16 +221,16 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
     const [recent] = await events();
     const old = { ...(await repo.findOneByOrFail({ id: recent.id })), id: randomUUID(), at: new Date(Date.now() - 31 * 86_400_000) };
     await repo.insert(old);
-    expect(await h.t.app.get(ProvisioningLog).prune()).toBe(1);
+    expect(await h.app.get(ProvisioningLog).prune()).toBe(1);
     expect(await repo.findOneBy({ id: old.id })).toBeNull();
     expect(await repo.findOneBy({ id: recent.id })).not.toBeNull();
   });
 
   it('stores and logs no token and none of the attribute values sent', async () => {
-    await h.t.app.get(ProvisioningLog).flush();
-    const dump = await dumpDatabase(h.t.db, h.t.app.get(DataSource));
-    const logs = h.t.logs.text();
-    for (const secret of h.t.secrets) {
+    await h.app.get(ProvisioningLog).flush();
+    const dump = await dumpDatabase(h.db, h.app.get(DataSource));
+    const logs = h.logs.text();
+    for (const secret of h.secrets) {
       expect(dump).not.toContain(secret);
       expect(logs).not.toContain(secret);
     }

@@ -1,6 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { testEngines } from './support/databases';
-import { ENTERPRISE, expectStatus, Harness, patchOp, ScimClient, uniqueName } from './support/scim';
+import { startTestApp, TestApp } from './support/app';
+import { ENTERPRISE, expectStatus, patchOp, ScimClient, uniqueName } from './support/scim-client';
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
@@ -46,14 +47,14 @@ function statementCounter(dataSource: DataSource): { during(work: () => Promise<
  * outbox poll and the log's flush are set to an hour.
  */
 describe.each(testEngines())('database round trips per SCIM request (%s)', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let scim: ScimClient;
   let counter: ReturnType<typeof statementCounter>;
 
   beforeAll(async () => {
     // The provisioning log's batch writer flushes on a timer too: hold it for the test (its
     // writes are off the request path by design, so they are not part of a request's cost).
-    h = await Harness.start(engine, (c) => ({
+    h = await startTestApp(engine, (c) => ({
       ...c,
       mail: { ...c.mail, pollIntervalMs: 3_600_000 },
       provisioningLog: { ...c.provisioningLog, flushIntervalMs: 3_600_000, batchSize: 1_000_000 },
@@ -97,7 +98,7 @@ describe.each(testEngines())('database round trips per SCIM request (%s)', (engi
     const groupName = uniqueName('grp');
     let groupId = '';
     await measure('group lookup', async () =>
-      expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' })}`), 200),
+      expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' }).toString()}`), 200),
     );
     await measure('group create', async () => (groupId = expectStatus(await scim.post('/Groups', { schemas: [GROUP], displayName: groupName }), 201).body.id));
     await measure('member Add', async () =>

@@ -1,7 +1,8 @@
 import type { Response } from 'supertest';
 import { testEngines } from './support/databases';
 import { activePerson, startWithMail } from './support/people';
-import { ERROR_URN, type Harness, type OrgHandle } from './support/scim';
+import type { OrgHandle, TestApp } from './support/app';
+import { ERROR_URN } from './support/scim-client';
 import { SmtpListener, startSmtpListener } from './support/smtp';
 
 /**
@@ -129,7 +130,7 @@ const logoutLast = <T extends { route: string }>(list: T[]): T[] => [...list].so
 
 describe.each(testEngines())('route inventory on %s', (engine) => {
   let smtp: SmtpListener;
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let scimToken: string;
   let personSession: string;
@@ -149,7 +150,7 @@ describe.each(testEngines())('route inventory on %s', (engine) => {
 
   /** Sends the route's request with `authorization` (none when undefined) and an empty JSON body where it takes one. */
   const call = (e: (typeof entries)[number], authorization?: string): Promise<Response> => {
-    let req = h.t.http[e.method](e.path);
+    let req = h.http[e.method](e.path);
     if (authorization !== undefined) req = req.set('authorization', authorization);
     if (e.method !== 'get' && e.method !== 'delete') req = req.set('content-type', 'application/json').send('{}');
     return req;
@@ -157,7 +158,7 @@ describe.each(testEngines())('route inventory on %s', (engine) => {
 
   it('lists every route of the built app with its access, and no route it does not serve', () => {
     // The router is case-insensitive, so its table is lower-cased (parameter names aside).
-    const served = routeTable(h.t.app.getHttpAdapter().getInstance().printRoutes()).map((r) => r.toLowerCase()).sort();
+    const served = routeTable(h.app.getHttpAdapter().getInstance().printRoutes()).map((r) => r.toLowerCase()).sort();
     const classified = Object.keys(ROUTES).map((r) => r.toLowerCase()).sort();
     expect(served.length).toBeGreaterThan(50);
     expect(served).toEqual(classified);
@@ -178,8 +179,8 @@ describe.each(testEngines())('route inventory on %s', (engine) => {
     }
     expect(wrong).toEqual([]);
     // Positive controls: the public routes really answered.
-    expect((await h.t.http.get('/health')).status).toBe(200);
-    expect((await h.t.http.get('/docs-json')).status).toBe(200);
+    expect((await h.http.get('/health')).status).toBe(200);
+    expect((await h.http.get('/docs-json')).status).toBe(200);
   });
 
   it('a refused token gets error="invalid_token" on every guarded route', async () => {

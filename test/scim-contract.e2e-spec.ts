@@ -1,19 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { testEngines } from './support/databases';
-import {
-  CORE_USER,
-  ENTERPRISE,
-  expectScimError,
-  expectStatus,
-  Harness,
-  Json,
-  OrgHandle,
-  patchOp,
-  ScimClient,
-  simpleUser,
-  tutorialUser,
-  uniqueName,
-} from './support/scim';
+import { OrgHandle, startTestApp, TestApp } from './support/app';
+import { CORE_USER, ENTERPRISE, expectScimError, expectStatus, Json, patchOp, ScimClient, simpleUser, tutorialUser, uniqueName } from './support/scim-client';
 
 const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const LEGACY_GROUP = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
@@ -25,12 +13,12 @@ const withoutMeta = ({ meta: _meta, ...rest }: Json): Json => rest;
  * refusal and, beside it, the allowed case (positive control); a refused request changes nothing.
  */
 describe.each(testEngines())('SCIM contract (%s)', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let scim: ScimClient;
 
   beforeAll(async () => {
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
     org = await h.organization();
     scim = (await org.directory()).scim();
   });

@@ -1,6 +1,6 @@
 import { testEngines } from './support/databases';
-import { bearer } from './support/app';
-import { expectScimError, expectStatus, Harness, patchOp, ScimClient, simpleUser, uniqueName, SCIM_CONTENT_TYPE } from './support/scim';
+import { startTestApp, TestApp } from './support/app';
+import { bearer, expectScimError, expectStatus, patchOp, SCIM_CONTENT_TYPE, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
@@ -10,18 +10,18 @@ const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
  * If-None-Match on GET answers 304. Entra sends no If-Match, so every write without one still works.
  */
 describe.each(testEngines())('SCIM ETags (%s)', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let scim: ScimClient;
 
   beforeAll(async () => {
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
     scim = (await (await h.organization()).directory()).scim();
   });
   afterAll(() => h.close());
 
   /** A request with extra headers (the harness' helpers send none). */
   function send(method: 'get' | 'put' | 'patch' | 'delete', path: string, headers: Record<string, string>, body?: unknown) {
-    let req = h.t.http[method](`/scim/v2${path}`).set(bearer(scim.token)).set(headers);
+    let req = h.http[method](`/scim/v2${path}`).set(bearer(scim.token)).set(headers);
     if (body !== undefined) req = req.set('content-type', SCIM_CONTENT_TYPE).send(JSON.stringify(body));
     return req;
   }

@@ -1,20 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { PUBLIC_URL } from './support/app';
+import { DirectoryHandle, OrgHandle, PUBLIC_URL, startTestApp, TestApp } from './support/app';
+import { expectScimError, expectStatus, Json, LIST_RESPONSE, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 import { testEngines } from './support/databases';
-import {
-  DirectoryHandle,
-  expectScimError,
-  expectStatus,
-  Harness,
-  Json,
-  LIST_RESPONSE,
-  OrgHandle,
-  patchOp,
-  ScimClient,
-  simpleUser,
-  uniqueName,
-} from './support/scim';
 
 /**
  * Every group request shape of ENTRA.md §2.7 and the membership rules of issue #4, checked
@@ -30,13 +18,13 @@ const SCIM_BASE = `${PUBLIC_URL}/scim/v2`;
 const uniqueGroup = (prefix = 'Group'): string => `${prefix} ${randomUUID().slice(0, 8)}`;
 
 describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let dir: DirectoryHandle;
   let scim: ScimClient;
 
   beforeAll(async () => {
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
     org = await h.organization('Contoso');
     dir = await org.directory();
     scim = dir.scim(true);
@@ -212,7 +200,7 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
       await patchGroup(id, { op: 'add', path: 'members', value: [{ value: a }, { value: b }] });
       expectStatus(await scim.delete(`/Users/${a}`), 204);
       expect(await memberIds(id)).toEqual([b]);
-      const filtered = expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `members.value eq "${a}"` })}`), 200).body;
+      const filtered = expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `members.value eq "${a}"` }).toString()}`), 200).body;
       expect(filtered.totalResults).toBe(0);
       expect(expectStatus(await org.get(`/api/v1/groups/${id}`), 200).body.memberCount).toBe(1);
       expectScimError(await scim.patch(`/Groups/${id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a }] })), 400, 'invalidValue');
@@ -284,7 +272,7 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
     });
 
     const list = async (query: Record<string, string>): Promise<Json> =>
-      expectStatus(await client.get(`/Groups?${new URLSearchParams(query).toString()}`), 200).body;
+      expectStatus(await client.get(`/Groups?${new URLSearchParams(query).toString().toString()}`), 200).body;
 
     it('filters on displayName (case-insensitively), externalId, id and members.value', async () => {
       expect((await list({ filter: 'displayName eq "team 3"' })).Resources.map((r: Json) => r.id)).toEqual([ids[3]]);
@@ -294,7 +282,7 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
       expect((await list({ filter: `members.value eq "${member}"` })).Resources.map((r: Json) => r.id)).toEqual([ids[2]]);
       expect((await list({ filter: `members[value eq "${member}"]` })).Resources.map((r: Json) => r.id)).toEqual([ids[2]]);
       expect((await list({ filter: 'displayName sw "Team" and not (externalId eq "ext-0")' })).totalResults).toBe(4);
-      expectScimError(await client.get(`/Groups?${new URLSearchParams({ filter: 'owner eq "x"' })}`), 400, 'invalidFilter');
+      expectScimError(await client.get(`/Groups?${new URLSearchParams({ filter: 'owner eq "x"' }).toString()}`), 400, 'invalidFilter');
     });
 
     it('pages with an exact totalResults and honours excludedAttributes=members in lists', async () => {
@@ -310,7 +298,7 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
     it('excludedAttributes=members never reads membership rows (lookup, list and get)', async () => {
       const group = await createGroup(uniqueGroup('No member reads'));
       await patchGroup(group.id, { op: 'add', path: 'members', value: [{ value: await newUser() }] });
-      const dataSource = h.t.app.get(DataSource);
+      const dataSource = h.app.get(DataSource);
       const seen: string[] = [];
       const original = dataSource.query.bind(dataSource);
       const spy = jest.spyOn(dataSource, 'query').mockImplementation((...args: Parameters<DataSource['query']>) => {
@@ -336,7 +324,7 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
     it('the User resource lists its groups, read-only', async () => {
       const user = expectStatus(await client.get(`/Users/${member}`), 200).body;
       expect(user.groups).toEqual([{ value: ids[2], $ref: `${SCIM_BASE}/Groups/${ids[2]}`, display: 'Team 2' }]);
-      const listed = expectStatus(await client.get(`/Users?${new URLSearchParams({ filter: `id eq "${member}"` })}`), 200).body;
+      const listed = expectStatus(await client.get(`/Users?${new URLSearchParams({ filter: `id eq "${member}"` }).toString()}`), 200).body;
       expect(listed.Resources[0].groups).toEqual(user.groups);
     });
   });

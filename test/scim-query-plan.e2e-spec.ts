@@ -3,7 +3,8 @@ import { DirectoryPrincipal } from '../apps/api/src/auth/principals';
 import { ScimUsersService } from '../apps/api/src/scim/scim-users.service';
 import { ManagedUsersService } from '../apps/api/src/users/managed-users.service';
 import { testEngines } from './support/databases';
-import { bearer, startTestApp, TestApp } from './support/app';
+import { startTestApp, TestApp } from './support/app';
+import { bearer } from './support/scim-client';
 
 const ENGINES = testEngines().filter((e) => e === 'mysql');
 

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { testEngines } from './support/databases';
-import { expectScimError, expectStatus, Harness, ScimClient, simpleUser, uniqueName } from './support/scim';
+import { startTestApp, TestApp } from './support/app';
+import { expectScimError, expectStatus, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 
 interface RawAnswer {
   status: number;
@@ -14,13 +15,13 @@ interface RawAnswer {
  * values take double quotes; discovery takes no filter. Each rule has its positive control.
  */
 describe.each(testEngines())('SCIM request hygiene (%s)', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let scim: ScimClient;
   let userName: string;
 
   /** A request over a fresh socket, so a refusal that closes the connection cannot affect the next. */
   function raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<RawAnswer> {
-    const { port } = h.t.app.getHttpServer().address() as { port: number };
+    const { port } = h.app.getHttpServer().address() as { port: number };
     return new Promise((resolve, reject) => {
       const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
         let text = '';
@@ -42,7 +43,7 @@ describe.each(testEngines())('SCIM request hygiene (%s)', (engine) => {
   }
 
   beforeAll(async () => {
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
     scim = (await (await h.organization()).directory()).scim();
     userName = uniqueName('hygiene');
     await scim.create(simpleUser(userName));

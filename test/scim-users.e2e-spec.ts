@@ -1,25 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { PUBLIC_URL } from './support/app';
+import { DirectoryHandle, OrgHandle, PUBLIC_URL, startTestApp, TestApp } from './support/app';
+import { CORE_USER, enterprise, ENTERPRISE, expectScimError, expectStatus, FLAG, Json, LIST_RESPONSE, patchOp, ScimClient, simpleUser, sleep, tutorialUser, uniqueName } from './support/scim-client';
 import { testEngines } from './support/databases';
-import {
-  CORE_USER,
-  DirectoryHandle,
-  ENTERPRISE,
-  enterprise,
-  expectScimError,
-  expectStatus,
-  FLAG,
-  Harness,
-  Json,
-  LIST_RESPONSE,
-  OrgHandle,
-  patchOp,
-  ScimClient,
-  simpleUser,
-  sleep,
-  tutorialUser,
-  uniqueName,
-} from './support/scim';
 
 /**
  * Every user request shape of ENTRA.md §2.3–2.6, the people rules of DESIGN.md §1 and the SCIM
@@ -41,11 +23,11 @@ const opName = (flag: boolean, op: 'Add' | 'Replace' | 'Remove'): string => (fla
 const withoutMeta = ({ meta: _meta, ...rest }: Json): Json => rest;
 
 describe.each(testEngines())('SCIM /Users on %s', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
 
   beforeAll(async () => {
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
     org = await h.organization('Contoso');
   });
 
@@ -1110,6 +1092,6 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
   it('no request in this suite answered 5xx, and nothing was logged as an unhandled error', () => {
     expect(h.seen.length).toBeGreaterThan(200);
     expect(h.serverErrors()).toEqual([]);
-    expect(h.t.logs.text()).not.toContain('Unhandled error');
+    expect(h.logs.text()).not.toContain('Unhandled error');
   });
 });

@@ -3,7 +3,8 @@ import { dateParam } from '@app/database';
 import { PRUNE_BATCH } from '../apps/api/src/credentials/login-limiter';
 import { activePerson, nthMailTo, PASSWORD, signIn, startWithMail, tokenOf } from './support/people';
 import { testEngines } from './support/databases';
-import { expectStatus, Harness, Json, OrgHandle } from './support/scim';
+import { OrgHandle, TestApp } from './support/app';
+import { expectStatus, Json } from './support/scim-client';
 import { SmtpListener, startSmtpListener } from './support/smtp';
 
 const LIMITS = { perAccount: 3, perIp: 8, perAccountAnyAddress: 12, windowMs: 15 * 60_000 };
@@ -17,7 +18,7 @@ const LIMITS = { perAccount: 3, perIp: 8, perAccountAnyAddress: 12, windowMs: 15
  */
 describe.each(testEngines())('sign-in on %s', (engine) => {
   let smtp: SmtpListener;
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
 
   beforeAll(async () => {
@@ -36,7 +37,7 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
   let clients = 0;
   /** A request from its own client address, so per-address limits only count what a test meant. */
   const from = (ip: string) => ({
-    login: (body: Json) => h.t.http.post('/api/v1/auth/login').set('x-forwarded-for', ip).send(body),
+    login: (body: Json) => h.http.post('/api/v1/auth/login').set('x-forwarded-for', ip).send(body),
   });
   const freshClient = () => from(`10.0.${Math.floor(++clients / 250)}.${clients % 250}`);
   const admin = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: Json) => h.send(method, path, org.adminToken, body);
@@ -62,7 +63,7 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
     const { id, session } = await activePerson(org, smtp, 'session@example.test', { firstName: 'Sess' });
     expect(expectStatus(await h.send('get', '/api/v1/me', session), 200).body).toMatchObject({ id, firstName: 'Sess', status: 'active' });
     const login = expectStatus(await freshClient().login({ email: 'session@example.test', password: PASSWORD }), 200).body;
-    h.t.secrets.add(login.token);
+    h.secrets.add(login.token);
     const hours = (Date.parse(login.expiresAt) - Date.now()) / 3_600_000;
     expect(hours).toBeGreaterThan(11.9);
     expect(hours).toBeLessThanOrEqual(12);
@@ -88,7 +89,7 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
     expect(expectStatus(await h.send('get', '/api/v1/me', session), 200).body.isAdmin).toBe(true);
 
     const minted = expectStatus(await h.send('post', '/api/v1/api-tokens', session, { name: 'Export job', expiresInDays: 30 }), 201).body;
-    h.t.secrets.add(minted.token);
+    h.secrets.add(minted.token);
     expect(minted).toMatchObject({ name: 'Export job', token: expect.stringMatching(/^adm_/), revokedAt: null });
     expect(minted.token.startsWith(minted.prefix)).toBe(true);
     expectStatus(await h.send('get', '/api/v1/directories', minted.token), 200);
@@ -107,7 +108,7 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
 
     // Demoted: the session stays a session, but not an admin's; a token minted earlier stops too.
     const second = expectStatus(await h.send('post', '/api/v1/api-tokens', session, { name: 'Second' }), 201).body.token;
-    h.t.secrets.add(second);
+    h.secrets.add(second);
     expectStatus(await admin('patch', `/api/v1/users/${id}`, { isAdmin: false }), 200);
     expect((await h.send('get', '/api/v1/users', session)).status).toBe(403);
     expect((await h.send('get', '/api/v1/users', second)).status).toBe(401);
@@ -252,7 +253,7 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
     let forgeries = 0;
     const behindBalancer = (realIp: string) => ({
       login: (body: Json) =>
-        h.t.http
+        h.http
           .post('/api/v1/auth/login')
           .set('x-forwarded-for', `198.51.100.${++forgeries % 250}, ${realIp}`)
           .send(body),

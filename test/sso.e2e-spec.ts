@@ -11,7 +11,8 @@ import { dumpDatabase } from './support/dump';
 import { Answer, Browser, startProvider, TestProvider } from './support/oidc';
 import { activePerson, nthMailTo, PASSWORD, tokenOf } from './support/people';
 import { startWithMail } from './support/people';
-import { expectStatus, Harness, Json, OrgHandle, tutorialUser } from './support/scim';
+import { OrgHandle, TestApp } from './support/app';
+import { expectStatus, Json, tutorialUser } from './support/scim-client';
 import { SmtpListener, startSmtpListener } from './support/smtp';
 import { PUBLIC_URL } from './support/app';
 
@@ -32,7 +33,7 @@ const entraAccount = (email: string, extra: Json = {}): Json => ({ tid: TENANT, 
  */
 describe.each(testEngines())('single sign-on on %s', (engine) => {
   let smtp: SmtpListener;
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let idp: TestProvider;
   const accounts: Record<string, Json> = {};
@@ -41,7 +42,7 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
     smtp = await startSmtpListener();
     idp = await startProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
     h = await startWithMail(engine, smtp.url, (c) => ({ ...c, sso: { ...c.sso, allowHttp: true }, secrets: { key: randomBytes(32), keyFile: '/nonexistent/unused' } }));
-    h.t.secrets.add(CLIENT_SECRET);
+    h.secrets.add(CLIENT_SECRET);
     org = await h.organization('SSO org');
   });
 
@@ -79,18 +80,18 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
     opts: { o?: OrgHandle; provider?: TestProvider; tamperAuthorization?: (u: URL) => void; tamperCallback?: (u: URL) => void; browser?: Browser } = {},
   ): Promise<Attempt> {
     const provider = opts.provider ?? idp;
-    const browser = opts.browser ?? new Browser(h.t.http, provider.issuer);
+    const browser = opts.browser ?? new Browser(h.http, provider.issuer);
     const start = await browser.request(`/api/v1/auth/sso/start?organizationId=${(opts.o ?? org).id}`);
     if (start.status !== 302) return { browser, start };
     const authorization = new URL(start.location!);
     opts.tamperAuthorization?.(authorization);
     const back = new URL(await browser.signInAtProvider(authorization.href, login));
-    h.t.secrets.add(back.searchParams.get('code') ?? '');
-    h.t.secrets.add(back.searchParams.get('state') ?? '');
+    h.secrets.add(back.searchParams.get('code') ?? '');
+    h.secrets.add(back.searchParams.get('state') ?? '');
     opts.tamperCallback?.(back);
     const callback = await browser.request(back.href);
     const code = callback.status === 302 ? (new URL(callback.location!).searchParams.get('code') ?? undefined) : undefined;
-    if (code) h.t.secrets.add(code);
+    if (code) h.secrets.add(code);
     return { browser, start, callback, code };
   }
 
@@ -135,13 +136,13 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
     });
 
     it('http issuers need OIDC_ALLOW_HTTP (this suite sets it; the config test covers the default)', async () => {
-      expect(h.t.config.sso.allowHttp).toBe(true);
+      expect(h.config.sso.allowHttp).toBe(true);
     });
   });
 
   describe('the flow (§2) and who may sign in (§3)', () => {
     it('start redirects to the provider with code, PKCE S256, state and nonce, and binds them to the browser with an HttpOnly cookie', async () => {
-      const browser = new Browser(h.t.http, idp.issuer);
+      const browser = new Browser(h.http, idp.issuer);
       const start = await browser.request(`/api/v1/auth/sso/start?organizationId=${org.id}`);
       expect(start.status).toBe(302);
       const url = new URL(start.location!);
@@ -171,7 +172,7 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
       expect(a.callback!.status).toBe(302);
       expect(a.callback!.location).toMatch(new RegExp(`^${PUBLIC_URL}/sso/return\\?code=ssoc_`));
       const session = expectStatus(await exchange(a.code!), 200).body;
-      h.t.secrets.add(session.token);
+      h.secrets.add(session.token);
       expect(session).toMatchObject({ token: expect.stringMatching(/^ses_/), user: { id, status: 'active' } });
       expect(expectStatus(await h.send('get', '/api/v1/me', session.token), 200).body.id).toBe(id);
       // The invitation is used up.
@@ -270,7 +271,7 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
       // A callback URL carried to a browser that did not start the attempt (login CSRF) is refused.
       let carried = '';
       await signIn('tamper', { tamperCallback: (u) => void (carried = u.href) });
-      const elsewhere = await new Browser(h.t.http, idp.issuer).request(carried);
+      const elsewhere = await new Browser(h.http, idp.issuer).request(carried);
       expect(elsewhere.status).toBe(400);
       expect(elsewhere.text).toContain('SSO_STATE_INVALID');
 
@@ -282,7 +283,7 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
       });
       expect(first.callback!.status).toBe(302);
       cookie = String(first.start.headers['set-cookie']).split(';')[0];
-      const replay = await h.t.http.get(callbackUrl.replace(PUBLIC_URL, '')).set('cookie', cookie).redirects(0);
+      const replay = await h.http.get(callbackUrl.replace(PUBLIC_URL, '')).set('cookie', cookie).redirects(0);
       expect(replay.status).toBe(400);
       expect(replay.text).toContain('SSO_PROVIDER_ERROR');
     });
@@ -290,11 +291,11 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
     it('refuses an ID token with a nonce other than the one this attempt sent', async () => {
       await invitedPerson('nonce@example.test');
       await addAccount('nonce', entraAccount('nonce@example.test'));
-      const before = h.t.logs.lines.length;
+      const before = h.logs.lines.length;
       const a = await signIn('nonce', { tamperAuthorization: (u) => u.searchParams.set('nonce', 'a-nonce-the-service-never-sent') });
       expect(refusal(a)).toEqual({ status: 401, code: 'SSO_ID_TOKEN_INVALID' });
       // For the right reason: openid-client compared the nonce claim (the log names its code, no values).
-      expect(h.t.logs.lines.slice(before).join('\n')).toMatch(/"code":"OAUTH_JWT_CLAIM_COMPARISON_FAILED"/);
+      expect(h.logs.lines.slice(before).join('\n')).toMatch(/"code":"OAUTH_JWT_CLAIM_COMPARISON_FAILED"/);
     });
 
     it('refuses an expired ID token (a provider whose clock is two hours behind)', async () => {
@@ -304,10 +305,10 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
         expectStatus(await admin('put', '/api/v1/sso', ssoConfig({}, late.issuer), other), 200);
         await invitedPerson('late@example.test', other);
         await late.setAccounts({ late: entraAccount('late@example.test') });
-        const before = h.t.logs.lines.length;
+        const before = h.logs.lines.length;
         const a = await signIn('late', { o: other, provider: late });
         expect(refusal(a)).toEqual({ status: 401, code: 'SSO_ID_TOKEN_INVALID' });
-        expect(h.t.logs.lines.slice(before).join('\n')).toMatch(/"code":"OAUTH_JWT_TIMESTAMP_CHECK_FAILED"/);
+        expect(h.logs.lines.slice(before).join('\n')).toMatch(/"code":"OAUTH_JWT_TIMESTAMP_CHECK_FAILED"/);
         expect(expectStatus(await admin('get', '/api/v1/sso', undefined, other), 200).body.verifiedAt).toBeNull();
       } finally {
         await late.stop();
@@ -320,7 +321,7 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
       expectStatus(await admin('put', '/api/v1/sso', ssoConfig({}, doomed.issuer), other), 200);
       await invitedPerson('stranded@example.test', other);
       await doomed.setAccounts({ stranded: entraAccount('stranded@example.test') });
-      const browser = new Browser(h.t.http, doomed.issuer);
+      const browser = new Browser(h.http, doomed.issuer);
       const start = await browser.request(`/api/v1/auth/sso/start?organizationId=${other.id}`);
       const back = await browser.signInAtProvider(start.location!, 'stranded');
       await doomed.stop();
@@ -332,7 +333,7 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
 
     it('start by email finds the organisation; unknown emails and organisations without SSO get a page, not a 5xx', async () => {
       await invitedPerson('by.email@example.test');
-      const browser = new Browser(h.t.http, idp.issuer);
+      const browser = new Browser(h.http, idp.issuer);
       const byEmail = await browser.request('/api/v1/auth/sso/start?email=By.Email%40example.test');
       expect(byEmail.status).toBe(302);
       expect(new URL(byEmail.location!).searchParams.get('login_hint')).toBe('By.Email@example.test');
@@ -350,7 +351,7 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
       const other = await h.organization('SSO-only org');
       expectStatus(await admin('put', '/api/v1/sso', ssoConfig(), other), 200);
       const withPassword = await activePerson(other, smtp, 'pw.user@example.test');
-      h.t.secrets.add(withPassword.session);
+      h.secrets.add(withPassword.session);
       await invitedPerson('sso.first@example.test', other);
       await addAccount('sso-first', entraAccount('sso.first@example.test'));
       expect((await signIn('sso-first', { o: other })).callback!.status).toBe(302);
@@ -361,7 +362,7 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
 
       const accept = await h.send('post', '/api/v1/invitations/accept', '', { token: invitation, password: PASSWORD });
       expect([accept.status, accept.body.code]).toEqual([403, 'PASSWORD_SIGN_IN_DISABLED']);
-      const page = await h.t.http.get(`/accept-invitation?token=${encodeURIComponent(invitation)}`);
+      const page = await h.http.get(`/accept-invitation?token=${encodeURIComponent(invitation)}`);
       expect(page.text).toContain('Sign in with Microsoft');
       expect(page.text).not.toContain('type="password"');
       // A person who set a password before cannot use it any more (answered like a wrong password).
@@ -369,7 +370,7 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
       expect([login.status, login.body.code]).toEqual([401, 'INVALID_CREDENTIALS']);
       // Back on: the password works again.
       expectStatus(await admin('put', '/api/v1/sso', { ...ssoConfig({ passwordSignIn: 'allowed' }), clientSecret: undefined }, other), 200);
-      h.t.secrets.add(expectStatus(await h.send('post', '/api/v1/auth/login', '', { email: 'pw.user@example.test', password: PASSWORD }), 200).body.token);
+      h.secrets.add(expectStatus(await h.send('post', '/api/v1/auth/login', '', { email: 'pw.user@example.test', password: PASSWORD }), 200).body.token);
     });
   });
 
@@ -379,31 +380,31 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
 
     /** Renders `path` of the listening app in headless Chromium; returns the PNG's path. */
     async function screenshot(path: string, name: string): Promise<string> {
-      const port = (h.t.app.getHttpServer().address() as AddressInfo).port;
+      const port = (h.app.getHttpServer().address() as AddressInfo).port;
       const file = join(shots, `${engine}-${name}.png`);
       // Asynchronously: the app answering Chromium runs on this very event loop.
       const r = await execFileAsync(
         chromium!,
         ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--screenshot=${file}`, '--window-size=800,700', `http://127.0.0.1:${port}${path}`],
         { encoding: 'utf8', timeout: 60_000 },
-      ).catch((err: { stderr?: string }) => ({ stderr: err.stderr ?? String(err) }));
+      ).catch((err: Error & { stderr?: string }) => ({ stderr: err.stderr ?? err.message }));
       if (!existsSync(file)) throw new Error(`no screenshot: ${r.stderr.split('\n').filter((l) => !l.includes('dbus')).join('\n')}`);
       return file;
     }
 
     it('the invitation page: product name, lang, labels, SSO button and password form, strict CSP', async () => {
-      // (Invitation tokens are not in h.t.secrets: the mail outbox keeps the link until it is sent.)
+      // (Invitation tokens are not in h.secrets: the mail outbox keeps the link until it is sent.)
       const { invitation } = await invitedPerson('page.viewer@example.test');
-      const res = await h.t.http.get(`/accept-invitation?token=${encodeURIComponent(invitation)}`);
+      const res = await h.http.get(`/accept-invitation?token=${encodeURIComponent(invitation)}`);
       expect(res.status).toBe(200);
       expect(res.text).toMatch(/^<!doctype html><html lang="en">/);
-      expect(res.text).toContain(`<p class="product">${h.t.config.productName}</p>`);
+      expect(res.text).toContain(`<p class="product">${h.config.productName}</p>`);
       expect(res.text).toContain(`href="/api/v1/auth/sso/start?organizationId=${org.id}&#38;email=page.viewer%40example.test">Sign in with Microsoft</a>`);
       expect(res.text).toContain('<label for="password">');
       expect(res.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-[\w+/=]+'; script-src 'sha256-[\w+/=]+'; connect-src 'self'/);
       expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
       // Without SSO (or with a bad token) there is no SSO button.
-      const bad = await h.t.http.get('/accept-invitation?token=inv_not-a-real-invitation-token-at-all-000000000');
+      const bad = await h.http.get('/accept-invitation?token=inv_not-a-real-invitation-token-at-all-000000000');
       expect(bad.text).toContain('This invitation link is not valid');
       expect(bad.text).not.toContain('Sign in with');
     });
@@ -420,7 +421,7 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
         // A blank page would be a few hundred bytes; a styled card with text is far more.
         expect(statSync(file).size).toBeGreaterThan(5_000);
       }
-      const error = await h.t.http.get(pages.error);
+      const error = await h.http.get(pages.error);
       expect(error.status).toBe(400);
       expect(error.text).toContain('<h1>Sign-in did not work</h1>');
       expect(error.text).toContain('role="alert"');
@@ -429,11 +430,11 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
   });
 
   it('secrets never appear in the database or the logs in clear; no answer was a 5xx except the outage', async () => {
-    const dump = await dumpDatabase(h.t.db, h.dataSource);
-    const logs = h.t.logs.text();
-    const leaked = [...h.t.secrets].filter((s) => s.length > 8 && (dump.includes(s) || logs.includes(s)));
+    const dump = await dumpDatabase(h.db, h.dataSource);
+    const logs = h.logs.text();
+    const leaked = [...h.secrets].filter((s) => s.length > 8 && (dump.includes(s) || logs.includes(s)));
     expect(leaked).toEqual([]);
-    expect(h.t.secrets.size).toBeGreaterThan(20);
+    expect(h.secrets.size).toBeGreaterThan(20);
     expect(logs).toContain('/api/v1/auth/sso/callback?code=[Redacted]&state=[Redacted]');
     expect(logs).toContain('/api/v1/auth/sso/start?email=[Redacted]');
     expect(logs).not.toContain('By.Email%40example.test');

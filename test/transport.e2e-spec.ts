@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Response } from 'supertest';
 import { QueryFailedError } from 'typeorm';
-import { startTestApp, TestApp } from './support/app';
+import { DirectoryHandle, OrgHandle, startTestApp, TestApp } from './support/app';
+import { ERROR_URN } from './support/scim-client';
 import { testEngines } from './support/databases';
-import { DirectoryHandle, ERROR_URN, Harness, OrgHandle } from './support/scim';
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
@@ -27,12 +27,12 @@ const HARDENED = { nosniff: 'nosniff', frame: 'DENY', hsts: 'max-age=31536000; i
  * any log line.
  */
 describe.each(testEngines())('transport and log hygiene on %s', (engine) => {
-  let h: Harness;
+  let h: TestApp;
   let org: OrgHandle;
   let dir: DirectoryHandle;
 
   beforeAll(async () => {
-    h = await Harness.start(engine);
+    h = await startTestApp(engine);
     org = await h.organization('Transport org');
     dir = await org.directory();
   });
@@ -43,27 +43,27 @@ describe.each(testEngines())('transport and log hygiene on %s', (engine) => {
 
   describe('tokens only from the Authorization header', () => {
     it('a SCIM token in ?access_token= answers 401 with WWW-Authenticate; in the header it works', async () => {
-      const query = await h.t.http.get(`/scim/v2/Users?access_token=${dir.token}`);
+      const query = await h.http.get(`/scim/v2/Users?access_token=${dir.token}`);
       expect([query.status, query.headers['www-authenticate'], query.body.schemas]).toEqual([401, 'Bearer realm="scim"', [ERROR_URN]]);
       expect(query.headers['content-type']).toMatch(/^application\/scim\+json/);
-      expect((await h.t.http.get('/scim/v2/Users').set('authorization', `Bearer ${dir.token}`)).status).toBe(200);
+      expect((await h.http.get('/scim/v2/Users').set('authorization', `Bearer ${dir.token}`)).status).toBe(200);
     });
 
     it('an admin token in ?access_token= or in the body answers 401; in the header it works', async () => {
-      const query = await h.t.http.get(`/api/v1/directories?access_token=${org.adminToken}`);
+      const query = await h.http.get(`/api/v1/directories?access_token=${org.adminToken}`);
       expect([query.status, query.headers['www-authenticate'], query.body.code]).toEqual([401, 'Bearer realm="api"', 'UNAUTHENTICATED']);
-      const body = await h.t.http.post('/api/v1/directories').send({ name: 'Via body', access_token: org.adminToken });
+      const body = await h.http.post('/api/v1/directories').send({ name: 'Via body', access_token: org.adminToken });
       expect([body.status, body.headers['www-authenticate']]).toEqual([401, 'Bearer realm="api"']);
       expect((await h.send('get', '/api/v1/directories', org.adminToken)).status).toBe(200);
     });
 
     it('every 401 names the Bearer scheme: error="invalid_token" only when a token was sent and refused', async () => {
-      const refused = await h.t.http.get('/api/v1/me').set('authorization', 'Bearer ses_revoked-or-made-up');
+      const refused = await h.http.get('/api/v1/me').set('authorization', 'Bearer ses_revoked-or-made-up');
       expect([refused.status, refused.headers['www-authenticate']]).toEqual([401, 'Bearer realm="api", error="invalid_token"']);
-      const scim = await h.t.http.get('/scim/v2/Groups').set('authorization', `Bearer ${org.adminToken}`);
+      const scim = await h.http.get('/scim/v2/Groups').set('authorization', `Bearer ${org.adminToken}`);
       expect([scim.status, scim.headers['www-authenticate']]).toEqual([401, 'Bearer realm="scim", error="invalid_token"']);
       // A wrong password is a 401 too (no token was involved).
-      const login = await h.t.http.post('/api/v1/auth/login').send({ email: 'nobody@example.test', password: 'not the password' });
+      const login = await h.http.post('/api/v1/auth/login').send({ email: 'nobody@example.test', password: 'not the password' });
       expect([login.status, login.body.code, login.headers['www-authenticate']]).toEqual([401, 'INVALID_CREDENTIALS', 'Bearer realm="api"']);
       // Not on other errors.
       const notFound = await h.send('get', `/api/v1/users/${randomUUID()}`, org.adminToken);
@@ -74,17 +74,17 @@ describe.each(testEngines())('transport and log hygiene on %s', (engine) => {
   describe('security headers', () => {
     it('every answer carries them: success, 401, 404, a bad body, SCIM, the accept page and Swagger UI', async () => {
       const answers: Array<[string, Response]> = [
-        ['health', await h.t.http.get('/health')],
+        ['health', await h.http.get('/health')],
         ['admin 200', await h.send('get', '/api/v1/users', org.adminToken)],
-        ['admin 401', await h.t.http.get('/api/v1/users')],
-        ['unknown route', await h.t.http.get('/api/v1/nothing-here')],
+        ['admin 401', await h.http.get('/api/v1/users')],
+        ['unknown route', await h.http.get('/api/v1/nothing-here')],
         ['bad JSON', await h.send('post', '/api/v1/users', org.adminToken, '{"email":')],
         ['SCIM 200', await h.send('get', '/scim/v2/Users', dir.token)],
         ['SCIM 404', await h.send('get', `/scim/v2/Users/${randomUUID()}`, dir.token)],
-        ['accept page', await h.t.http.get('/accept-invitation')],
-        ['docs', await h.t.http.get('/docs')],
-        ['docs asset', await h.t.http.get('/docs/swagger-ui.css')],
-        ['docs-json', await h.t.http.get('/docs-json')],
+        ['accept page', await h.http.get('/accept-invitation')],
+        ['docs', await h.http.get('/docs')],
+        ['docs asset', await h.http.get('/docs/swagger-ui.css')],
+        ['docs-json', await h.http.get('/docs-json')],
       ];
       expect(answers.map(([what, res]) => [what, res.status])).toEqual([
         ['health', 200],
@@ -121,7 +121,7 @@ describe.each(testEngines())('transport and log hygiene on %s', (engine) => {
         await plain.close();
       }
       // The suite's own app (docs on by default) still serves them.
-      expect((await h.t.http.get('/docs-json')).status).toBe(200);
+      expect((await h.http.get('/docs-json')).status).toBe(200);
     });
   });
 
@@ -132,7 +132,7 @@ describe.each(testEngines())('transport and log hygiene on %s', (engine) => {
       const userName = `${secret}@contoso.test`;
       // Records what the exception filter hands its logger, and still logs it.
       const spy = jest.spyOn(Logger.prototype, 'error');
-      const before = h.t.logs.lines.length;
+      const before = h.logs.lines.length;
       // A real request whose INSERT fails in the database, with the secret among its parameters.
       await h.dataSource.query('ALTER TABLE user_emails RENAME TO user_emails_away');
       let res: Response;
@@ -157,12 +157,12 @@ describe.each(testEngines())('transport and log hygiene on %s', (engine) => {
       expect(JSON.stringify(failure!.parameters)).toContain(secret);
 
       // ...and its log line has the message and the stack, without the statement or the values.
-      const lines = h.t.logs.lines.slice(before);
+      const lines = h.logs.lines.slice(before);
       const logged = lines.map((l) => JSON.parse(l) as { err?: Record<string, unknown> }).find((l) => l.err?.type === 'QueryFailedError');
       expect(logged?.err).toMatchObject({ type: 'QueryFailedError', message: failure!.message, stack: expect.stringContaining('QueryFailedError') });
       expect(failure!.message).toMatch(/user_emails/);
       for (const key of ['query', 'parameters', 'sql', 'driverError']) expect([key, logged!.err![key]]).toEqual([key, undefined]);
-      expect(h.t.logs.text()).not.toContain(secret);
+      expect(h.logs.text()).not.toContain(secret);
     });
   });
 });

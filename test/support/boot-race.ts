@@ -11,6 +11,7 @@ interface SqliteFile {
 /** The migration names recorded in TypeORM's `migrations` table, as many times as they were run. */
 export async function appliedMigrations(db: TestDatabase): Promise<string[]> {
   if (db.config.type === 'sqlite') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- better-sqlite3 ships no types; a typed require instead
     const Database = require('better-sqlite3') as new (path: string, options: { readonly: boolean }) => SqliteFile;
     const sqlite = new Database(db.location, { readonly: true });
     try {

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import type { DatabaseConfig } from '@app/config';
-import { assertTestDatabaseUrl } from '@app/database';
 
 export type Engine = 'sqlite' | 'mysql';
 /** Engines createTestDatabase knows: the two every suite runs on, and the opt-in Galera cluster. */
@@ -49,12 +48,15 @@ export interface TestDatabase {
  */
 const TEST_QUERY_TIMEOUT_MS = 10_000;
 
+/**
+ * A fresh database named `e2e_test_<random>`. The name is ours, so it needs no guard here; the
+ * guard (assertTestDatabase) runs where an app is booted, on the configuration it is given.
+ */
 export async function createTestDatabase(engine: AnyEngine, migrationsRun = true): Promise<TestDatabase> {
   const suffix = randomBytes(4).toString('hex');
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'api-test-'));
     const path = join(dir, `e2e_test_${suffix}.sqlite`);
-    assertTestDatabaseUrl(`sqlite:${path}`);
     return {
       config: { type: 'sqlite', path, migrationsRun, logging: false, queryTimeoutMs: TEST_QUERY_TIMEOUT_MS },
       url: `sqlite:${path}`,
@@ -66,18 +68,21 @@ export async function createTestDatabase(engine: AnyEngine, migrationsRun = true
   const name = `e2e_test_${suffix}`;
   const url = new URL(server.toString());
   url.pathname = `/${name}`;
-  assertTestDatabaseUrl(url.toString());
-  const admin = await createConnection({ uri: server.toString() });
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
-  await admin.end();
+  await onServer(server, `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
   return {
     config: { type: 'mysql', url: url.toString(), poolSize: 10, migrationsRun, logging: false, queryTimeoutMs: TEST_QUERY_TIMEOUT_MS },
     url: url.toString(),
     location: name,
-    drop: async () => {
-      const c = await createConnection({ uri: server.toString() });
-      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await c.end();
-    },
+    drop: () => onServer(server, `DROP DATABASE IF EXISTS \`${name}\``),
   };
+}
+
+/** One statement on its own connection, closed even when the statement fails (an open one keeps Jest from exiting). */
+async function onServer(server: URL, statement: string): Promise<void> {
+  const c = await createConnection({ uri: server.toString() });
+  try {
+    await c.query(statement);
+  } finally {
+    await c.end();
+  }
 }

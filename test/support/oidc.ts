@@ -104,7 +104,7 @@ export class Browser {
     const res = await this.app.get(path).set('cookie', this.cookies.header('app')).redirects(0);
     const setCookie = res.headers['set-cookie'] as unknown as string[] | undefined;
     this.cookies.store('app', setCookie ?? []);
-    return { status: res.status, location: (res.headers.location as string | undefined) ?? null, headers: res.headers as Record<string, string>, text: res.text };
+    return { status: res.status, location: (res.headers.location) ?? null, headers: res.headers, text: res.text };
   }
 
   /**

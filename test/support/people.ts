@@ -1,16 +1,17 @@
 import type { ParsedMail } from 'mailparser';
 import type { AppConfig } from '@app/config';
 import type { Engine } from './databases';
-import { expectStatus, Harness, Json, OrgHandle } from './scim';
+import { OrgHandle, startTestApp, TestApp } from './app';
+import { expectStatus, Json } from './scim-client';
 import type { SmtpListener } from './smtp';
 
 /**
- * A harness whose mail goes to `smtpUrl` (a real SMTP listener). The dispatcher's timer is
+ * A test app whose mail goes to `smtpUrl` (a real SMTP listener). The dispatcher's timer is
  * effectively off: mail leaves only when a commit wakes it (or a test drains), so tests decide
  * when retries happen.
  */
-export function startWithMail(engine: Engine, smtpUrl: string, tweak: (c: AppConfig) => AppConfig = (c) => c): Promise<Harness> {
-  return Harness.start(engine, (c) => tweak({ ...c, mail: { ...c.mail, smtpUrl, pollIntervalMs: 3_600_000, retryBaseMs: 1_000 } }));
+export function startWithMail(engine: Engine, smtpUrl: string, tweak: (c: AppConfig) => AppConfig = (c) => c): Promise<TestApp> {
+  return startTestApp(engine, (c) => tweak({ ...c, mail: { ...c.mail, smtpUrl, pollIntervalMs: 3_600_000, retryBaseMs: 1_000 } }));
 }
 
 /** The accept link of an invitation email (from its text part). */
@@ -52,9 +53,9 @@ export async function activePerson(org: OrgHandle, smtp: SmtpListener, email: st
   return { id: person.id, session: await signIn(h, email) };
 }
 
-export async function signIn(h: Harness, email: string, password = PASSWORD): Promise<string> {
+export async function signIn(h: TestApp, email: string, password = PASSWORD): Promise<string> {
   const res = expectStatus(await h.send('post', '/api/v1/auth/login', '', { email, password }), 200);
-  h.t.secrets.add(res.body.token);
+  h.secrets.add(res.body.token);
   return res.body.token;
 }
 

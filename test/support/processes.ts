@@ -1,7 +1,8 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { assertTestDatabaseUrl } from '@app/database';
 
 export const ROOT = join(__dirname, '..', '..');
 export const MAIN_JS = join(ROOT, 'dist/apps/api/src/main.js');
@@ -19,7 +20,18 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, NODE_ENV: 'test', ...extra };
 }
 
+/**
+ * A child app or CLI writes to the database its DATABASE_URL names: only a test one. Without
+ * DATABASE_URL the app uses ./data/app.sqlite of its working directory, which must then not be
+ * this checkout (a developer's own data lives there).
+ */
+export function assertTestTarget(env: Record<string, string>, cwd: string): void {
+  if (env.DATABASE_URL !== undefined) assertTestDatabaseUrl(env.DATABASE_URL);
+  else if (resolve(cwd) === resolve(ROOT)) throw new Error(`Refusing to start the app without DATABASE_URL in ${ROOT}: it would use ./data/app.sqlite.`);
+}
+
 export function runCli(args: string[], env: Record<string, string>, cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
+  assertTestTarget(env, cwd);
   const r = spawnSync(process.execPath, [CLI_JS, ...args], { env: childEnv(env), cwd, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -44,6 +56,7 @@ export interface RunningApi {
 
 /** `onOutput` sees the process's output as it comes, before the API is healthy (e.g. to wait for a log line). */
 export async function startApi(env: Record<string, string>, cwd = ROOT, onOutput?: (chunk: string) => void): Promise<RunningApi> {
+  assertTestTarget(env, cwd);
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN_JS], { env: childEnv({ PORT: String(port), ...env }), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

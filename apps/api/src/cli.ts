@@ -90,7 +90,7 @@ async function withApp(work: (app: INestApplicationContext) => Promise<void>): P
       ConfigModule.forRoot(config),
       TypeOrmModule.forRootAsync({
         useFactory: () => ({ ...buildDataSourceOptions(config.database, ENTITIES), toRetry: () => false }),
-        dataSourceFactory: async () => dataSource,
+        dataSourceFactory: () => Promise.resolve(dataSource),
       }),
       DatabaseModule,
       SetupModule,

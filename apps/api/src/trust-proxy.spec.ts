@@ -13,7 +13,7 @@ describe('TRUST_PROXY and the client address', () => {
     fastify.get('/', async (request) => ({ ip: request.ip }));
     try {
       const res = await fastify.inject({ method: 'GET', url: '/', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '6.6.6.6, 203.0.113.7' } });
-      return (res.json() as { ip: string }).ip;
+      return res.json<{ ip: string }>().ip;
     } finally {
       await fastify.close();
     }

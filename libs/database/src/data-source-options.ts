@@ -4,7 +4,8 @@ import type { DataSourceOptions, Logger as TypeOrmLogger, LoggerOptions, MixedLi
 import type { DatabaseConfig } from '@app/config';
 import { MIGRATIONS } from './migrations';
 
-type EntityList = MixedList<Function>;
+/** Entity classes (or their paths), as TypeORM's `entities` option takes them. */
+type EntityList = MixedList<abstract new (...args: never[]) => unknown>;
 
 interface SqliteConnection {
   pragma(source: string): unknown;
@@ -38,7 +39,7 @@ export async function detectMysqlFlavour(url: string, connectTimeout = 10_000): 
   const connection = await createConnection({ uri: url, connectTimeout });
   try {
     const [rows] = await connection.query('SELECT VERSION() AS version');
-    const version = String((rows as Array<{ version: unknown }>)[0]?.version ?? '');
+    const version = (rows as Array<{ version?: string }>)[0]?.version ?? '';
     return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
   } finally {
     await connection.end();

@@ -51,7 +51,7 @@ export class DatabaseGate {
     const driver = dataSource.driver as unknown as { createQueryRunner(mode?: unknown): GatedRunner };
     const create = driver.createQueryRunner.bind(driver);
     driver.createQueryRunner = (mode?: unknown) => gate.wrap(create(mode));
-    if (dataSource.options.type !== 'better-sqlite3') gate.wrapPool(dataSource.driver as unknown as PooledDriver);
+    if (dataSource.options.type !== 'better-sqlite3') gate.wrapPool(dataSource.driver);
     const destroy = dataSource.destroy.bind(dataSource);
     dataSource.destroy = async () => {
       gate.stop();
@@ -136,7 +136,8 @@ export class DatabaseGate {
     this.timer = null;
     if (!this.dataSource.isInitialized || this.downSince === null) return;
     try {
-      await (this.dataSource.options.type === 'better-sqlite3' ? this.probeSqlite() : this.probeMysql());
+      if (this.dataSource.options.type === 'better-sqlite3') this.probeSqlite();
+      else await this.probeMysql();
     } catch {
       if (this.dataSource.isInitialized) this.schedule(PROBE_INTERVAL_MS);
       return;
@@ -164,7 +165,7 @@ export class DatabaseGate {
    * Takes and drops the write lock without waiting: a SELECT would pass while another process
    * holds the lock (WAL readers are never blocked) although every write would fail.
    */
-  private async probeSqlite(): Promise<void> {
+  private probeSqlite(): void {
     const db = (this.dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
     // A transaction of ours is open on the shared connection: try again at the next round.
     if (db.inTransaction) throw new DatabaseUnavailableError();

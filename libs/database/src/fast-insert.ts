@@ -15,7 +15,7 @@ export async function insertRows<T extends ObjectLiteral>(m: EntityManager, targ
   // each column is read from its own property, never through the relation object.
   const columns = metadata.columns.filter((c) => !c.isVirtual);
   let byCount = cache.get(metadata);
-  if (!byCount) cache.set(metadata, (byCount = new Map()));
+  if (!byCount) cache.set(metadata, (byCount = new Map<number, string>()));
   let sql = byCount.get(rows.length);
   if (!sql) {
     const driver = m.dataSource.driver;
@@ -25,6 +25,6 @@ export async function insertRows<T extends ObjectLiteral>(m: EntityManager, targ
     byCount.set(rows.length, sql);
   }
   const driver = m.dataSource.driver;
-  const params = rows.flatMap((row) => columns.map((c) => driver.preparePersistentValue((row as Record<string, unknown>)[c.propertyName], c) ?? null));
+  const params = rows.flatMap((row) => columns.map((c): unknown => driver.preparePersistentValue((row as Record<string, unknown>)[c.propertyName], c) ?? null));
   await m.query(sql, params);
 }

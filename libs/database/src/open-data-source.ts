@@ -5,7 +5,8 @@ import { DatabaseGate } from './database-gate';
 import { databaseErrorCode, isDatabaseUnavailable } from './db-errors';
 import { MigrationRun, runMigrationsOnce } from './migration-lease';
 
-type EntityList = MixedList<Function>;
+/** Entity classes (or their paths), as TypeORM's `entities` option takes them. */
+type EntityList = MixedList<abstract new (...args: never[]) => unknown>;
 
 const DEFAULT_RETRY_SECONDS = 30;
 const MAX_RETRY_DELAY_MS = 5_000;

@@ -30,7 +30,7 @@ export function parsePagination(
 
 function readInteger(raw: unknown, name: string): number | undefined {
   // Repeated query parameters arrive as arrays; the last one wins, as in most frameworks.
-  const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  const value: unknown = Array.isArray(raw) ? raw[raw.length - 1] : raw;
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
   if (typeof value === 'string' && /^\s*[+-]?\d{1,15}\s*$/.test(value)) return Number(value);

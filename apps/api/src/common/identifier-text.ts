@@ -11,6 +11,7 @@ import { DomainError } from './domain-error';
  *   operators, BOM) and the line/paragraph separators.
  * Lone surrogates are checked apart (they are not characters at all, and break UTF-8 storage).
  */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/u;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

@@ -21,6 +21,7 @@ describe('outage answers', () => {
       const strategy = { validate } as unknown as DirectoryTokenStrategy;
       const guard = new RouteAuthGuard(new Reflector(), strategy as unknown as AdminTokenStrategy, strategy as unknown as PersonStrategy, strategy);
       return (token: string) =>
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- the guard reads the handler's metadata, never calls it
         guard.canActivate(new ExecutionContextHost([{ headers: { authorization: `Bearer ${token}` } }, {}], ScimRoutes as never, ScimRoutes.prototype.route));
     };
 

@@ -14,7 +14,8 @@ import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './st
 function rejectUnlessAuthenticated<T>(err: unknown, principal: T | false): T {
   // A strategy answers "no such token" with false; anything it throws (a 403, a database outage
   // that must be a 503, a bug) passes through as itself, never as a 401.
-  if (err) throw err;
+  if (err instanceof Error) throw err;
+  if (err) throw new Error('The authentication strategy failed', { cause: err });
   if (!principal) throw new DomainError('UNAUTHENTICATED', 'A valid bearer token is required');
   return principal;
 }

@@ -83,7 +83,7 @@ export function renderRestError(exception: unknown): RenderedError {
     status = exception.getStatus();
     const response = exception.getResponse();
     const raw = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
-    message = Array.isArray(raw) ? raw.map(String) : String(raw ?? exception.message);
+    message = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw : exception.message;
     // ValidationPipe reports an array of constraint messages.
     code = status === 400 && Array.isArray(raw) ? 'VALIDATION_FAILED' : codeForStatus(status);
   } else if (isClientError(exception)) {

@@ -181,7 +181,8 @@ export class OutboxDelivery {
 function readMessage(row: EmailOutbox): MailMessage {
   if (!(row.template in SECRET_FIELDS)) throw new Error(`Unknown email template "${row.template}"`);
   try {
-    return { template: row.template, data: JSON.parse(row.payload) } as MailMessage;
+    const data: unknown = JSON.parse(row.payload);
+    return { template: row.template, data } as MailMessage;
   } catch {
     throw new Error('The outbox payload is not valid JSON');
   }

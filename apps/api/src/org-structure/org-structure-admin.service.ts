@@ -60,7 +60,7 @@ export class OrgStructureAdminService {
         await this.people.writer.dropGradesNotIn(m, organizationId, id, grades);
       }
       entity.updatedAt = new Date();
-      const { id: _id, organization: _o, ...columns } = entity as OrgEntity & { organization?: unknown };
+      const { id: _id, organization: _o, ...columns } = entity;
       await this.save(kind, () => m.update(ORG_ENTITY[kind], { id }, columns), changes.name ?? entity.name);
       return entity;
     });

@@ -24,7 +24,7 @@ type Noted = { [NOTE]?: OperationNote };
 /** The request's note, made on first use. */
 export function noteOf(request: object): OperationNote {
   const r = request as Noted & { id?: unknown };
-  return (r[NOTE] ??= { requestId: r.id === undefined ? undefined : String(r.id).slice(0, 64) });
+  return (r[NOTE] ??= { requestId: typeof r.id === 'string' || typeof r.id === 'number' ? String(r.id).slice(0, 64) : undefined });
 }
 
 /** The note if the route wrote one. */

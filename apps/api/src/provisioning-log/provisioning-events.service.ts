@@ -98,7 +98,7 @@ const CSV_COLUMNS: ReadonlyArray<keyof ProvisioningEventResponse> = [
 
 /** RFC 4180 CSV; a cell starting with = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. */
 export function toCsv(items: ProvisioningEventResponse[]): string {
-  const cell = (v: unknown): string => {
+  const cell = (v: ProvisioningEventResponse[keyof ProvisioningEventResponse]): string => {
     let s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(' ') : String(v);
     if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

@@ -16,13 +16,14 @@ const timestamp = (sql: string): ColumnMapping => ({ kind: 'column', sql, type: 
 /** The stored text attributes as filter mappings, from the one binding table (user-attributes.ts). */
 function textAttributes(): Record<string, AttributeMapping> {
   const attributes: Record<string, AttributeMapping> = {};
-  const typed = new Map<string, Map<string, FixedElement & { subAttributes: Record<string, ColumnMapping> }>>();
+  type Element = FixedElement & { subAttributes: Record<string, ColumnMapping> };
+  const typed = new Map<string, Map<string, Element>>();
   for (const b of USER_TEXT_BINDINGS) {
     if (!b.type) {
       attributes[b.sub ? `${b.attribute}.${b.sub}` : b.attribute] = text(b.column, b.caseExact);
       continue;
     }
-    const elements = typed.get(b.attribute) ?? new Map();
+    const elements = typed.get(b.attribute) ?? new Map<string, Element>();
     typed.set(b.attribute, elements);
     const element = elements.get(b.type) ?? { constants: { type: b.type, primary: b.primary === true }, subAttributes: {} };
     elements.set(b.type, element);

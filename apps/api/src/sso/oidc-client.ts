@@ -173,7 +173,7 @@ export class OidcClient {
   private failure(err: unknown, step: 'discovery' | 'callback'): DomainError {
     if (err instanceof DomainError) return err;
     const code = (err as { code?: unknown }).code;
-    const status = (err as { status?: unknown }).status ?? ((err as { cause?: { status?: unknown } }).cause?.status as unknown);
+    const status = (err as { status?: unknown }).status ?? ((err as { cause?: { status?: unknown } }).cause?.status);
     const unavailable = (): DomainError =>
       new DomainError('IDENTITY_PROVIDER_UNAVAILABLE', 'The identity provider cannot be reached now; try again shortly', { retryAfterSeconds: PROVIDER_RETRY_AFTER_SECONDS });
     this.logger.warn({ step, error: err instanceof Error ? err.name : typeof err, code: typeof code === 'string' ? code : undefined, status }, 'Single sign-on step failed');

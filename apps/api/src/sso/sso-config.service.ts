@@ -80,7 +80,7 @@ export class SsoConfigService {
       enabled: input.enabled,
       passwordSignIn: input.passwordSignIn ?? existing?.passwordSignIn ?? 'allowed',
       providerName: input.providerName ?? existing?.providerName ?? 'Microsoft',
-      verifiedAt: sameClient ? existing!.verifiedAt : null,
+      verifiedAt: sameClient ? existing.verifiedAt : null,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };

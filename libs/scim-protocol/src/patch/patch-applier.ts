@@ -121,7 +121,7 @@ function applySimple(container: JsonObject, operation: AttributePatchOperation, 
     deleteProperty(container, definition.name);
   } else if (definition.multiValued && operation.op === 'add') {
     const current = getProperty(container, definition.name);
-    const merged = [...(Array.isArray(current) ? current : []), ...(operation.value as unknown[])];
+    const merged = [...(Array.isArray(current) ? (current as unknown[]) : []), ...(operation.value as unknown[])];
     setProperty(container, definition.name, [...new Set(merged)]);
   } else {
     // `add` on a single value replaces it (RFC 7644 §3.5.2.1).

@@ -205,7 +205,7 @@ class OperationParser {
     }
     if (target.filter) {
       // One value selected by a filter: `addresses[type eq "work"]` with an object value.
-      const item = Array.isArray(value) && value.length === 1 ? value[0] : value;
+      const item: unknown = Array.isArray(value) && value.length === 1 ? value[0] : value;
       if (item === null || (typeof item === 'string' && item.trim() === '')) return clear();
       if (!definition.multiValued && isReferenceComplex(definition)) {
         const reference = coerceReference(definition, item, name);
@@ -279,7 +279,7 @@ function dropNulls(element: JsonObject): JsonObject {
  */
 function memberIds(definition: SchemaAttribute, value: unknown): string[] {
   if (value === null || value === undefined) return [];
-  const items = Array.isArray(value) ? value : [value];
+  const items: unknown[] = Array.isArray(value) ? value : [value];
   const ids: string[] = [];
   for (const item of items) {
     if (isJsonObject(item)) {

@@ -54,7 +54,7 @@ export class UpdateSiteDto extends UpdateOrgEntityDto {
 const GradeList = (): PropertyDecorator =>
   applyDecorators(
     IsOptional(),
-    Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value)),
+    Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? (value as unknown[]).map((v) => (typeof v === 'string' ? v.trim() : v)) : value)),
     IsArray(),
     ArrayMaxSize(50),
     IsString({ each: true }),
