@@ -94,6 +94,9 @@ describe.each(testEngines())('database round trips per SCIM request (%s)', (engi
     await measure('PATCH title', () => scim.patchUser(userId, { op: 'Replace', path: 'title', value: 'Senior Engineer' }));
     await measure('GET by id', () => scim.user(userId));
     await measure('lookup, one match', async () => expect(await scim.lookup(userName)).toEqual([userId]));
+    await measure('cursor page, one match', async () =>
+      expect(expectStatus(await scim.get(`/Users?${new URLSearchParams({ cursor: '', filter: `userName eq "${userName}"` })}`), 200).body.Resources).toHaveLength(1),
+    );
     const groupName = uniqueName('grp');
     let groupId = '';
     await measure('group lookup', async () =>
@@ -117,7 +120,8 @@ describe.each(testEngines())('database round trips per SCIM request (%s)', (engi
       'PATCH manager': 7,
       'PATCH title': 11, // a title never seen: the role is created and its mapping recorded
       'GET by id': 5,
-      'lookup, one match': 6,
+      'lookup, one match': 5,
+      'cursor page, one match': 5,
       'group lookup': 2,
       'group create': 4,
       'member Add': 8,

@@ -307,6 +307,25 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
       for (const r of slim.Resources) expect(r).not.toHaveProperty('members');
     });
 
+    it('RFC 9865 cursor paging in id order, with members or without', async () => {
+      const walked: string[] = [];
+      let cursor = '';
+      for (let n = 0; n < 10; n++) {
+        const body = await list({ cursor, count: '2', filter: 'displayName sw "Team"' });
+        expect(body).toMatchObject({ totalResults: 5, itemsPerPage: body.Resources.length });
+        expect(body).not.toHaveProperty('startIndex');
+        walked.push(...body.Resources.map((r: Json) => r.id));
+        if (!body.nextCursor) break;
+        cursor = body.nextCursor;
+      }
+      expect(walked).toEqual([...ids].sort());
+      const withMember = await list({ cursor: '', filter: `id eq "${ids[2]}"` });
+      expect(withMember.Resources[0].members.map((m: Json) => m.value)).toEqual([member]);
+      const slim = await list({ cursor: '', filter: `id eq "${ids[2]}"`, excludedAttributes: 'members' });
+      expect(slim.Resources[0]).not.toHaveProperty('members');
+      expectScimError(await client.get('/Groups?cursor=nope'), 400, 'invalidCursor');
+    });
+
     it('excludedAttributes=members never reads membership rows (lookup, list and get)', async () => {
       const group = await createGroup(uniqueGroup('No member reads'));
       await patchGroup(group.id, { op: 'add', path: 'members', value: [{ value: await newUser() }] });

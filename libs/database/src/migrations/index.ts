@@ -8,6 +8,7 @@ import { CompatibilityFoldedKeys1795388000000 } from './1795388000000-compatibil
 import { HrFields1795389000000 } from './1795389000000-hr-fields';
 import { ProvisioningLog1795390000000 } from './1795390000000-provisioning-log';
 import { OAuthClientsAndEntraTenant1795391000000 } from './1795391000000-oauth-clients-and-entra-tenant';
+import { KeysetPaging1795393300000 } from './1795393300000-keyset-paging';
 
 /** The one migration history, oldest first. Append; never edit a migration that has landed. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   HrFields1795389000000,
   ProvisioningLog1795390000000,
   OAuthClientsAndEntraTenant1795391000000,
+  KeysetPaging1795393300000,
 ];

@@ -1,0 +1,23 @@
+import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
+
+/**
+ * Issue #13 §4, §5: cursor (keyset) paging reads each list in id order from an index that ends
+ * in id, so page 2,000 costs what page 1 costs. InnoDB appends the primary key to every
+ * secondary index, SQLite does not (its indexes end in the rowid), so the id is spelled out.
+ */
+const INDEXES: Array<[string, string, string[]]> = [
+  ['users', 'IDX_users_directory_scim_id', ['directory_id', 'scim_visible', 'id']],
+  ['groups', 'IDX_groups_directory_id', ['directory_id', 'id']],
+];
+
+export class KeysetPaging1795393300000 implements MigrationInterface {
+  name = 'KeysetPaging1795393300000';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const [table, name, columnNames] of INDEXES) await q.createIndex(table, new TableIndex({ name, columnNames }));
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const [table, name] of [...INDEXES].reverse()) await q.dropIndex(table, name);
+  }
+}
