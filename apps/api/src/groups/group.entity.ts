@@ -13,6 +13,7 @@ import { Organization } from '../organizations/organization.entity';
 @Index('IDX_groups_directory_external_id', ['directoryId', 'externalId'])
 @Index('IDX_groups_org', ['organizationId', 'createdAt'])
 @Index('IDX_groups_directory_id', ['directoryId', 'id'])
+@Index('IDX_groups_org_id', ['organizationId', 'id'])
 export class Group {
   @IdColumn()
   id!: string;

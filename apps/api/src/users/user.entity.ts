@@ -22,6 +22,7 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 @Index('IDX_users_directory', ['directoryId'])
 @Index('IDX_users_directory_scim', ['directoryId', 'scimVisible', 'createdAt'])
 @Index('IDX_users_directory_scim_id', ['directoryId', 'scimVisible', 'id'])
+@Index('IDX_users_org_id', ['organizationId', 'id'])
 @Index('IDX_users_manager', ['managerId'])
 @Index('IDX_users_site', ['siteId'])
 @Index('IDX_users_department', ['departmentId'])

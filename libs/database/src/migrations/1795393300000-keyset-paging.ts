@@ -8,6 +8,9 @@ import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
 const INDEXES: Array<[string, string, string[]]> = [
   ['users', 'IDX_users_directory_scim_id', ['directory_id', 'scim_visible', 'id']],
   ['groups', 'IDX_groups_directory_id', ['directory_id', 'id']],
+  // The admin API's keyset pages of people and groups (`?cursor=`), per organisation.
+  ['users', 'IDX_users_org_id', ['organization_id', 'id']],
+  ['groups', 'IDX_groups_org_id', ['organization_id', 'id']],
 ];
 
 export class KeysetPaging1795393300000 implements MigrationInterface {
