@@ -205,6 +205,12 @@ describe.each(testEngines())('people administration on %s', (engine) => {
     expect((await walk(`/api/v1/users?directoryId=${directoryId}`)).ids).toEqual(created.slice(1).sort());
     expect((await walk(`/api/v1/groups/${group.id}/members`)).ids).toEqual(created.slice(1).sort());
     expect((await walk('/api/v1/groups')).ids).toEqual([group.id]);
+    const departments: string[] = [];
+    for (const name of ['Keyset A', 'Keyset B', 'Keyset C']) departments.push(expectStatus(await h.send('post', '/api/v1/departments', own.adminToken, { name }), 201).body.id);
+    expect((await walk('/api/v1/departments')).ids).toEqual(departments.sort());
+    expect((await walk('/api/v1/directories')).ids).toEqual([directoryId]);
+    expect((await walk(`/api/v1/directories/${directoryId}/tokens`)).ids).toHaveLength(1);
+    expect((await walk(`/api/v1/directories/${directoryId}/oauth-clients`)).ids).toEqual([]);
 
     const numbered = expectStatus(await own.get('/api/v1/users?page=2&limit=4'), 200).body;
     expect(numbered).toMatchObject({ total: 6, page: 2, limit: 4 });

@@ -1,4 +1,4 @@
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { FindOptionsOrder, FindOptionsWhere, MoreThan, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 
 /** Where a keyset page starts: after the id of the previous page's last row, or before the next page's first. */
 export interface KeysetPosition {
@@ -43,4 +43,19 @@ export function namedParameters(sql: string, params: readonly unknown[], prefix:
   });
   if (index !== params.length) throw new Error('Placeholder count does not match the parameters');
   return { sql: text, params: named };
+}
+
+/**
+ * keysetPage for a plain `find` (no joins): the rows of `where` after `position.id`, in id order,
+ * one more than the page to know whether another follows.
+ */
+export async function findKeysetPage<T extends { id: string }>(
+  repository: Repository<T>,
+  where: FindOptionsWhere<T>,
+  position: KeysetPosition | undefined,
+  count: number,
+): Promise<{ rows: T[]; more: boolean }> {
+  const condition = (position ? { ...where, id: MoreThan(position.id) } : where) as FindOptionsWhere<T>;
+  const found = await repository.find({ where: condition, order: { id: 'ASC' } as FindOptionsOrder<T>, take: count + 1 });
+  return { rows: found.slice(0, count), more: found.length > count };
 }
