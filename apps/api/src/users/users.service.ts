@@ -22,8 +22,12 @@ export class UsersService {
   async list(organizationId: string, q: ListUsersQuery): Promise<[Person[], number]> {
     const qb = this.base(organizationId);
     this.filter(qb, q);
-    const [users, total] = await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').skip((q.page - 1) * q.limit).take(q.limit).getManyAndCount();
-    return [await this.withRights(users), total];
+    const users = await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').skip((q.page - 1) * q.limit).take(q.limit).getMany();
+    // The total counts without the page's joins, so it reads an index of the organisation's
+    // people (IDX_users_org_id, or IDX_users_org_status for a status) and never the rows.
+    const counted = this.dataSource.getRepository(User).createQueryBuilder('u').where('u.organization_id = :org', { org: organizationId });
+    this.filter(counted, q);
+    return [await this.withRights(users), await counted.getCount()];
   }
 
   /** The same people by keyset in id order (`?cursor=`): no OFFSET and no COUNT(*), so every page costs the same. */
