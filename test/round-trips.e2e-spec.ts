@@ -103,6 +103,9 @@ describe.each(testEngines())('database round trips per SCIM request (%s)', (engi
       expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' })}`), 200),
     );
     await measure('group create', async () => (groupId = expectStatus(await scim.post('/Groups', { schemas: [GROUP], displayName: groupName }), 201).body.id));
+    await measure('group lookup, one match', async () =>
+      expect(expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' })}`), 200).body.totalResults).toBe(1),
+    );
     await measure('member Add', async () =>
       expectStatus(await scim.patch(`/Groups/${groupId}`, patchOp({ op: 'Add', path: 'members', value: [{ value: userId }, { value: manager.id }] })), 204),
     );
@@ -124,6 +127,7 @@ describe.each(testEngines())('database round trips per SCIM request (%s)', (engi
       'cursor page, one match': 5,
       'group lookup': 2,
       'group create': 4,
+      'group lookup, one match': 2,
       'member Add': 8,
       'member Remove': 6,
       'PATCH active False': 11, // the archive ends sessions, API tokens, invitations and their mail

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { chunks, insertRows, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
 import { assertIdentifier } from '../common/identifier-text';
 import { DomainError, notFound } from '../common/domain-error';
@@ -95,15 +95,13 @@ export class DirectoryGroupsService {
   ): Promise<{ total: number; groups: DirectoryGroup[] }> {
     const { where, params } = visibleGroupsWhere(scope, predicate);
     const m = this.dataSource.manager;
-    const total = await this.countGroups(m, where, params);
-    if (page.count === 0 || total <= page.offset) return { total, groups: [] };
-    const ids: Array<{ id: string }> = await m.query(`SELECT g.id FROM \`groups\` g WHERE ${where} ORDER BY g.created_at, g.id LIMIT ? OFFSET ?`, [
-      ...params,
-      page.count,
-      page.offset,
-    ]);
-    const byId = new Map((await m.findBy(Group, { id: In(ids.map((r) => r.id)) })).map((g) => [g.id, g]));
-    const groups = ids.map((r) => byId.get(r.id)).filter((g): g is Group => g !== undefined);
+    if (page.count === 0) return { total: await this.countGroups(m, where, params), groups: [] };
+    // The rows in the page query itself; as for people, a page that is not full and not past the
+    // end is the last one, so Entra's displayName lookup needs no COUNT(*).
+    const named = namedParameters(where, params, 'w');
+    const groups = await m.createQueryBuilder(Group, 'g').where(named.sql, named.params).orderBy('g.createdAt').addOrderBy('g.id').limit(page.count).offset(page.offset).getMany();
+    const lastPage = groups.length < page.count && (groups.length > 0 || page.offset === 0);
+    const total = lastPage ? page.offset + groups.length : await this.countGroups(m, where, params);
     return { total, groups: await this.hydrate(m, scope, groups, withMembers) };
   }
 
