@@ -4,8 +4,8 @@
 // mysql://root@127.0.0.1:3306/paging_depth_test; its name must contain "test"; sqlite:/path works
 // too), seeds BENCH_PEOPLE (100,000) people of one directory straight in SQL, then walks the
 // admin API's keyset pages (`/api/v1/users?cursor=`) and SCIM's cursor pages (`/Users?cursor=`)
-// of 50 from the first page to page 2,000, and times numbered pages (`page=`, `startIndex=`) at
-// both depths for contrast. Prints medians in ms of the first and last 20 pages of each walk.
+// of 50 from the first page to page 2,000, then times page 1 and page 2,000 alternately (20 each;
+// numbered pages, `page=` and `startIndex=`, for contrast). Prints the medians in ms.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -109,32 +109,32 @@ async function main() {
     await seed(organizationId, dir.id);
     process.stdout.write(`seeded ${PEOPLE.toLocaleString('en')} people in ${((Date.now() - seedStarted) / 1000).toFixed(0)} s\n`);
 
-    const walk = async (first, next, token, cursorOf) => {
-      const ms = [];
+    // Walk to page DEPTH (every page really read, as a client would), then time page 1 and page
+    // DEPTH alternately, 20 times each, so any drift of the host hits both alike.
+    const deepCursor = async (first, next, token) => {
       let page = await get(first, token);
-      ms.push(page.ms);
-      for (let n = 1; n < DEPTH; n++) {
-        page = await get(next(cursorOf(page.body)), token);
-        ms.push(page.ms);
+      for (let n = 1; n < DEPTH - 1; n++) page = await get(next(page.body.nextCursor), token);
+      return page.body.nextCursor;
+    };
+    const alternate = async (firstPath, deepPath, token) => {
+      const first = [];
+      const deep = [];
+      for (let i = 0; i < 20; i++) {
+        first.push((await get(firstPath, token)).ms);
+        deep.push((await get(deepPath, token)).ms);
       }
-      return { first: median(ms.slice(0, 20)), last: median(ms.slice(-20)) };
+      return { first: median(first), last: median(deep) };
     };
-    const repeat = async (path, token) => {
-      const ms = [];
-      for (let i = 0; i < 20; i++) ms.push((await get(path, token)).ms);
-      return median(ms);
-    };
+    const adminCursor = await deepCursor(`/api/v1/users?cursor=&limit=${PAGE}`, (c) => `/api/v1/users?limit=${PAGE}&cursor=${c}`, adminToken);
+    const scimCursor = await deepCursor(`/scim/v2/Users?cursor=&count=${PAGE}`, (c) => `/scim/v2/Users?count=${PAGE}&cursor=${c}`, dir.token);
     const results = {
       people: PEOPLE,
       pageSize: PAGE,
       depth: DEPTH,
-      adminKeyset: await walk(`/api/v1/users?cursor=&limit=${PAGE}`, (c) => `/api/v1/users?limit=${PAGE}&cursor=${c}`, adminToken, (b) => b.nextCursor),
-      scimCursor: await walk(`/scim/v2/Users?cursor=&count=${PAGE}`, (c) => `/scim/v2/Users?count=${PAGE}&cursor=${c}`, dir.token, (b) => b.nextCursor),
-      adminNumbered: { first: await repeat(`/api/v1/users?page=1&limit=${PAGE}`, adminToken), last: await repeat(`/api/v1/users?page=${DEPTH}&limit=${PAGE}`, adminToken) },
-      scimIndex: {
-        first: await repeat(`/scim/v2/Users?startIndex=1&count=${PAGE}`, dir.token),
-        last: await repeat(`/scim/v2/Users?startIndex=${(DEPTH - 1) * PAGE + 1}&count=${PAGE}`, dir.token),
-      },
+      adminKeyset: await alternate(`/api/v1/users?cursor=&limit=${PAGE}`, `/api/v1/users?limit=${PAGE}&cursor=${adminCursor}`, adminToken),
+      scimCursor: await alternate(`/scim/v2/Users?cursor=&count=${PAGE}`, `/scim/v2/Users?count=${PAGE}&cursor=${scimCursor}`, dir.token),
+      adminNumbered: await alternate(`/api/v1/users?page=1&limit=${PAGE}`, `/api/v1/users?page=${DEPTH}&limit=${PAGE}`, adminToken),
+      scimIndex: await alternate(`/scim/v2/Users?startIndex=1&count=${PAGE}`, `/scim/v2/Users?startIndex=${(DEPTH - 1) * PAGE + 1}&count=${PAGE}`, dir.token),
     };
     for (const [name, r] of Object.entries(results)) {
       if (typeof r === 'object') process.stdout.write(`${name.padEnd(14)} page 1 ${r.first.toFixed(1).padStart(7)} ms   page ${DEPTH} ${r.last.toFixed(1).padStart(7)} ms   ratio ${(r.last / r.first).toFixed(2)}\n`);

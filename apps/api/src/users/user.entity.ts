@@ -24,6 +24,7 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 @Index('IDX_users_directory_scim_id', ['directoryId', 'scimVisible', 'id'])
 @Index('IDX_users_org_id', ['organizationId', 'id'])
 @Index('IDX_users_org_status', ['organizationId', 'status', 'archivedAt'])
+@Index('IDX_users_org_created', ['organizationId', 'createdAt', 'id'])
 @Index('IDX_users_manager', ['managerId'])
 @Index('IDX_users_site', ['siteId'])
 @Index('IDX_users_department', ['departmentId'])

@@ -11,6 +11,8 @@ const INDEXES: Array<[string, string, string[]]> = [
   // The admin API's keyset pages of people and groups (`?cursor=`), per organisation.
   ['users', 'IDX_users_org_id', ['organization_id', 'id']],
   ['groups', 'IDX_groups_org_id', ['organization_id', 'id']],
+  // The numbered people list (creation order): page 1 reads 50 index entries, not a filesort of the organisation.
+  ['users', 'IDX_users_org_created', ['organization_id', 'created_at', 'id']],
   // The numbered people list's total for a status filter, counted from the index alone.
   ['users', 'IDX_users_org_status', ['organization_id', 'status', 'archived_at']],
 ];
