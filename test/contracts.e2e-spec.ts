@@ -94,6 +94,15 @@ describe.each(testEngines())('external contracts on %s', (engine) => {
       unauthorizedWithoutErrorResponse: [],
       fieldsWithoutExample: [],
     });
+    // Issue #13 §5: every paged list takes a keyset `cursor` and answers a `nextCursor`.
+    const paged = operationsOf(doc).filter(({ op }) => op.parameters?.some((p) => p.in === 'query' && p.name === 'limit'));
+    expect(paged.length).toBeGreaterThan(8);
+    expect(paged.filter(({ op }) => !op.parameters?.some((p) => p.in === 'query' && p.name === 'cursor')).map((o) => o.name)).toEqual([]);
+    expect(
+      Object.entries(doc.components.schemas)
+        .filter(([name, schema]) => name.endsWith('Page') && !schema.properties?.nextCursor)
+        .map(([name]) => name),
+    ).toEqual([]);
   });
 });
 

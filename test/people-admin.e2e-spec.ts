@@ -173,4 +173,53 @@ describe.each(testEngines())('people administration on %s', (engine) => {
     expectCode(await send('post', `/api/v1/users/not-a-uuid/restore`), 404, 'USER_NOT_FOUND');
     expect(h.serverErrors()).toEqual([]);
   });
+
+  it('lists page by keyset with `cursor` (id order, nextCursor, no total); numbered pages keep working', async () => {
+    const own = await h.organization('Keyset org');
+    const ownScim = (await own.directory()).scim();
+    const created: string[] = [own.adminUserId];
+    for (let i = 0; i < 5; i++) created.push((await ownScim.create(simpleUser(uniqueName('keyset')))).id);
+    const group = expectStatus(
+      await ownScim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: uniqueName('keyset group'), members: created.slice(1).map((value) => ({ value })) }),
+      201,
+    ).body;
+
+    const walk = async (path: string): Promise<{ ids: string[]; pages: Json[] }> => {
+      const ids: string[] = [];
+      const pages: Json[] = [];
+      let cursor = '';
+      for (let n = 0; n < 20; n++) {
+        const page = expectStatus(await own.get(`${path}${path.includes('?') ? '&' : '?'}${new URLSearchParams({ cursor, limit: '2' }).toString()}`), 200).body;
+        pages.push(page);
+        expect(page).not.toHaveProperty('total');
+        expect(page).not.toHaveProperty('page');
+        ids.push(...page.items.map((x: Json) => x.id));
+        if (page.nextCursor === null) break;
+        cursor = page.nextCursor;
+      }
+      return { ids, pages };
+    };
+    const people = await walk('/api/v1/users');
+    expect(people.ids).toEqual([...created].sort());
+    expect(people.pages.map((p) => p.items.length)).toEqual([2, 2, 2]);
+    const { directoryId } = await own.user(created[1]);
+    expect((await walk(`/api/v1/users?directoryId=${directoryId}`)).ids).toEqual(created.slice(1).sort());
+    expect((await walk(`/api/v1/groups/${group.id}/members`)).ids).toEqual(created.slice(1).sort());
+    expect((await walk('/api/v1/groups')).ids).toEqual([group.id]);
+    const departments: string[] = [];
+    for (const name of ['Keyset A', 'Keyset B', 'Keyset C']) departments.push(expectStatus(await h.send('post', '/api/v1/departments', own.adminToken, { name }), 201).body.id);
+    expect((await walk('/api/v1/departments')).ids).toEqual(departments.sort());
+    expect((await walk('/api/v1/directories')).ids).toEqual([directoryId]);
+    expect((await walk(`/api/v1/directories/${directoryId}/tokens`)).ids).toHaveLength(1);
+    expect((await walk(`/api/v1/directories/${directoryId}/oauth-clients`)).ids).toEqual([]);
+
+    const numbered = expectStatus(await own.get('/api/v1/users?page=2&limit=4'), 200).body;
+    expect(numbered).toMatchObject({ total: 6, page: 2, limit: 4 });
+    expect(numbered.items).toHaveLength(2);
+    for (const cursor of ['garbage!', Buffer.from('2.x').toString('base64url'), Buffer.from("1.x' OR 1=1").toString('base64url')]) {
+      const res = await own.get(`/api/v1/users?${new URLSearchParams({ cursor }).toString()}`);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+  });
 });

@@ -95,12 +95,18 @@ describe.each(testEngines())('database round trips per SCIM request (%s)', (engi
     await measure('PATCH title', () => scim.patchUser(userId, { op: 'Replace', path: 'title', value: 'Senior Engineer' }));
     await measure('GET by id', () => scim.user(userId));
     await measure('lookup, one match', async () => expect(await scim.lookup(userName)).toEqual([userId]));
+    await measure('cursor page, one match', async () =>
+      expect(expectStatus(await scim.get(`/Users?${new URLSearchParams({ cursor: '', filter: `userName eq "${userName}"` }).toString()}`), 200).body.Resources).toHaveLength(1),
+    );
     const groupName = uniqueName('grp');
     let groupId = '';
     await measure('group lookup', async () =>
       expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' }).toString()}`), 200),
     );
     await measure('group create', async () => (groupId = expectStatus(await scim.post('/Groups', { schemas: [GROUP], displayName: groupName }), 201).body.id));
+    await measure('group lookup, one match', async () =>
+      expect(expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' }).toString()}`), 200).body.totalResults).toBe(1),
+    );
     await measure('member Add', async () =>
       expectStatus(await scim.patch(`/Groups/${groupId}`, patchOp({ op: 'Add', path: 'members', value: [{ value: userId }, { value: manager.id }] })), 204),
     );
@@ -118,9 +124,11 @@ describe.each(testEngines())('database round trips per SCIM request (%s)', (engi
       'PATCH manager': 7,
       'PATCH title': 11, // a title never seen: the role is created and its mapping recorded
       'GET by id': 5,
-      'lookup, one match': 6,
+      'lookup, one match': 5,
+      'cursor page, one match': 5,
       'group lookup': 2,
       'group create': 4,
+      'group lookup, one match': 2,
       'member Add': 8,
       'member Remove': 6,
       // The archive ends sessions, API tokens, invitations and their mail; the mass-deprovisioning

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { DirectoryHandle, OrgHandle, PUBLIC_URL, startTestApp, TestApp } from './support/app';
 import { expectScimError, expectStatus, Json, LIST_RESPONSE, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim-client';
 import { testEngines } from './support/databases';
+import { statementRecorder } from './support/statements';
 
 /**
  * Every group request shape of ENTRA.md §2.7 and the membership rules of issue #4, checked
@@ -295,30 +296,45 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
       for (const r of slim.Resources) expect(r).not.toHaveProperty('members');
     });
 
+    it('RFC 9865 cursor paging in id order, with members or without', async () => {
+      const walked: string[] = [];
+      let cursor = '';
+      for (let n = 0; n < 10; n++) {
+        const body = await list({ cursor, count: '2', filter: 'displayName sw "Team"' });
+        expect(body).toMatchObject({ totalResults: 5, itemsPerPage: body.Resources.length });
+        expect(body).not.toHaveProperty('startIndex');
+        walked.push(...body.Resources.map((r: Json) => r.id));
+        if (!body.nextCursor) break;
+        cursor = body.nextCursor;
+      }
+      expect(walked).toEqual([...ids].sort());
+      const withMember = await list({ cursor: '', filter: `id eq "${ids[2]}"` });
+      expect(withMember.Resources[0].members.map((m: Json) => m.value)).toEqual([member]);
+      const slim = await list({ cursor: '', filter: `id eq "${ids[2]}"`, excludedAttributes: 'members' });
+      expect(slim.Resources[0]).not.toHaveProperty('members');
+      expectScimError(await client.get('/Groups?cursor=nope'), 400, 'invalidCursor');
+    });
+
     it('excludedAttributes=members never reads membership rows (lookup, list and get)', async () => {
       const group = await createGroup(uniqueGroup('No member reads'));
       await patchGroup(group.id, { op: 'add', path: 'members', value: [{ value: await newUser() }] });
-      const dataSource = h.app.get(DataSource);
-      const seen: string[] = [];
-      const original = dataSource.query.bind(dataSource);
-      const spy = jest.spyOn(dataSource, 'query').mockImplementation((...args: Parameters<DataSource['query']>) => {
-        seen.push(String(args[0]));
-        return original(...args);
-      });
-      try {
-        const filter = encodeURIComponent(`displayName eq "${group.displayName}"`);
-        const lookup = expectStatus(await scim.get(`/Groups?excludedAttributes=members&filter=${filter}`), 200).body;
-        expect(lookup.Resources.map((r: Json) => r.id)).toEqual([group.id]);
-        expect(lookup.Resources[0].members).toBeUndefined();
-        expect((await getGroup(group.id, '?excludedAttributes=members')).members).toBeUndefined();
-        expect(seen.some((sql) => /FROM\s+`?groups`?/i.test(sql))).toBe(true); // the spy does see the group reads
-        expect(seen.filter((sql) => /group_members/i.test(sql))).toEqual([]);
-        seen.length = 0;
-        expect((await getGroup(group.id)).members).toHaveLength(1);
-        expect(seen.some((sql) => /group_members/i.test(sql))).toBe(true); // and would see a member read
-      } finally {
-        spy.mockRestore();
-      }
+      // Every statement the app sends (query builders included), not only DataSource.query.
+      const recorder = statementRecorder(h.app.get(DataSource));
+      const filter = encodeURIComponent(`displayName eq "${group.displayName}"`);
+      let seen = (
+        await recorder.during(async () => {
+          const lookup = expectStatus(await scim.get(`/Groups?excludedAttributes=members&filter=${filter}`), 200).body;
+          expect(lookup.Resources.map((r: Json) => r.id)).toEqual([group.id]);
+          expect(lookup.Resources[0].members).toBeUndefined();
+          const listed = expectStatus(await scim.get(`/Groups?excludedAttributes=members&cursor=&filter=${filter}`), 200).body;
+          expect(listed.Resources[0].members).toBeUndefined();
+          expect((await getGroup(group.id, '?excludedAttributes=members')).members).toBeUndefined();
+        })
+      ).map((st) => st.sql);
+      expect(seen.some((sql) => /FROM\s+[`"]?groups[`"]?/i.test(sql))).toBe(true); // the recorder does see the group reads
+      expect(seen.filter((sql) => /group_members/i.test(sql))).toEqual([]);
+      seen = (await recorder.during(async () => expect((await getGroup(group.id)).members).toHaveLength(1))).map((st) => st.sql);
+      expect(seen.some((sql) => /group_members/i.test(sql))).toBe(true); // and would see a member read
     });
 
     it('the User resource lists its groups, read-only', async () => {

@@ -721,6 +721,57 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
       expectScimError(await scim.get('/Users?startIndex=abc'), 400);
     });
 
+    it('RFC 9865 cursor paging: id order, nextCursor/previousCursor, count, filter, exact totalResults', async () => {
+      const page = async (query: Record<string, string>): Promise<Json> => expectStatus(await scim.get(`/Users?${new URLSearchParams(query).toString()}`), 200).body;
+      const inIdOrder = users.map((u: Json) => u.id as string).sort();
+      const walked: string[] = [];
+      let cursor = '';
+      const pages: Json[] = [];
+      for (let n = 0; n < 10; n++) {
+        const body = await page({ cursor, count: '2' });
+        expect(body).toMatchObject({ schemas: [LIST_RESPONSE], totalResults: 5, itemsPerPage: body.Resources.length });
+        expect(body).not.toHaveProperty('startIndex');
+        pages.push(body);
+        walked.push(...ids(body));
+        if (!body.nextCursor) break;
+        cursor = body.nextCursor;
+      }
+      expect(walked).toEqual(inIdOrder);
+      expect(pages.map((p) => p.Resources.length)).toEqual([2, 2, 1]);
+      expect(pages[0]).not.toHaveProperty('previousCursor');
+      expect(pages[2]).not.toHaveProperty('nextCursor');
+      // previousCursor leads back to exactly the page before, and its nextCursor forward again.
+      const back = await page({ cursor: pages[2].previousCursor, count: '2' });
+      expect(ids(back)).toEqual(ids(pages[1]));
+      expect(ids(await page({ cursor: back.nextCursor, count: '2' }))).toEqual(ids(pages[2]));
+      const first = await page({ cursor: back.previousCursor, count: '2' });
+      expect(ids(first)).toEqual(ids(pages[0]));
+      expect(first).not.toHaveProperty('previousCursor');
+      // With a filter, the cursor pages through the matches only.
+      const filtered = await page({ cursor: '', count: '1', filter: 'displayName sw "an"' });
+      expect(filtered).toMatchObject({ totalResults: 2, itemsPerPage: 1 });
+      const rest = await page({ cursor: filtered.nextCursor, count: '1', filter: 'displayName sw "an"' });
+      expect([...ids(filtered), ...ids(rest)]).toEqual([users[0].id, users[2].id].sort());
+      expect(rest).not.toHaveProperty('nextCursor');
+      expect(await page({ cursor: '', count: '0' })).toMatchObject({ totalResults: 5, itemsPerPage: 0, Resources: [] });
+    });
+
+    it('a cursor we did not issue is 400 invalidCursor; cursor with startIndex is 400', async () => {
+      for (const cursor of ['garbage!', 'bm90LWEtY3Vyc29y', Buffer.from("1.a.x' OR '1'='1").toString('base64url')]) {
+        expectScimError(await scim.get(`/Users?${new URLSearchParams({ cursor }).toString()}`), 400, 'invalidCursor');
+      }
+      expectScimError(await scim.get('/Users?cursor=&startIndex=1'), 400, 'invalidValue');
+      expectScimError(await scim.get('/Groups?cursor=&startIndex=1'), 400, 'invalidValue');
+      expect(expectStatus(await scim.get('/ServiceProviderConfig'), 200).body.pagination).toEqual({
+        cursor: true,
+        index: true,
+        defaultPaginationMethod: 'index',
+        defaultPageSize: 100,
+        maxPageSize: 500,
+        cursorTimeout: 3600,
+      });
+    });
+
     it('attributes / excludedAttributes, on lists and single GETs; id is always returned', async () => {
       const only = await scim.list(`externalId eq "EXT-${tag}-A"`, { attributes: 'userName' });
       expect(only.Resources[0]).toMatchObject({ id: users[0].id, userName: users[0].userName });

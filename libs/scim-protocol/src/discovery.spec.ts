@@ -35,12 +35,13 @@ describe('discovery documents', () => {
   });
 
   it('advertises PATCH, filter and etag, not bulk/sort', () => {
-    const config = serviceProviderConfig({ baseUrl: 'https://host/scim/v2', maxResults: 200 });
+    const config = serviceProviderConfig({ baseUrl: 'https://host/scim/v2', maxResults: 200, defaultPageSize: 100, cursorTimeout: 3600 });
     expect(config).toMatchObject({
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
       patch: { supported: true },
       bulk: { supported: false },
       filter: { supported: true, maxResults: 200 },
+      pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: 100, maxPageSize: 200, cursorTimeout: 3600 },
       sort: { supported: false },
       etag: { supported: true },
       changePassword: { supported: false },

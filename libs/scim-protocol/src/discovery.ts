@@ -34,10 +34,14 @@ export interface ServiceProviderConfigOptions {
   baseUrl: string;
   /** Largest page a list request returns (filter.maxResults). */
   maxResults: number;
+  /** Page size when a list request sends no `count` (pagination.defaultPageSize). */
+  defaultPageSize: number;
+  /** Seconds a cursor stays valid at least (pagination.cursorTimeout, RFC 9865 §4). */
+  cursorTimeout: number;
   documentationUri?: string;
 }
 
-/** What this server supports: PATCH, filtering and ETags yes; bulk, sort and password changes no. */
+/** What this server supports: PATCH, filtering, ETags and both kinds of paging yes; bulk, sort and password changes no. */
 export function serviceProviderConfig(options: ServiceProviderConfigOptions) {
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_URN],
@@ -45,6 +49,15 @@ export function serviceProviderConfig(options: ServiceProviderConfigOptions) {
     patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: options.maxResults },
+    // RFC 9865 §4. Index paging stays the default: it is what Entra sends.
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: options.defaultPageSize,
+      maxPageSize: options.maxResults,
+      cursorTimeout: options.cursorTimeout,
+    },
     changePassword: { supported: false },
     sort: { supported: false },
     etag: { supported: true },

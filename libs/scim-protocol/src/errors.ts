@@ -11,7 +11,10 @@ export type ScimType =
   | 'noTarget'
   | 'invalidValue'
   | 'invalidVers'
-  | 'sensitive';
+  | 'sensitive'
+  // RFC 9865 §2.3
+  | 'invalidCursor'
+  | 'expiredCursor';
 
 /**
  * The only error this library throws on bad input. The SCIM exception filter renders it
@@ -30,6 +33,10 @@ export class ScimError extends Error {
 
   static invalidFilter(detail: string): ScimError {
     return new ScimError(400, 'invalidFilter', detail);
+  }
+
+  static invalidCursor(detail: string): ScimError {
+    return new ScimError(400, 'invalidCursor', detail);
   }
 
   static invalidPath(detail: string): ScimError {

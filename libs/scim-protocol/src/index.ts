@@ -18,6 +18,8 @@ export {
 export type { ListResponse, ListResponsePaging } from './messages';
 export { parsePagination } from './pagination';
 export type { Pagination, PaginationOptions } from './pagination';
+export { decodeCursor, encodeCursor, pageCursors, parseListPaging } from './cursor-pagination';
+export type { CursorPosition, ListPaging } from './cursor-pagination';
 export { parseDateTime } from './datetime';
 export { refuseDiscoveryFilter, singleValuedQuery } from './query-params';
 export type { RawQuery } from './query-params';

@@ -14,18 +14,25 @@ export const SCHEMA_URN = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
 export interface ListResponse<T> {
   schemas: [typeof LIST_RESPONSE_URN];
   totalResults: number;
-  startIndex: number;
+  /** Index paging only. */
+  startIndex?: number;
   itemsPerPage: number;
+  /** Cursor paging only (RFC 9865 §2.2). */
+  nextCursor?: string;
+  previousCursor?: string;
   Resources: T[];
 }
 
 export interface ListResponsePaging {
   /** Exact count of all matches, not just this page (Entra's validator pages on it). */
   totalResults: number;
-  /** 1-based index of the first returned resource, echoed back. */
-  startIndex: number;
+  /** 1-based index of the first returned resource, echoed back; absent for a cursor page. */
+  startIndex?: number;
   /** Number of resources on this page. */
   itemsPerPage: number;
+  /** RFC 9865: where the next and previous pages start, when there are such pages. */
+  nextCursor?: string;
+  previousCursor?: string;
 }
 
 /** RFC 7644 §3.4.2 ListResponse. An empty result is still a 200 with `Resources: []`. */
@@ -33,8 +40,10 @@ export function listResponse<T>(resources: readonly T[], paging: ListResponsePag
   return {
     schemas: [LIST_RESPONSE_URN],
     totalResults: paging.totalResults,
-    startIndex: paging.startIndex,
+    ...(paging.startIndex !== undefined ? { startIndex: paging.startIndex } : {}),
     itemsPerPage: paging.itemsPerPage,
+    ...(paging.nextCursor !== undefined ? { nextCursor: paging.nextCursor } : {}),
+    ...(paging.previousCursor !== undefined ? { previousCursor: paging.previousCursor } : {}),
     Resources: [...resources],
   };
 }

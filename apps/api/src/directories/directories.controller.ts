@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
-import { pageOf, PageQuery } from '../common/page';
+import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { DirectoriesService } from './directories.service';
 import { mapDirectory, mapDirectoryToken } from './directories.mapper';
@@ -53,6 +53,11 @@ export class DirectoriesController {
   /** The organisation's directories, oldest first, with their health `state`, without their tokens. */
   @Get()
   async list(@CurrentAdmin() admin: AdminPrincipal, @Query() q: PageQuery): Promise<DirectoryPage> {
+    if (byKeyset(q)) {
+      const { rows, more } = await this.directories.listByKeyset(admin.organizationId, q);
+      const states = await this.states.of(rows);
+      return keysetPageOf(rows.map((d) => ({ ...mapDirectory(d, this.config.publicUrl), state: states.get(d.id) })), rows.at(-1)?.id, more, q);
+    }
     const [items, total] = await this.directories.list(admin.organizationId, q);
     const states = await this.states.of(items);
     const guards = await this.directories.guardsOf(items.map((d) => d.id));
@@ -105,8 +110,12 @@ export class DirectoriesController {
   @Get(':id/tokens')
   @DirectoryId()
   async listTokens(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Query() q: PageQuery): Promise<DirectoryTokenPage> {
-    const [items, total] = await this.directories.listTokens(admin.organizationId, id, q);
     const now = new Date();
+    if (byKeyset(q)) {
+      const { rows, more } = await this.directories.listTokensByKeyset(admin.organizationId, id, q);
+      return keysetPageOf(rows.map((t) => mapDirectoryToken(t, now)), rows.at(-1)?.id, more, q);
+    }
+    const [items, total] = await this.directories.listTokens(admin.organizationId, id, q);
     return pageOf(items.map((t) => mapDirectoryToken(t, now)), total, q);
   }
 

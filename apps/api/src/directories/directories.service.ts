@@ -7,7 +7,8 @@ import { DirectoryPrincipal } from '../auth/principals';
 import { hashToken, issueToken, looksLike } from '../auth/secret-token';
 import { UsageThrottle } from '../auth/usage-throttle';
 import { DomainError, notFound } from '../common/domain-error';
-import { PageQuery } from '../common/page';
+import { findKeysetPage } from '../common/keyset';
+import { keysetPosition, PageQuery } from '../common/page';
 import { DeprovisionGuard, DeprovisionGuardSettings, settingsOf } from './deprovision-guard.entity';
 import { DirectoryToken } from './directory-token.entity';
 import { Directory, DirectoryStatus } from './directory.entity';
@@ -56,6 +57,11 @@ export class DirectoriesService {
       skip: (q.page - 1) * q.limit,
       take: q.limit,
     });
+  }
+
+  /** The same directories by keyset in id order (`?cursor=`). */
+  async listByKeyset(organizationId: string, q: PageQuery): Promise<{ rows: Directory[]; more: boolean }> {
+    return findKeysetPage(this.dataSource.getRepository(Directory), { organizationId, deletedAt: IsNull() }, keysetPosition(q), q.limit);
   }
 
   async get(organizationId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<Directory> {
@@ -155,6 +161,12 @@ export class DirectoriesService {
       skip: (q.page - 1) * q.limit,
       take: q.limit,
     });
+  }
+
+  /** The same tokens by keyset in id order (`?cursor=`). */
+  async listTokensByKeyset(organizationId: string, directoryId: string, q: PageQuery): Promise<{ rows: DirectoryToken[]; more: boolean }> {
+    await this.get(organizationId, directoryId);
+    return findKeysetPage(this.dataSource.getRepository(DirectoryToken), { organizationId, directoryId }, keysetPosition(q), q.limit);
   }
 
   /** The directory's live tokens that expire before `before` (soonest first), for its health. */

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
-import { pageOf, PageQuery } from '../common/page';
+import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { mapOAuthClient } from './directories.mapper';
 import { CreatedOAuthClientResponse, CreateOAuthClientDto, OAuthClientPage } from './dto/oauth-client.dto';
@@ -34,6 +34,10 @@ export class OAuthClientsController {
   @Get()
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'DIRECTORY_NOT_FOUND: no such directory in this organisation' })
   async list(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Query() q: PageQuery): Promise<OAuthClientPage> {
+    if (byKeyset(q)) {
+      const { rows, more } = await this.clients.listByKeyset(admin.organizationId, id, q);
+      return keysetPageOf(rows.map(mapOAuthClient), rows.at(-1)?.id, more, q);
+    }
     const [items, total] = await this.clients.list(admin.organizationId, id, q);
     return pageOf(items.map(mapOAuthClient), total, q);
   }

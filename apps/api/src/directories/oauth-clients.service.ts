@@ -8,7 +8,8 @@ import { DirectoryPrincipal } from '../auth/principals';
 import { hashToken, issueToken, looksLike } from '../auth/secret-token';
 import { UsageThrottle } from '../auth/usage-throttle';
 import { notFound } from '../common/domain-error';
-import { PageQuery } from '../common/page';
+import { findKeysetPage } from '../common/keyset';
+import { keysetPosition, PageQuery } from '../common/page';
 import { DirectoriesService } from './directories.service';
 import { Directory } from './directory.entity';
 import { OAuthAccessToken } from './oauth-access-token.entity';
@@ -73,6 +74,12 @@ export class OAuthClientsService {
       skip: (q.page - 1) * q.limit,
       take: q.limit,
     });
+  }
+
+  /** The same clients by keyset in id order (`?cursor=`). */
+  async listByKeyset(organizationId: string, directoryId: string, q: PageQuery): Promise<{ rows: OAuthClient[]; more: boolean }> {
+    await this.directories.get(organizationId, directoryId);
+    return findKeysetPage(this.dataSource.getRepository(OAuthClient), { organizationId, directoryId }, keysetPosition(q), q.limit);
   }
 
   /** Revokes a client and deletes its access tokens: both answer 401 from the next request on. Twice is harmless. */

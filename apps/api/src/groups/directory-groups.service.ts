@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { chunks, insertRows, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
 import { assertIdentifier } from '../common/identifier-text';
 import { DomainError, notFound } from '../common/domain-error';
+import { KeysetPosition, keysetPage, namedParameters } from '../common/keyset';
 import { assertVersion, VersionPrecondition } from '../common/version-precondition';
 import { InvitationsService } from '../invitations/invitations.service';
 import type { DirectoryScope } from '../org-structure/org-structure.service';
@@ -56,6 +57,13 @@ const LIMITS: Array<[keyof GroupFields, number]> = [
   ['displayName', 255],
   ['externalId', 255],
 ];
+/** The groups a directory sees, with an optional predicate over `groups g` (`?` placeholders). */
+export function visibleGroupsWhere(scope: DirectoryScope, predicate?: { sql: string; params: unknown[] }): { where: string; params: unknown[] } {
+  const where = 'g.organization_id = ? AND g.directory_id = ?';
+  const params: unknown[] = [scope.organizationId, scope.directoryId];
+  return predicate ? { where: `${where} AND (${predicate.sql})`, params: [...params, ...predicate.params] } : { where, params };
+}
+
 /** Ids per IN (…) list: well below every engine's limit on bound parameters. */
 const CHUNK = 500;
 
@@ -78,31 +86,44 @@ export class DirectoryGroupsService {
     return (await this.hydrate(m, scope, [group], withMembers))[0];
   }
 
-  /** A page of the directory's groups matching `predicate` (SQL over `groups g`), with the exact total. */
+  /** A page of the directory's groups matching `predicate` (SQL over `groups g`), with the exact total, in creation order. */
   async findVisible(
     scope: DirectoryScope,
     predicate: { sql: string; params: unknown[] } | undefined,
     page: { offset: number; count: number },
     withMembers: boolean,
   ): Promise<{ total: number; groups: DirectoryGroup[] }> {
-    let where = 'g.organization_id = ? AND g.directory_id = ?';
-    let params: unknown[] = [scope.organizationId, scope.directoryId];
-    if (predicate) {
-      where = `${where} AND (${predicate.sql})`;
-      params = [...params, ...predicate.params];
-    }
+    const { where, params } = visibleGroupsWhere(scope, predicate);
     const m = this.dataSource.manager;
-    const [{ n }]: Array<{ n: number | string }> = await m.query(`SELECT COUNT(*) AS n FROM \`groups\` g WHERE ${where}`, params);
-    const total = Number(n);
-    if (page.count === 0 || total <= page.offset) return { total, groups: [] };
-    const ids: Array<{ id: string }> = await m.query(`SELECT g.id FROM \`groups\` g WHERE ${where} ORDER BY g.created_at, g.id LIMIT ? OFFSET ?`, [
-      ...params,
-      page.count,
-      page.offset,
-    ]);
-    const byId = new Map((await m.findBy(Group, { id: In(ids.map((r) => r.id)) })).map((g) => [g.id, g]));
-    const groups = ids.map((r) => byId.get(r.id)).filter((g): g is Group => g !== undefined);
+    if (page.count === 0) return { total: await this.countGroups(m, where, params), groups: [] };
+    // The rows in the page query itself; as for people, a page that is not full and not past the
+    // end is the last one, so Entra's displayName lookup needs no COUNT(*).
+    const named = namedParameters(where, params, 'w');
+    const groups = await m.createQueryBuilder(Group, 'g').where(named.sql, named.params).orderBy('g.createdAt').addOrderBy('g.id').limit(page.count).offset(page.offset).getMany();
+    const lastPage = groups.length < page.count && (groups.length > 0 || page.offset === 0);
+    const total = lastPage ? page.offset + groups.length : await this.countGroups(m, where, params);
     return { total, groups: await this.hydrate(m, scope, groups, withMembers) };
+  }
+
+  /** The same groups by keyset in id order (RFC 9865 cursor paging); see ManagedUsersService.findVisibleByKeyset. */
+  async findVisibleByKeyset(
+    scope: DirectoryScope,
+    predicate: { sql: string; params: unknown[] } | undefined,
+    position: KeysetPosition | undefined,
+    count: number,
+    withMembers: boolean,
+  ): Promise<{ total: number; groups: DirectoryGroup[]; more: boolean }> {
+    const { where, params } = visibleGroupsWhere(scope, predicate);
+    const m = this.dataSource.manager;
+    const named = namedParameters(where, params, 'w');
+    const { rows, more } = await keysetPage(m.createQueryBuilder(Group, 'g').where(named.sql, named.params), position, count);
+    const total = !position && !more ? rows.length : await this.countGroups(m, where, params);
+    return { total, groups: await this.hydrate(m, scope, rows, withMembers), more };
+  }
+
+  private async countGroups(m: EntityManager, where: string, params: unknown[]): Promise<number> {
+    const [{ n }]: Array<{ n: number | string }> = await m.query(`SELECT COUNT(*) AS n FROM \`groups\` g WHERE ${where}`, params);
+    return Number(n);
   }
 
   /** The groups each of these users belongs to (one query), for the User resource's `groups`. */

@@ -12,6 +12,8 @@ import { Organization } from '../organizations/organization.entity';
 @Index('UQ_groups_directory_display_name_key', ['directoryId', 'displayNameKey'], { unique: true })
 @Index('IDX_groups_directory_external_id', ['directoryId', 'externalId'])
 @Index('IDX_groups_org', ['organizationId', 'createdAt'])
+@Index('IDX_groups_directory_id', ['directoryId', 'id'])
+@Index('IDX_groups_org_id', ['organizationId', 'id'])
 export class Group {
   @IdColumn()
   id!: string;

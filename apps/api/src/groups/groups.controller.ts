@@ -3,7 +3,7 @@ import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
-import { PageQuery, pageOf } from '../common/page';
+import { byKeyset, keysetPageOf, PageQuery, pageOf } from '../common/page';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { GroupMemberPage, GroupPage, GroupResponse, ListGroupsQuery, UpdateGroupRequest } from './dto/group.dto';
 import { mapGroup, mapGroupMember } from './groups.mapper';
@@ -15,9 +15,18 @@ import { GroupsService } from './groups.service';
 export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
 
-  /** Groups the organisation's directories provision, with their member counts. */
+  /** Groups the organisation's directories provision, with their member counts; numbered pages, or keyset pages with `cursor`. */
   @Get()
   async list(@CurrentAdmin() admin: AdminPrincipal, @Query() q: ListGroupsQuery): Promise<GroupPage> {
+    if (byKeyset(q)) {
+      const { groups, more } = await this.groups.listByKeyset(admin.organizationId, q);
+      return keysetPageOf(
+        groups.map((x) => mapGroup(x.group, x.memberCount)),
+        groups.at(-1)?.group.id,
+        more,
+        q,
+      );
+    }
     const [items, total] = await this.groups.list(admin.organizationId, q);
     return pageOf(
       items.map((x) => mapGroup(x.group, x.memberCount)),
@@ -34,10 +43,14 @@ export class GroupsController {
     return mapGroup(x.group, x.memberCount);
   }
 
-  /** The group's members, in the order they joined. */
+  /** The group's members, in the order they joined (numbered pages), or in id order (keyset pages, `cursor`). */
   @Get(':id/members')
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'GROUP_NOT_FOUND' })
   async members(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Query() q: PageQuery): Promise<GroupMemberPage> {
+    if (byKeyset(q)) {
+      const { users, more } = await this.groups.membersByKeyset(admin.organizationId, id, q);
+      return keysetPageOf(users.map(mapGroupMember), users.at(-1)?.id, more, q);
+    }
     const [users, total] = await this.groups.members(admin.organizationId, id, q);
     return pageOf(users.map(mapGroupMember), total, q);
   }

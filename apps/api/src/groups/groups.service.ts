@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { Transactions, writeLock } from '@app/database';
 import { InvitationsService } from '../invitations/invitations.service';
 import { notFound } from '../common/domain-error';
-import { PageQuery } from '../common/page';
+import { keysetPage } from '../common/keyset';
+import { keysetPosition, PageQuery } from '../common/page';
 import { User } from '../users/user.entity';
 import { visibleMember } from './directory-groups.service';
 import { ListGroupsQuery, UpdateGroupRequest } from './dto/group.dto';
 import { Group } from './group.entity';
+import { GroupMember } from './group-member.entity';
 
 export interface GroupWithCount {
   group: Group;
@@ -25,9 +27,7 @@ export class GroupsService {
   ) {}
 
   async list(organizationId: string, q: ListGroupsQuery): Promise<[GroupWithCount[], number]> {
-    const qb = this.dataSource.getRepository(Group).createQueryBuilder('g').where('g.organization_id = :org', { org: organizationId });
-    if (q.directoryId) qb.andWhere('g.directory_id = :directoryId', { directoryId: q.directoryId });
-    const [groups, total] = await qb
+    const [groups, total] = await this.listQuery(organizationId, q)
       .orderBy('g.created_at', 'ASC')
       .addOrderBy('g.id', 'ASC')
       .skip((q.page - 1) * q.limit)
@@ -35,6 +35,19 @@ export class GroupsService {
       .getManyAndCount();
     const counts = await this.memberCounts(this.dataSource.manager, groups);
     return [groups.map((group) => ({ group, memberCount: counts.get(group.id) ?? 0 })), total];
+  }
+
+  /** The same groups by keyset in id order (`?cursor=`). */
+  async listByKeyset(organizationId: string, q: ListGroupsQuery): Promise<{ groups: GroupWithCount[]; more: boolean }> {
+    const { rows, more } = await keysetPage(this.listQuery(organizationId, q), keysetPosition(q), q.limit);
+    const counts = await this.memberCounts(this.dataSource.manager, rows);
+    return { groups: rows.map((group) => ({ group, memberCount: counts.get(group.id) ?? 0 })), more };
+  }
+
+  private listQuery(organizationId: string, q: ListGroupsQuery): SelectQueryBuilder<Group> {
+    const qb = this.dataSource.getRepository(Group).createQueryBuilder('g').where('g.organization_id = :org', { org: organizationId });
+    if (q.directoryId) qb.andWhere('g.directory_id = :directoryId', { directoryId: q.directoryId });
+    return qb;
   }
 
   async get(organizationId: string, id: string): Promise<GroupWithCount> {
@@ -61,6 +74,21 @@ export class GroupsService {
       : [];
     const byId = new Map(users.map((u) => [u.id, u]));
     return [rows.map((r) => byId.get(r.id)).filter((u): u is User => u !== undefined), Number(n)];
+  }
+
+  /** The group's visible members by keyset in id order (`?cursor=`), through the membership key (group_id, user_id). */
+  async membersByKeyset(organizationId: string, id: string, q: PageQuery): Promise<{ users: User[]; more: boolean }> {
+    const group = await this.find(this.dataSource.manager, organizationId, id);
+    const qb = this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('mu')
+      .select(['mu.id', 'mu.displayName', 'mu.email', 'mu.status', 'mu.archivedAt'])
+      .innerJoin(GroupMember, 'gm', `gm.group_id = :groupId AND ${visibleMember(':directoryId')}`, { groupId: group.id, directoryId: group.directoryId });
+    const position = keysetPosition(q);
+    // Keyed on gm.user_id (= mu.id) so the membership key gives the order.
+    if (position) qb.where('gm.user_id > :after', { after: position.id });
+    const found = await qb.orderBy('gm.user_id', 'ASC').limit(q.limit + 1).getMany();
+    return { users: found.slice(0, q.limit), more: found.length > q.limit };
   }
 
   /**

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PageQuery } from '../common/page';
+import { findKeysetPage } from '../common/keyset';
+import { keysetPosition, PageQuery } from '../common/page';
 import { findOrgEntity, ORG_ENTITY, OrgEntity, USER_COLUMN } from './org-kinds';
 import { OrgKind } from './org-source-mapping.entity';
 
@@ -22,6 +23,14 @@ export class OrgStructureQueryService {
     });
     const counts = await this.counts(kind, entities.map((e) => e.id));
     return [entities.map((entity) => ({ entity: entity as T, userCount: counts.get(entity.id) ?? 0 })), total];
+  }
+
+  /** The same entities by keyset in id order (`?cursor=`). */
+  async listByKeyset<T extends OrgEntity>(organizationId: string, kind: OrgKind, q: PageQuery): Promise<{ rows: WithCount<T>[]; more: boolean }> {
+    const repository = this.dataSource.getRepository<OrgEntity>(ORG_ENTITY[kind]);
+    const { rows, more } = await findKeysetPage(repository, { organizationId }, keysetPosition(q), q.limit);
+    const counts = await this.counts(kind, rows.map((e) => e.id));
+    return { rows: rows.map((entity) => ({ entity: entity as T, userCount: counts.get(entity.id) ?? 0 })), more };
   }
 
   async get<T extends OrgEntity>(organizationId: string, kind: OrgKind, id: string): Promise<WithCount<T>> {

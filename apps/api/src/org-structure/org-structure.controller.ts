@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiTag
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
-import { pageOf, PageQuery } from '../common/page';
+import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { Department } from './department.entity';
 import {
@@ -63,6 +63,10 @@ export class OrgStructureController {
   /** Sites, created on first sight from people's work addresses, then owned by the app. */
   @Get('sites')
   async sites(@CurrentAdmin() admin: AdminPrincipal, @Query() q: PageQuery): Promise<SitePage> {
+    if (byKeyset(q)) {
+      const { rows, more } = await this.query.listByKeyset<Site>(admin.organizationId, 'site', q);
+      return keysetPageOf(rows.map(mapSite), rows.at(-1)?.entity.id, more, q);
+    }
     const [items, total] = await this.query.list<Site>(admin.organizationId, 'site', q);
     return pageOf(items.map(mapSite), total, q);
   }
@@ -77,6 +81,10 @@ export class OrgStructureController {
   /** Departments, created on first sight from the enterprise `department` attribute. */
   @Get('departments')
   async departments(@CurrentAdmin() admin: AdminPrincipal, @Query() q: PageQuery): Promise<OrgEntityPage> {
+    if (byKeyset(q)) {
+      const { rows, more } = await this.query.listByKeyset<Department>(admin.organizationId, 'department', q);
+      return keysetPageOf(rows.map(base), rows.at(-1)?.entity.id, more, q);
+    }
     const [items, total] = await this.query.list<Department>(admin.organizationId, 'department', q);
     return pageOf(items.map(base), total, q);
   }
@@ -91,6 +99,10 @@ export class OrgStructureController {
   /** Roles, created on first sight from `title`. */
   @Get('roles')
   async roles(@CurrentAdmin() admin: AdminPrincipal, @Query() q: PageQuery): Promise<RolePage> {
+    if (byKeyset(q)) {
+      const { rows, more } = await this.query.listByKeyset<Role>(admin.organizationId, 'role', q);
+      return keysetPageOf(rows.map(mapRole), rows.at(-1)?.entity.id, more, q);
+    }
     const [items, total] = await this.query.list<Role>(admin.organizationId, 'role', q);
     return pageOf(items.map(mapRole), total, q);
   }

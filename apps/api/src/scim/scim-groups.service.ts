@@ -11,7 +11,8 @@ import {
   listResponse,
   ListResponse,
   parseFilter,
-  parsePagination,
+  pageCursors,
+  parseListPaging,
   parsePatchRequest,
   parseResourceBody,
   ProjectionParams,
@@ -42,12 +43,19 @@ export class ScimGroupsService {
     this.dialect = isSqlite(dataSource) ? 'sqlite' : 'mysql';
   }
 
-  /** The filter runs in SQL; `excludedAttributes=members` never reads a membership row. */
+  /** The filter runs in SQL; `excludedAttributes=members` never reads a membership row. Paging as for Users. */
   async list(dir: DirectoryPrincipal, q: ListQuery): Promise<ListResponse<Json>> {
-    const page = parsePagination(q, SCIM_PAGE);
-    const { total, groups } = await this.groups.findVisible(scopeOf(dir), this.predicate(q.filter), page, wantsMembers(q));
+    const paging = parseListPaging(q, SCIM_PAGE);
+    const predicate = this.predicate(q.filter);
+    if (paging.method === 'index') {
+      const { total, groups } = await this.groups.findVisible(scopeOf(dir), predicate, paging, wantsMembers(q));
+      const resources = groups.map((dg) => this.shape(toScimGroup(dg, this.baseUrl), q));
+      return listResponse(resources, { totalResults: total, startIndex: paging.startIndex, itemsPerPage: resources.length });
+    }
+    const { total, groups, more } = await this.groups.findVisibleByKeyset(scopeOf(dir), predicate, paging.position, paging.count, wantsMembers(q));
     const resources = groups.map((dg) => this.shape(toScimGroup(dg, this.baseUrl), q));
-    return listResponse(resources, { totalResults: total, startIndex: page.startIndex, itemsPerPage: resources.length });
+    const cursors = pageCursors(paging.position, groups.map((dg) => dg.group.id), more);
+    return listResponse(resources, { totalResults: total, itemsPerPage: resources.length, ...cursors });
   }
 
   predicate(filter: string | undefined): { sql: string; params: unknown[] } | undefined {

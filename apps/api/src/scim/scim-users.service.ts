@@ -10,7 +10,8 @@ import {
   listResponse,
   ListResponse,
   parseFilter,
-  parsePagination,
+  pageCursors,
+  parseListPaging,
   parsePatchRequest,
   parseResourceBody,
   SqlDialect,
@@ -27,12 +28,15 @@ import { USER_ATTRIBUTE_MAP } from './user-attribute-map';
 import type { VersionPrecondition } from '../common/version-precondition';
 import { Json, Patched, scopeOf, shapeResource, wantsResource } from './scim-http';
 
-export const SCIM_PAGE = { defaultCount: 100, maxCount: 500 };
+/** Page sizes of both paging methods; cursors name a position in id order, so they never go stale. */
+export const SCIM_PAGE = { defaultCount: 100, maxCount: 500, cursorTimeoutSeconds: 3600 };
 
 export interface ListQuery extends ProjectionParams {
   filter?: string;
   startIndex?: string;
   count?: string;
+  /** RFC 9865: empty for the first page, then a nextCursor or previousCursor. */
+  cursor?: string;
 }
 
 
@@ -52,13 +56,27 @@ export class ScimUsersService {
     this.dialect = isSqlite(dataSource) ? 'sqlite' : 'mysql';
   }
 
-  /** The filter runs in SQL (values bound), with an exact totalResults from COUNT(*). */
+  /**
+   * The filter runs in SQL (values bound), with an exact totalResults. Index paging (startIndex)
+   * is in creation order; cursor paging (RFC 9865) by keyset in id order.
+   */
   async list(dir: DirectoryPrincipal, q: ListQuery): Promise<ListResponse<Json>> {
-    const page = parsePagination(q, SCIM_PAGE);
-    const { total, users } = await this.users.findVisible(scopeOf(dir), this.predicate(q.filter), page);
+    const paging = parseListPaging(q, SCIM_PAGE);
+    const predicate = this.predicate(q.filter);
+    if (paging.method === 'index') {
+      const { total, users } = await this.users.findVisible(scopeOf(dir), predicate, paging);
+      const resources = await this.listed(dir, users, q);
+      return listResponse(resources, { totalResults: total, startIndex: paging.startIndex, itemsPerPage: resources.length });
+    }
+    const { total, users, more } = await this.users.findVisibleByKeyset(scopeOf(dir), predicate, paging.position, paging.count);
+    const resources = await this.listed(dir, users, q);
+    const cursors = pageCursors(paging.position, users.map((mu) => mu.user.id), more);
+    return listResponse(resources, { totalResults: total, itemsPerPage: resources.length, ...cursors });
+  }
+
+  private async listed(dir: DirectoryPrincipal, users: ManagedUser[], q: ListQuery): Promise<Json[]> {
     const groups = isAttributeRequested('groups', q, USER_RESOURCE) ? await this.groups.groupsOf(scopeOf(dir), users.map((mu) => mu.user.id)) : new Map<string, GroupRef[]>();
-    const resources = users.map((mu) => this.shape(toScimUser(mu, this.baseUrl, groups.get(mu.user.id)), q));
-    return listResponse(resources, { totalResults: total, startIndex: page.startIndex, itemsPerPage: resources.length });
+    return users.map((mu) => this.shape(toScimUser(mu, this.baseUrl, groups.get(mu.user.id)), q));
   }
 
   /** A SCIM filter compiled to SQL over `users u`; values are bound, never written into the SQL. */

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { insertRows, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
+import { KeysetPosition, keysetPage, namedParameters } from '../common/keyset';
 import { assertVersion, VersionPrecondition } from '../common/version-precondition';
 import { DirectoryScope, OrgMention, OrgStructureService } from '../org-structure/org-structure.service';
 import { Role } from '../org-structure/role.entity';
@@ -58,8 +59,9 @@ export class ManagedUsersService {
 
   /**
    * A page of the directory's visible people matching `predicate` (SQL over `users u` with `?`
-   * placeholders, e.g. a compiled SCIM filter), with the exact total. Raw SQL on purpose: this is
-   * the lookup Entra sends for every user of every cycle.
+   * placeholders, e.g. a compiled SCIM filter), with the exact total, in creation order. The rows
+   * come in the page query itself (one statement): this is the lookup Entra sends for every user
+   * of every cycle.
    */
   async findVisible(
     scope: DirectoryScope,
@@ -69,19 +71,36 @@ export class ManagedUsersService {
     const { where, params } = this.visibleWhere(scope, predicate);
     const m = this.dataSource.manager;
     if (page.count === 0) return { total: await this.count(m, where, params), users: [] };
-    const ids: Array<{ id: string }> = await m.query(`SELECT u.id FROM users u WHERE ${where} ORDER BY u.created_at, u.id LIMIT ? OFFSET ?`, [
-      ...params,
-      page.count,
-      page.offset,
-    ]);
+    const users = await this.visibleQuery(m, where, params).orderBy('u.createdAt').addOrderBy('u.id').limit(page.count).offset(page.offset).getMany();
     // A page that is not full and not past the end is the last one, so the total is exact
     // without COUNT(*): Entra's per-user lookup (0 or 1 match) is then a single query.
-    const lastPage = ids.length < page.count && (ids.length > 0 || page.offset === 0);
-    const total = lastPage ? page.offset + ids.length : await this.count(m, where, params);
-    if (ids.length === 0) return { total, users: [] };
-    const byId = new Map((await m.findBy(User, { id: In(ids.map((r) => r.id)) })).map((u) => [u.id, u]));
-    const users = ids.map((r) => byId.get(r.id)).filter((u): u is User => u !== undefined);
+    const lastPage = users.length < page.count && (users.length > 0 || page.offset === 0);
+    const total = lastPage ? page.offset + users.length : await this.count(m, where, params);
     return { total, users: await this.hydrate(m, users) };
+  }
+
+  /**
+   * The same people by keyset in id order (RFC 9865 cursor paging): `position` is where the page
+   * starts; `more` says whether a page follows in the direction read. The total is exact: from
+   * the page itself when the first page is the only one, else COUNT(*) (an index range count).
+   */
+  async findVisibleByKeyset(
+    scope: DirectoryScope,
+    predicate: { sql: string; params: unknown[] } | undefined,
+    position: KeysetPosition | undefined,
+    count: number,
+  ): Promise<{ total: number; users: ManagedUser[]; more: boolean }> {
+    const { where, params } = this.visibleWhere(scope, predicate);
+    const m = this.dataSource.manager;
+    const { rows, more } = await keysetPage(this.visibleQuery(m, where, params), position, count);
+    const total = !position && !more ? rows.length : await this.count(m, where, params);
+    return { total, users: await this.hydrate(m, rows), more };
+  }
+
+  /** `SELECT u.* FROM users u WHERE <where>` as a query builder (named parameters, same SQL). */
+  private visibleQuery(m: EntityManager, where: string, params: unknown[]): SelectQueryBuilder<User> {
+    const named = namedParameters(where, params, 'w');
+    return m.createQueryBuilder(User, 'u').where(named.sql, named.params);
   }
 
   private async count(m: EntityManager, where: string, params: unknown[]): Promise<number> {

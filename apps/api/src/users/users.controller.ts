@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiPar
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
-import { pageOf } from '../common/page';
+import { byKeyset, keysetPageOf, pageOf } from '../common/page';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { CreatePersonRequest, UpdatePersonRequest } from './dto/person.dto';
 import { ListUsersQuery, UserPage, UserResponse } from './dto/user.dto';
@@ -27,9 +27,13 @@ export class UsersController {
     private readonly people: PeopleAdminService,
   ) {}
 
-  /** People of the organisation, filtered by status, text, site, department, role or directory. */
+  /** People of the organisation, filtered by status, text, site, department, role or directory; numbered pages, or keyset pages with `cursor`. */
   @Get()
   async list(@CurrentAdmin() admin: AdminPrincipal, @Query() q: ListUsersQuery): Promise<UserPage> {
+    if (byKeyset(q)) {
+      const { people, more } = await this.users.listByKeyset(admin.organizationId, q);
+      return keysetPageOf(people.map(mapUser), people.at(-1)?.user.id, more, q);
+    }
     const [items, total] = await this.users.list(admin.organizationId, q);
     return pageOf(items.map(mapUser), total, q);
   }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { notFound } from '../common/domain-error';
+import { keysetPage } from '../common/keyset';
+import { keysetPosition } from '../common/page';
 import { adminByGroupSql } from './admin-rights';
 import { ListUsersQuery, UserFilter } from './dto/user.dto';
 import { User } from './user.entity';
@@ -20,8 +22,20 @@ export class UsersService {
   async list(organizationId: string, q: ListUsersQuery): Promise<[Person[], number]> {
     const qb = this.base(organizationId);
     this.filter(qb, q);
-    const [users, total] = await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').skip((q.page - 1) * q.limit).take(q.limit).getManyAndCount();
-    return [await this.withRights(users), total];
+    const users = await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').skip((q.page - 1) * q.limit).take(q.limit).getMany();
+    // The total counts without the page's joins, so it reads an index of the organisation's
+    // people (IDX_users_org_id, or IDX_users_org_status for a status) and never the rows.
+    const counted = this.dataSource.getRepository(User).createQueryBuilder('u').where('u.organization_id = :org', { org: organizationId });
+    this.filter(counted, q);
+    return [await this.withRights(users), await counted.getCount()];
+  }
+
+  /** The same people by keyset in id order (`?cursor=`): no OFFSET and no COUNT(*), so every page costs the same. */
+  async listByKeyset(organizationId: string, q: ListUsersQuery): Promise<{ people: Person[]; more: boolean }> {
+    const qb = this.base(organizationId);
+    this.filter(qb, q);
+    const { rows, more } = await keysetPage(qb, keysetPosition(q), q.limit);
+    return { people: await this.withRights(rows), more };
   }
 
   /** Ids of the people matching a filter, in keyset pages of `limit` after `afterId` (for bulk actions). */

@@ -8,6 +8,7 @@ import { CompatibilityFoldedKeys1795388000000 } from './1795388000000-compatibil
 import { HrFields1795389000000 } from './1795389000000-hr-fields';
 import { ProvisioningLog1795390000000 } from './1795390000000-provisioning-log';
 import { OAuthClientsAndEntraTenant1795391000000 } from './1795391000000-oauth-clients-and-entra-tenant';
+import { KeysetPaging1795393300000 } from './1795393300000-keyset-paging';
 import { DeprovisionGuard1795393700000 } from './1795393700000-deprovision-guard';
 import { SingleSignOn1795397000000 } from './1795397000000-single-sign-on';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   HrFields1795389000000,
   ProvisioningLog1795390000000,
   OAuthClientsAndEntraTenant1795391000000,
+  KeysetPaging1795393300000,
   DeprovisionGuard1795393700000,
   SingleSignOn1795397000000,
 ];

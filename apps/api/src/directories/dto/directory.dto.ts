@@ -152,12 +152,14 @@ export class CreatedDirectoryResponse extends DirectoryResponse {
 
 export class DirectoryPage {
   items!: DirectoryResponse[];
-  /** Directories in all pages. @example 2 */
-  total!: number;
-  /** @example 1 */
-  page!: number;
+  /** Directories in all pages (numbered paging only). @example 2 */
+  total?: number;
+  /** Numbered paging only. @example 1 */
+  page?: number;
   /** @example 50 */
   limit!: number;
+  /** Keyset paging only (`cursor` sent): pass as `cursor` for the next page; null on the last page. @example "MS4wYjlmNmMxZS01YzQzLTRkMGUtOWE1My0xZjdmMWMyYTllMTA" */
+  nextCursor?: string | null;
 }
 
 /** A SCIM bearer token of a directory, without its secret. */
@@ -189,10 +191,12 @@ export class CreatedDirectoryTokenResponse extends DirectoryTokenResponse {
 
 export class DirectoryTokenPage {
   items!: DirectoryTokenResponse[];
-  /** Tokens in all pages, revoked ones included. @example 3 */
-  total!: number;
-  /** @example 1 */
-  page!: number;
+  /** Tokens in all pages, revoked ones included (numbered paging only). @example 3 */
+  total?: number;
+  /** Numbered paging only. @example 1 */
+  page?: number;
   /** @example 50 */
   limit!: number;
+  /** Keyset paging only (`cursor` sent): pass as `cursor` for the next page; null on the last page. @example "MS4wYjlmNmMxZS01YzQzLTRkMGUtOWE1My0xZjdmMWMyYTllMTA" */
+  nextCursor?: string | null;
 }

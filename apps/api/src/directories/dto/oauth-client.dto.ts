@@ -37,10 +37,12 @@ export class CreatedOAuthClientResponse extends OAuthClientResponse {
 
 export class OAuthClientPage {
   items!: OAuthClientResponse[];
-  /** Clients in all pages, revoked ones included. @example 1 */
-  total!: number;
-  /** @example 1 */
-  page!: number;
+  /** Clients in all pages, revoked ones included (numbered paging only). @example 1 */
+  total?: number;
+  /** Numbered paging only. @example 1 */
+  page?: number;
   /** @example 50 */
   limit!: number;
+  /** Keyset paging only (`cursor` sent): pass as `cursor` for the next page; null on the last page. @example "MS4wYjlmNmMxZS01YzQzLTRkMGUtOWE1My0xZjdmMWMyYTllMTA" */
+  nextCursor?: string | null;
 }

@@ -49,12 +49,14 @@ export class GroupResponse {
 
 export class GroupPage {
   items!: GroupResponse[];
-  /** Groups in all pages. @example 12 */
-  total!: number;
-  /** @example 1 */
-  page!: number;
+  /** Groups in all pages (numbered paging only). @example 12 */
+  total?: number;
+  /** Numbered paging only. @example 1 */
+  page?: number;
   /** @example 50 */
   limit!: number;
+  /** Keyset paging only (`cursor` sent): pass as `cursor` for the next page; null on the last page. @example "MS4wYjlmNmMxZS01YzQzLTRkMGUtOWE1My0xZjdmMWMyYTllMTA" */
+  nextCursor?: string | null;
 }
 
 export class GroupMemberResponse {
@@ -70,10 +72,12 @@ export class GroupMemberResponse {
 
 export class GroupMemberPage {
   items!: GroupMemberResponse[];
-  /** Members in all pages. @example 37 */
-  total!: number;
-  /** @example 1 */
-  page!: number;
+  /** Members in all pages (numbered paging only). @example 37 */
+  total?: number;
+  /** Numbered paging only. @example 1 */
+  page?: number;
   /** @example 50 */
   limit!: number;
+  /** Keyset paging only (`cursor` sent): pass as `cursor` for the next page; null on the last page. @example "MS4wYjlmNmMxZS01YzQzLTRkMGUtOWE1My0xZjdmMWMyYTllMTA" */
+  nextCursor?: string | null;
 }

@@ -121,30 +121,36 @@ export class RoleResponse extends OrgEntityResponse {
 
 export class RolePage {
   items!: RoleResponse[];
-  /** Roles in all pages. @example 24 */
-  total!: number;
-  /** @example 1 */
-  page!: number;
+  /** Roles in all pages (numbered paging only). @example 24 */
+  total?: number;
+  /** Numbered paging only. @example 1 */
+  page?: number;
   /** @example 50 */
   limit!: number;
+  /** Keyset paging only (`cursor` sent): pass as `cursor` for the next page; null on the last page. @example "MS4wYjlmNmMxZS01YzQzLTRkMGUtOWE1My0xZjdmMWMyYTllMTA" */
+  nextCursor?: string | null;
 }
 
 export class SitePage {
   items!: SiteResponse[];
-  /** Sites in all pages. @example 4 */
-  total!: number;
-  /** @example 1 */
-  page!: number;
+  /** Sites in all pages (numbered paging only). @example 4 */
+  total?: number;
+  /** Numbered paging only. @example 1 */
+  page?: number;
   /** @example 50 */
   limit!: number;
+  /** Keyset paging only (`cursor` sent): pass as `cursor` for the next page; null on the last page. @example "MS4wYjlmNmMxZS01YzQzLTRkMGUtOWE1My0xZjdmMWMyYTllMTA" */
+  nextCursor?: string | null;
 }
 
 export class OrgEntityPage {
   items!: OrgEntityResponse[];
-  /** Entries in all pages. @example 9 */
-  total!: number;
-  /** @example 1 */
-  page!: number;
+  /** Entries in all pages (numbered paging only). @example 9 */
+  total?: number;
+  /** Numbered paging only. @example 1 */
+  page?: number;
   /** @example 50 */
   limit!: number;
+  /** Keyset paging only (`cursor` sent): pass as `cursor` for the next page; null on the last page. @example "MS4wYjlmNmMxZS01YzQzLTRkMGUtOWE1My0xZjdmMWMyYTllMTA" */
+  nextCursor?: string | null;
 }

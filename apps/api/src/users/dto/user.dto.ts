@@ -167,10 +167,12 @@ export class UserResponse {
 
 export class UserPage {
   items!: UserResponse[];
-  /** People matching the filter, in all pages. @example 128 */
-  total!: number;
-  /** @example 1 */
-  page!: number;
+  /** People matching the filter, in all pages (numbered paging only). @example 128 */
+  total?: number;
+  /** Numbered paging only. @example 1 */
+  page?: number;
   /** @example 50 */
   limit!: number;
+  /** Keyset paging only (`cursor` sent): pass as `cursor` for the next page; null on the last page. @example "MS4wYjlmNmMxZS01YzQzLTRkMGUtOWE1My0xZjdmMWMyYTllMTA" */
+  nextCursor?: string | null;
 }
