@@ -1,4 +1,5 @@
 import { IsNull } from 'typeorm';
+import { Transactions } from '@app/database';
 import { UserCredential } from '../users/user-credential.entity';
 import type { SetupResult } from '../setup/organizations.service';
 import type { DirectoryScope } from '../org-structure/org-structure.service';
@@ -100,7 +101,7 @@ describe('InvitationsService: who may be invited', () => {
     const invitedBefore = await uninvited();
     await invitations.inviteOne(actor, invitedBefore);
     const ids = [fresh, invitedBefore, await archived(), await joined(), await withoutEmail()];
-    const invited = await t.dataSource.transaction((tx) => invitations.inviteUninvitedWithin(tx, org.organizationId, ids));
+    const invited = await t.app.get(Transactions).run((tx) => invitations.inviteUninvitedWithin(tx, org.organizationId, ids));
     expect(invited).toBe(1);
     expect(await status(fresh)).toBe('invited');
     expect(await m().countBy(Invitation, { userId: invitedBefore })).toBe(1);
