@@ -20,14 +20,20 @@ const SRC = '^apps/api/src/';
 
 // testing/ (fixtures of the service specs) boots the app, as test/ does: it sits above the
 // composition root, so no rule limits what it imports, and being last no production folder may import it.
-const folderOrder = FOLDERS.flatMap((folder, i) => (folder === 'testing' ? [] : [{
-  name: `folder-order: ${folder}`,
-  comment: `${folder}/ may import only ${FOLDERS.slice(0, i).join(', ') || 'libs'} (folders below it)`,
-  severity: 'error',
-  // Specs test a folder through the real app, so they may reach any folder (as test/ does).
-  from: { path: `${SRC}${folder}/`, pathNot: '\\.spec\\.ts$' },
-  to: { path: `${SRC}(${[...FOLDERS.slice(i + 1), '[^/]+\\.ts$'].join('|')})` },
-}]));
+const folderOrder = FOLDERS.flatMap((folder, i) =>
+  folder === 'testing'
+    ? []
+    : [
+        {
+          name: `folder-order: ${folder}`,
+          comment: `${folder}/ may import only ${FOLDERS.slice(0, i).join(', ') || 'libs'} (folders below it)`,
+          severity: 'error',
+          // Specs test a folder through the real app, so they may reach any folder (as test/ does).
+          from: { path: `${SRC}${folder}/`, pathNot: '\\.spec\\.ts$' },
+          to: { path: `${SRC}(${[...FOLDERS.slice(i + 1), '[^/]+\\.ts$'].join('|')})` },
+        },
+      ],
+);
 
 const unknownFolder = {
   name: 'folder-order: every folder has a place',

@@ -14,7 +14,10 @@ const transform = {
 const transformIgnorePatterns = ['/node_modules/(?!(content-disposition|openid-client|oauth4webapi|jose)/)'];
 // The Galera suite needs the cluster of scripts/galera.sh: it runs only when E2E_ENGINES names
 // galera (e.g. `E2E_ENGINES=galera npx jest --selectProjects e2e test/galera.e2e-spec.ts`).
-const galera = (process.env.E2E_ENGINES ?? '').split(',').map((s) => s.trim()).includes('galera');
+const galera = (process.env.E2E_ENGINES ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .includes('galera');
 module.exports = {
   // Jest 29 reads the timeout only at the top level, not per project.
   testTimeout: 60000,

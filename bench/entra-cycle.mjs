@@ -172,9 +172,11 @@ async function timedPatch(port, token, groupId, body) {
 async function pool(jobs) {
   const results = [];
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < jobs.length) results.push(await jobs[next++]());
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < jobs.length) results.push(await jobs[next++]());
+    }),
+  );
   return results;
 }
 
@@ -193,8 +195,9 @@ async function groupPhase(port, token) {
   const addStarted = process.hrtime.bigint();
   const addLatencies = (await pool(adds)).sort((a, b) => a - b);
   const addSeconds = Number(process.hrtime.bigint() - addStarted) / 1e9;
-  const removes = groupIds.map((groupId, g) => () =>
-    timedPatch(port, token, groupId, patchOp({ op: 'Remove', path: 'members', value: userIds.slice(g, g + 10).map((value) => ({ value })) })),
+  const removes = groupIds.map(
+    (groupId, g) => () =>
+      timedPatch(port, token, groupId, patchOp({ op: 'Remove', path: 'members', value: userIds.slice(g, g + 10).map((value) => ({ value })) })),
   );
   const removeLatencies = (await pool(removes)).sort((a, b) => a - b);
   const result = {
@@ -236,7 +239,10 @@ async function seed(organizationId, directoryId, groupId, count, prefix) {
         rows.flat(),
       );
       if (members.length) {
-        await run(`INSERT INTO group_members (group_id, user_id, organization_id, created_at) VALUES ${members.map(() => '(?,?,?,?)').join(',')}`, members.flat());
+        await run(
+          `INSERT INTO group_members (group_id, user_id, organization_id, created_at) VALUES ${members.map(() => '(?,?,?,?)').join(',')}`,
+          members.flat(),
+        );
       }
     }
   } finally {
@@ -300,10 +306,14 @@ async function main() {
   await resetDatabase();
   const port = await freePort();
   const env = { ...process.env, DATABASE_URL, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production' };
-  const setup = spawnSync(process.execPath, [join(root, 'dist/apps/api/src/cli.js'), 'setup', '--org', 'Bench', '--admin-email', 'bench@contoso.com', '--json'], {
-    env,
-    encoding: 'utf8',
-  });
+  const setup = spawnSync(
+    process.execPath,
+    [join(root, 'dist/apps/api/src/cli.js'), 'setup', '--org', 'Bench', '--admin-email', 'bench@contoso.com', '--json'],
+    {
+      env,
+      encoding: 'utf8',
+    },
+  );
   if (setup.status !== 0) throw new Error(`setup failed (did you npm run build?): ${setup.stderr}`);
   const setupIds = JSON.parse(setup.stdout);
   const { adminToken } = setupIds;

@@ -55,7 +55,9 @@ function databaseBase() {
   if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') throw new Error('BENCH_DATABASE_URL must be a mysql:// URL: the floor runs on MariaDB only');
   const local = ['127.0.0.1', 'localhost'].includes(url.hostname) && (url.port === '' || url.port === '3306');
   if (!local || decodeURIComponent(url.username) !== 'root' || url.password !== '') {
-    throw new Error('The floor connects as root without a password to 127.0.0.1:3306; BENCH_DATABASE_URL must name that server so both sides share one MariaDB');
+    throw new Error(
+      'The floor connects as root without a password to 127.0.0.1:3306; BENCH_DATABASE_URL must name that server so both sides share one MariaDB',
+    );
   }
   const name = url.pathname.slice(1);
   if (!/test/.test(name) || !/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`The database base name "${name}" must contain "test" (letters, digits and _ only)`);
@@ -168,12 +170,24 @@ async function startService(database) {
 async function entraSync(side, port, token, serverPid, dbPid, rawFile) {
   const args = [
     'bench/entra-sync.mjs',
-    '--base', `http://127.0.0.1:${port}/scim/v2`,
-    '--users', String(USERS), '--groups', String(GROUPS), '--members', String(MEMBERS), '--concurrency', String(CONCURRENCY),
-    '--prefix', 'bench', // every round has a fresh database, so every round sends the same data set
-    '--watch-pid', `server=${serverPid}`,
+    '--base',
+    `http://127.0.0.1:${port}/scim/v2`,
+    '--users',
+    String(USERS),
+    '--groups',
+    String(GROUPS),
+    '--members',
+    String(MEMBERS),
+    '--concurrency',
+    String(CONCURRENCY),
+    '--prefix',
+    'bench', // every round has a fresh database, so every round sends the same data set
+    '--watch-pid',
+    `server=${serverPid}`,
     ...(dbPid ? ['--watch-pid', `mariadb=${dbPid}`] : []),
-    '--json', '--out', rawFile,
+    '--json',
+    '--out',
+    rawFile,
     ...(VERBOSE ? [] : ['--quiet']),
   ];
   // The token goes through the environment (entra-sync's default), never the command line.
@@ -227,7 +241,13 @@ function table(rounds) {
   ].map(([key, label]) => ({ key, label, kind: 'throughput', goal: `≥ ${MIN_RATIO}` }));
   rows.push(
     { key: 'apiCpuMsPerUser', label: 'API CPU per user created, phase a (ms)', kind: 'cpu', limit: MAX_API_CPU_MS, goal: `≤ ${MAX_API_CPU_MS.toFixed(1)} ms` },
-    { key: 'mariadbCpuMsPerUser', label: 'MariaDB CPU per user created, phase a (ms)', kind: 'cpu', limit: MAX_MARIADB_CPU_MS, goal: `≤ ${MAX_MARIADB_CPU_MS.toFixed(1)} ms` },
+    {
+      key: 'mariadbCpuMsPerUser',
+      label: 'MariaDB CPU per user created, phase a (ms)',
+      kind: 'cpu',
+      limit: MAX_MARIADB_CPU_MS,
+      goal: `≤ ${MAX_MARIADB_CPU_MS.toFixed(1)} ms`,
+    },
     { key: 'apiCpuMsPerUserCycle', label: 'API CPU, whole cycle a–d, per user (ms)', kind: 'cpu', goal: '—' },
     { key: 'mariadbCpuMsPerUserCycle', label: 'MariaDB CPU, whole cycle a–d, per user (ms)', kind: 'cpu', goal: '—' },
   );
@@ -292,7 +312,8 @@ function findingsText(r) {
     const s = u.samples[0];
     if (s) out.push(`    e.g. ${s.request}\n    request: ${JSON.stringify(s.requestBody)}\n    response: ${s.response}`);
   }
-  for (const s of f.responseShape) out.push(`  SHAPE x${s.count} in ${s.phase} ${s.op}: ${s.problem}\n    e.g. ${s.samples[0]?.request} -> ${s.samples[0]?.status} ${s.samples[0]?.response}`);
+  for (const s of f.responseShape)
+    out.push(`  SHAPE x${s.count} in ${s.phase} ${s.op}: ${s.problem}\n    e.g. ${s.samples[0]?.request} -> ${s.samples[0]?.status} ${s.samples[0]?.response}`);
   for (const m of f.verification.slice(0, 20)) out.push(`  VERIFY ${JSON.stringify(m)}`);
   if (f.verification.length > 20) out.push(`  … ${f.verification.length - 20} more verification finding(s) in the JSON`);
   for (const s of f.skipped) out.push(`  SKIPPED ${s.tasks} task(s) in ${s.phase}: ${s.reason}`);
@@ -316,7 +337,8 @@ function outFile(date) {
 }
 
 async function main() {
-  if (!existsSync(join(root, 'dist/apps/api/src/main.js'))) throw new Error('dist/apps/api/src/main.js is missing: run `npm run build` first (the bench builds nothing)');
+  if (!existsSync(join(root, 'dist/apps/api/src/main.js')))
+    throw new Error('dist/apps/api/src/main.js is missing: run `npm run build` first (the bench builds nothing)');
   if (USERS < 1 || ROUNDS < 1) throw new Error('BENCH_USERS and BENCH_ROUNDS must be at least 1');
   const { name: base } = databaseBase();
   const dbPid = mariadbPid();
@@ -352,15 +374,32 @@ async function main() {
       }
     }
   } finally {
-    if (!KEEP && databases.length) await admin(async (c) => Promise.all(databases.map((d) => c.query(`DROP DATABASE IF EXISTS \`${d}\``)))).catch((e) => log(`could not drop the bench databases: ${e.message}`));
+    if (!KEEP && databases.length)
+      await admin(async (c) => Promise.all(databases.map((d) => c.query(`DROP DATABASE IF EXISTS \`${d}\``)))).catch((e) =>
+        log(`could not drop the bench databases: ${e.message}`),
+      );
   }
   const result = {
     tool: 'floor-ratio',
     entraSyncVersion: rounds[0].summary.version,
     date: `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     commit: commit(),
-    parameters: { users: USERS, groups: GROUPS, members: MEMBERS, concurrency: CONCURRENCY, rounds: ROUNDS, order: 'floor, service per round, each on a fresh database' },
-    host: { hostname: os.hostname(), cpus: os.cpus().length, loadAverageStart, loadAverageEnd: os.loadavg().map((x) => round(x, 2)), mariadb, node: process.version },
+    parameters: {
+      users: USERS,
+      groups: GROUPS,
+      members: MEMBERS,
+      concurrency: CONCURRENCY,
+      rounds: ROUNDS,
+      order: 'floor, service per round, each on a fresh database',
+    },
+    host: {
+      hostname: os.hostname(),
+      cpus: os.cpus().length,
+      loadAverageStart,
+      loadAverageEnd: os.loadavg().map((x) => round(x, 2)),
+      mariadb,
+      node: process.version,
+    },
     goals: { minPhaseRatio: MIN_RATIO, maxApiCpuMsPerUser: MAX_API_CPU_MS, maxMariadbCpuMsPerUser: MAX_MARIADB_CPU_MS },
     table: table(rounds),
     rounds,

@@ -47,19 +47,34 @@ async function run(url) {
   await reset(url);
   const port = await freePort();
   const env = { ...process.env, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production' };
-  const setup = spawnSync(process.execPath, [join(root, 'dist/apps/api/src/cli.js'), 'setup', '--org', 'Timing', '--admin-email', 'timing@contoso.com', '--json'], { env, encoding: 'utf8' });
+  const setup = spawnSync(
+    process.execPath,
+    [join(root, 'dist/apps/api/src/cli.js'), 'setup', '--org', 'Timing', '--admin-email', 'timing@contoso.com', '--json'],
+    { env, encoding: 'utf8' },
+  );
   if (setup.status !== 0) throw new Error(`setup failed (did you npm run build?): ${setup.stderr}`);
   const { adminToken } = JSON.parse(setup.stdout);
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const api = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps/api/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   const call = async (method, path, token, body) => {
-    const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: body && JSON.stringify(body) });
+    const res = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: body && JSON.stringify(body),
+    });
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.status === 204 ? undefined : res.json();
   };
   try {
-    for (let i = 0; !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) {
+    for (
+      let i = 0;
+      !(await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    ) {
       if (i > 150) throw new Error('API did not start');
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -69,7 +84,16 @@ async function run(url) {
       const ids = [];
       for (let u = 0; u < 25; u++) {
         const userName = `u${g}-${u}@contoso.com`;
-        ids.push((await call('POST', '/scim/v2/Users', dir.token, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, active: true, emails: [{ type: 'work', primary: true, value: userName }] })).id);
+        ids.push(
+          (
+            await call('POST', '/scim/v2/Users', dir.token, {
+              schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+              userName,
+              active: true,
+              emails: [{ type: 'work', primary: true, value: userName }],
+            })
+          ).id,
+        );
       }
       const group = await call('POST', '/scim/v2/Groups', dir.token, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Group ${g}` });
       prepared.push({ group, ids });
@@ -107,6 +131,8 @@ async function run(url) {
 for (const engine of engines) {
   const url = engine === 'sqlite' ? `sqlite:${SQLITE_PATH}` : MYSQL_URL;
   const r = await run(url);
-  process.stdout.write(`${engine}: member Add of 25 at concurrency ${CONCURRENCY}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.perSecond.toFixed(0)} PATCHes/s (${r.n} measured)\n`);
+  process.stdout.write(
+    `${engine}: member Add of 25 at concurrency ${CONCURRENCY}: median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.perSecond.toFixed(0)} PATCHes/s (${r.n} measured)\n`,
+  );
   if (engine === 'sqlite') for (const suffix of ['', '-wal', '-shm']) rmSync(SQLITE_PATH + suffix, { force: true });
 }

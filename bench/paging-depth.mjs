@@ -85,7 +85,11 @@ async function main() {
   await reset();
   const port = await freePort();
   const env = { ...process.env, DATABASE_URL, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production' };
-  const setup = spawnSync(process.execPath, [join(root, 'dist/apps/api/src/cli.js'), 'setup', '--org', 'Depth', '--admin-email', 'depth@contoso.com', '--json'], { env, encoding: 'utf8' });
+  const setup = spawnSync(
+    process.execPath,
+    [join(root, 'dist/apps/api/src/cli.js'), 'setup', '--org', 'Depth', '--admin-email', 'depth@contoso.com', '--json'],
+    { env, encoding: 'utf8' },
+  );
   if (setup.status !== 0) throw new Error(`setup failed (did you npm run build?): ${setup.stderr}`);
   const { adminToken, organizationId } = JSON.parse(setup.stdout);
   const api = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -98,12 +102,23 @@ async function main() {
     return { body, ms: Number(process.hrtime.bigint() - started) / 1e6 };
   };
   try {
-    for (let i = 0; !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); i++) {
+    for (
+      let i = 0;
+      !(await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    ) {
       if (i > 150) throw new Error('API did not start');
       await new Promise((r) => setTimeout(r, 200));
     }
     const dir = await (
-      await fetch(`${base}/api/v1/directories`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Depth' }) })
+      await fetch(`${base}/api/v1/directories`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Depth' }),
+      })
     ).json();
     const seedStarted = Date.now();
     await seed(organizationId, dir.id);
@@ -137,7 +152,10 @@ async function main() {
       scimIndex: await alternate(`/scim/v2/Users?startIndex=1&count=${PAGE}`, `/scim/v2/Users?startIndex=${(DEPTH - 1) * PAGE + 1}&count=${PAGE}`, dir.token),
     };
     for (const [name, r] of Object.entries(results)) {
-      if (typeof r === 'object') process.stdout.write(`${name.padEnd(14)} page 1 ${r.first.toFixed(1).padStart(7)} ms   page ${DEPTH} ${r.last.toFixed(1).padStart(7)} ms   ratio ${(r.last / r.first).toFixed(2)}\n`);
+      if (typeof r === 'object')
+        process.stdout.write(
+          `${name.padEnd(14)} page 1 ${r.first.toFixed(1).padStart(7)} ms   page ${DEPTH} ${r.last.toFixed(1).padStart(7)} ms   ratio ${(r.last / r.first).toFixed(2)}\n`,
+        );
     }
     process.stdout.write(`${JSON.stringify({ engine: DATABASE_URL.split(':')[0], date: new Date().toISOString(), ...results })}\n`);
   } finally {

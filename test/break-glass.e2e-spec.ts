@@ -126,7 +126,11 @@ describe.each(testEngines())('break-glass CLI on %s', (engine) => {
     expect(Number(n)).toBe(0);
 
     // Usage errors exit 2 with the usage text.
-    for (const args of [['--org', org.id], ['--email', email], ['--org', org.id, '--email', 'not-an-email']]) {
+    for (const args of [
+      ['--org', org.id],
+      ['--email', email],
+      ['--org', org.id, '--email', 'not-an-email'],
+    ]) {
       const bad = cli(...args);
       expect(bad.status).toBe(2);
       expect(bad.stdout).toBe('');

@@ -37,7 +37,11 @@ describe.each(testEngines())("Microsoft's SCIM collection on %s", (engine) => {
     const dir = await t.http.post('/api/v1/directories').set(bearer(adminToken)).send({ name: 'Conformance' }).expect(201);
     // No grace period, as in the other suites: the collection deletes users and re-creates their
     // email addresses within seconds, which a pending (not yet archived) person would still hold.
-    await t.http.patch(`/api/v1/directories/${dir.body.id}`).set(bearer(adminToken)).send({ deprovisionGuard: { graceMinutes: 0 } }).expect(200);
+    await t.http
+      .patch(`/api/v1/directories/${dir.body.id}`)
+      .set(bearer(adminToken))
+      .send({ deprovisionGuard: { graceMinutes: 0 } })
+      .expect(200);
     summary = await run(t.port, dir.body.token);
   }, 180_000);
 

@@ -88,7 +88,14 @@ describe.each(testEngines())('external contracts on %s', (engine) => {
       // Only sign-in (password, or single sign-on's start and code exchange), accepting an
       // invitation, the health check and the OAuth token endpoint (which authenticates the client
       // itself) are open.
-      open: ['GET /api/v1/auth/sso/start', 'GET /health', 'POST /api/v1/auth/login', 'POST /api/v1/auth/sso/exchange', 'POST /api/v1/invitations/accept', 'POST /oauth/token'],
+      open: [
+        'GET /api/v1/auth/sso/start',
+        'GET /health',
+        'POST /api/v1/auth/login',
+        'POST /api/v1/auth/sso/exchange',
+        'POST /api/v1/invitations/accept',
+        'POST /oauth/token',
+      ],
       // Every other route takes an admin API token or a session, either one on its own.
       withoutBothAdminAndSession: [],
       unauthorizedWithoutErrorResponse: [],
@@ -206,7 +213,11 @@ function documentationGaps(doc: OpenApiDocument): Record<string, string[]> {
     // OAuth token endpoint's an RFC 6749 §5.2 OAuthErrorResponse).
     unauthorizedWithoutErrorResponse: ops
       .filter(({ op }) => !!op.security?.length || '401' in op.responses)
-      .filter(({ name, op }) => op.responses['401']?.content?.['application/json']?.schema?.$ref !== `#/components/schemas/${name.includes(' /oauth/') ? 'OAuthErrorResponse' : 'ErrorResponse'}`)
+      .filter(
+        ({ name, op }) =>
+          op.responses['401']?.content?.['application/json']?.schema?.$ref !==
+          `#/components/schemas/${name.includes(' /oauth/') ? 'OAuthErrorResponse' : 'ErrorResponse'}`,
+      )
       .map((o) => o.name),
     fieldsWithoutExample: fieldsWithoutExample(doc),
   };

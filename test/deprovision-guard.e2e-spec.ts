@@ -90,7 +90,9 @@ describe.each(testEngines())('mass-deprovisioning guard on %s', (engine) => {
     scim_visible: number | boolean;
   }
   async function rows(dirId: string): Promise<Row[]> {
-    return h.dataSource.query('SELECT id, archived_at, archive_reason, suspended_at, deprovision_state, scim_visible FROM users WHERE directory_id = ?', [dirId]);
+    return h.dataSource.query('SELECT id, archived_at, archive_reason, suspended_at, deprovision_state, scim_visible FROM users WHERE directory_id = ?', [
+      dirId,
+    ]);
   }
   async function counts(dirId: string): Promise<{ archived: number; held: number; pending: number; suspended: number }> {
     const all = await rows(dirId);
@@ -109,17 +111,29 @@ describe.each(testEngines())('mass-deprovisioning guard on %s', (engine) => {
     return Number(found[0].n);
   };
   /** The trip emails about this directory that reached the admin (suites' organisations may share an admin address). */
-  const alertsFor = (adminEmail: string, dirId: string) => mailTo(smtp, adminEmail).filter((m) => HELD_SUBJECT.test(m.subject ?? '') && (m.text ?? '').includes(dirId));
-  const firstAlert = async (adminEmail: string, dirId: string): Promise<string> =>
-    (await eventually(async () => alertsFor(adminEmail, dirId)[0])).text ?? '';
+  const alertsFor = (adminEmail: string, dirId: string) =>
+    mailTo(smtp, adminEmail).filter((m) => HELD_SUBJECT.test(m.subject ?? '') && (m.text ?? '').includes(dirId));
+  const firstAlert = async (adminEmail: string, dirId: string): Promise<string> => (await eventually(async () => alertsFor(adminEmail, dirId)[0])).text ?? '';
   const events = async (org: OrgHandle, dirId: string, query: Record<string, string>): Promise<Json[]> =>
     expectStatus(await org.get(`/api/v1/directories/${dirId}/events?${new URLSearchParams({ limit: '200', ...query }).toString()}`), 200).body.items;
-  const guardOf = async (org: OrgHandle, dirId: string): Promise<Json> => expectStatus(await org.get(`/api/v1/directories/${dirId}`), 200).body.deprovisionGuard;
+  const guardOf = async (org: OrgHandle, dirId: string): Promise<Json> =>
+    expectStatus(await org.get(`/api/v1/directories/${dirId}`), 200).body.deprovisionGuard;
 
   it('a new directory has the guard on with the documented defaults; PATCH changes it; bad settings are 400 and change nothing', async () => {
     const { org, dir } = await setup(null);
-    expect(await guardOf(org, dir.id)).toEqual({ enabled: true, percent: 20, minimum: 10, windowMinutes: 60, graceMinutes: 10, state: 'armed', trippedAt: null });
-    const changed = expectStatus(await h.send('patch', `/api/v1/directories/${dir.id}`, org.adminToken, { deprovisionGuard: { percent: 30, graceMinutes: 0 } }), 200);
+    expect(await guardOf(org, dir.id)).toEqual({
+      enabled: true,
+      percent: 20,
+      minimum: 10,
+      windowMinutes: 60,
+      graceMinutes: 10,
+      state: 'armed',
+      trippedAt: null,
+    });
+    const changed = expectStatus(
+      await h.send('patch', `/api/v1/directories/${dir.id}`, org.adminToken, { deprovisionGuard: { percent: 30, graceMinutes: 0 } }),
+      200,
+    );
     expect(changed.body.deprovisionGuard).toMatchObject({ enabled: true, percent: 30, minimum: 10, graceMinutes: 0 });
     for (const bad of [{ percent: 0 }, { percent: 101 }, { minimum: 0 }, { graceMinutes: -1 }, { windowMinutes: 'x' }, { enabled: 'yes' }]) {
       const res = await h.send('patch', `/api/v1/directories/${dir.id}`, org.adminToken, { deprovisionGuard: bad });
@@ -213,7 +227,10 @@ describe.each(testEngines())('mass-deprovisioning guard on %s', (engine) => {
 
     // Reject two: access back, not archived, links kept; Entra still sees them inactive, and its later active true is a no-op.
     const [kept1, kept2] = [all[1], all[2]];
-    const rejected = expectStatus(await h.send('post', `/api/v1/directories/${dir.id}/held-deprovisions/reject`, org.adminToken, { userIds: [kept1.id, kept2.id] }), 200).body;
+    const rejected = expectStatus(
+      await h.send('post', `/api/v1/directories/${dir.id}/held-deprovisions/reject`, org.adminToken, { userIds: [kept1.id, kept2.id] }),
+      200,
+    ).body;
     expect(rejected).toEqual({ decision: 'reject', userIds: [kept1.id, kept2.id].sort(), count: 2 });
     expect(await org.user(kept1.id)).toMatchObject({ status: 'uninvited', archivedAt: null, suspendedAt: null, department: { name: 'Finance' } });
     expect((await scim.user(kept1.id)).active).toBe(false);
@@ -232,7 +249,9 @@ describe.each(testEngines())('mass-deprovisioning guard on %s', (engine) => {
       if ([joined.id, kept1.id, kept2.id].includes(p.id)) return;
       const r = byId.get(p.id) as Row;
       // Shapes 2 (PUT) and 0/1/4 (PATCH) deactivate; 3 deletes (hidden from SCIM).
-      expect({ reason: r.archive_reason, visible: Boolean(Number(r.scim_visible)) }).toEqual(i % 5 === 3 ? { reason: 'deleted', visible: false } : { reason: 'deactivated', visible: true });
+      expect({ reason: r.archive_reason, visible: Boolean(Number(r.scim_visible)) }).toEqual(
+        i % 5 === 3 ? { reason: 'deleted', visible: false } : { reason: 'deactivated', visible: true },
+      );
     });
     expect((await org.user(all[4].id)).status).toBe('archived');
     expect(Number((await h.dataSource.query('SELECT COUNT(*) AS n FROM group_members WHERE group_id = ?', [group.id]))[0].n)).toBe(25);

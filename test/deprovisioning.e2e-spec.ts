@@ -43,7 +43,10 @@ describe.each(testEngines())('deprovisioning on %s', (engine) => {
   }
 
   /** A directory person who joined, is an admin, signed in, and minted an API token. */
-  async function provisionedAdmin(prefix: string, externalId: string | null = randomUUID()): Promise<{ id: string; email: string; userName: string; session: string; apiToken: string }> {
+  async function provisionedAdmin(
+    prefix: string,
+    externalId: string | null = randomUUID(),
+  ): Promise<{ id: string; email: string; userName: string; session: string; apiToken: string }> {
     const userName = uniqueName(prefix);
     const body = simpleUser(userName, externalId ? { externalId } : {});
     const { id } = await scim.create(body);
@@ -153,7 +156,11 @@ describe.each(testEngines())('deprovisioning on %s', (engine) => {
   describe('a recycled userName is a new person', () => {
     it('a POST of a deleted userName with another externalId makes a new, uninvited person with no password and no groups; the archived one keeps its history', async () => {
       const old = await provisionedAdmin('recycled', 'object-id-old');
-      const groupRes = await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Admins ${randomUUID().slice(0, 8)}`, members: [{ value: old.id }] });
+      const groupRes = await scim.post('/Groups', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: `Admins ${randomUUID().slice(0, 8)}`,
+        members: [{ value: old.id }],
+      });
       const group = expectStatus(groupRes, 201).body;
       expectStatus(await scim.delete(`/Users/${old.id}`), 204);
 

@@ -152,12 +152,7 @@ describe.each(testEngines())('directories and SCIM tokens on %s', (engine) => {
     });
 
     it('answers a malformed SCIM body with 400 invalidSyntax in the SCIM format', async () => {
-      const res = await t.http
-        .post('/scim/v2/Users')
-        .set(bearer(token))
-        .set('content-type', 'application/scim+json')
-        .send('{"userName":')
-        .expect(400);
+      const res = await t.http.post('/scim/v2/Users').set(bearer(token)).set('content-type', 'application/scim+json').send('{"userName":').expect(400);
       expect(res.headers['content-type']).toMatch(SCIM_JSON);
       expect(res.body).toMatchObject({ schemas: [ERROR_URN], status: '400', scimType: 'invalidSyntax' });
     });

@@ -44,7 +44,14 @@ describe.each(testEngines())('directory health on %s', (engine) => {
   };
 
   it('is never-connected before the first request, in the list and on the directory', async () => {
-    expect(await health()).toMatchObject({ state: 'never-connected', lastRequestAt: null, lastSuccessAt: null, lastFailureAt: null, topErrors: [], initialCycle: null });
+    expect(await health()).toMatchObject({
+      state: 'never-connected',
+      lastRequestAt: null,
+      lastSuccessAt: null,
+      lastFailureAt: null,
+      topErrors: [],
+      initialCycle: null,
+    });
     expect(await listed()).toBe('never-connected');
     expect(expectStatus(await org.get(`/api/v1/directories/${dir.id}`), 200).body.state).toBe('never-connected');
   });
@@ -114,7 +121,10 @@ describe.each(testEngines())('directory health on %s', (engine) => {
   it('lists the tokens that expire within 14 days, and not the others', async () => {
     const soon = new Date(Date.now() + 7 * 86_400_000).toISOString();
     const later = new Date(Date.now() + 30 * 86_400_000).toISOString();
-    for (const [name, expiresAt] of [['Expires soon', soon], ['Expires later', later]]) {
+    for (const [name, expiresAt] of [
+      ['Expires soon', soon],
+      ['Expires later', later],
+    ]) {
       const res = expectStatus(await h.send('post', `/api/v1/directories/${dir.id}/tokens`, org.adminToken, { name, expiresAt }), 201);
       h.secrets.add(res.body.token);
     }

@@ -35,7 +35,8 @@ describe.each(testEngines())('emails on %s', (engine) => {
   });
 
   const admin = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: Json) => h.send(method, path, org.adminToken, body);
-  const withWork = (userName: string, email: string, extra: Json = {}): Json => simpleUser(userName, { emails: [{ type: 'work', primary: true, value: email }], ...extra });
+  const withWork = (userName: string, email: string, extra: Json = {}): Json =>
+    simpleUser(userName, { emails: [{ type: 'work', primary: true, value: email }], ...extra });
   const expectCode = (res: { status: number; body: Json }, status: number, code: string): void => {
     expectStatus(res as never, status);
     expect(res.body.code).toBe(code);
@@ -79,7 +80,12 @@ describe.each(testEngines())('emails on %s', (engine) => {
         ],
       });
       expectScimError(await scim.post('/Users', body), 400, 'invalidValue');
-      const ok = simpleUser(userName, { emails: [{ type: 'work', primary: true, value: userName }, { type: 'other', value: `home.${userName}` }] });
+      const ok = simpleUser(userName, {
+        emails: [
+          { type: 'work', primary: true, value: userName },
+          { type: 'other', value: `home.${userName}` },
+        ],
+      });
       expect((await scim.create(ok)).emails).toHaveLength(2);
     });
 

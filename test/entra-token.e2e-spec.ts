@@ -92,7 +92,8 @@ describe.each(testEngines())('Entra-issued tokens on %s', (engine) => {
     return res.body;
   }
 
-  const setTenant = (id: string, entraTenantId: string | null, token = admin) => t.http.patch(`/api/v1/directories/${id}`).set(bearer(token)).send({ entraTenantId });
+  const setTenant = (id: string, entraTenantId: string | null, token = admin) =>
+    t.http.patch(`/api/v1/directories/${id}`).set(bearer(token)).send({ entraTenantId });
 
   interface Claims {
     tid?: string;
@@ -126,11 +127,18 @@ describe.each(testEngines())('Entra-issued tokens on %s', (engine) => {
   };
 
   it('accepts a token of the tenant for the provisioning audience, and SCIM writes land in the directory', async () => {
-    await t.http.get(LOOKUP).set(bearer(await entraToken())).expect(200);
+    await t.http
+      .get(LOOKUP)
+      .set(bearer(await entraToken()))
+      .expect(200);
     const created = await t.http
       .post('/scim/v2/Users')
       .set(bearer(await entraToken()))
-      .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'entra.user@example.test', emails: [{ type: 'work', value: 'entra.user@example.test', primary: true }] });
+      .send({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'entra.user@example.test',
+        emails: [{ type: 'work', value: 'entra.user@example.test', primary: true }],
+      });
     expect(created.status).toBe(201);
     const users = await t.http.get('/api/v1/users?q=entra.user').set(bearer(admin)).expect(200);
     expect(users.body.items.map((u: { directoryId: string }) => u.directoryId)).toEqual([directory.id]);
@@ -169,7 +177,10 @@ describe.each(testEngines())('Entra-issued tokens on %s', (engine) => {
     await expectRefused(await entraToken({ with: impostor }));
     await expectRefused(await entraToken({ with: await signer() }));
     // Positive control, same moment: the tenant's own key passes.
-    await t.http.get(LOOKUP).set(bearer(await entraToken())).expect(200);
+    await t.http
+      .get(LOOKUP)
+      .set(bearer(await entraToken()))
+      .expect(200);
   });
 
   it('refuses another algorithm than RS256, even with a key the tenant publishes for it', async () => {
@@ -183,7 +194,10 @@ describe.each(testEngines())('Entra-issued tokens on %s', (engine) => {
     keyServer.keys.set(other, [key.publicJwk]);
     // tid says the configured tenant, the issuer says another one.
     await expectRefused(await entraToken({ tid: TENANT, iss: `https://sts.windows.net/${other}/` }));
-    await t.http.get(LOOKUP).set(bearer(await entraToken({ tid: other }))).expect(200);
+    await t.http
+      .get(LOOKUP)
+      .set(bearer(await entraToken({ tid: other })))
+      .expect(200);
   });
 
   it('a directory without entraTenantId refuses Entra tokens; turning it off takes effect on the next request', async () => {
@@ -192,7 +206,10 @@ describe.each(testEngines())('Entra-issued tokens on %s', (engine) => {
     const dir = await createDirectory('Opt-in later');
     await expectRefused(await entraToken({ tid: tenant }));
     await setTenant(dir.id, tenant).expect(200);
-    await t.http.get(LOOKUP).set(bearer(await entraToken({ tid: tenant }))).expect(200);
+    await t.http
+      .get(LOOKUP)
+      .set(bearer(await entraToken({ tid: tenant })))
+      .expect(200);
     await setTenant(dir.id, null).expect(200);
     await expectRefused(await entraToken({ tid: tenant }));
     // Its scim_ secret is not affected.
@@ -231,7 +248,7 @@ describe.each(testEngines())('Entra-issued tokens on %s', (engine) => {
     expect(second.body.entraTenantId).toBe(tenant);
   });
 
-  it('a key server that fails is not the client\'s fault: 503, not 401', async () => {
+  it("a key server that fails is not the client's fault: 503, not 401", async () => {
     const tenant = randomUUID();
     keyServer.broken.add(tenant);
     const dir = await createDirectory('Outage');

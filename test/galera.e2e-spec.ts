@@ -27,7 +27,9 @@ function galera(...args: string[]): void {
 /** The script, without blocking the event loop (the load keeps running meanwhile). */
 function galeraAsync(...args: string[]): Promise<void> {
   return new Promise((resolve, reject) =>
-    execFile(SCRIPT, args, { timeout: 300_000 }, (err, stdout, stderr) => (err ? reject(new Error(`scripts/galera.sh ${args.join(' ')}: ${err.message}\n${stdout}\n${stderr}`)) : resolve())),
+    execFile(SCRIPT, args, { timeout: 300_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`scripts/galera.sh ${args.join(' ')}: ${err.message}\n${stdout}\n${stderr}`)) : resolve(),
+    ),
   );
 }
 
@@ -59,7 +61,10 @@ interface Answer {
 async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<Answer> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': path.startsWith('/scim') ? 'application/scim+json' : 'application/json' },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      'content-type': path.startsWith('/scim') ? 'application/scim+json' : 'application/json',
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });
@@ -111,7 +116,9 @@ describe('on a 3-node Galera cluster', () => {
       );
 
     it('every table has a primary key (Galera replicates row events by key)', async () => {
-      expect((await sql<{ n: number }>(db.url, "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"))[0].n).toBeGreaterThan(10);
+      expect((await sql<{ n: number }>(db.url, 'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()'))[0].n).toBeGreaterThan(
+        10,
+      );
       expect(await tablesWithoutPrimaryKey()).toEqual([]);
     });
 
@@ -185,13 +192,19 @@ describe('on a 3-node Galera cluster', () => {
 
     it('20 concurrent member Adds on one group across both replicas: each adds its member, all 20 stay', async () => {
       const members = await Promise.all(
-        Array.from({ length: 20 }, async (_, i) => (await call(on(i), scimToken, 'POST', '/scim/v2/Users', user(`member-${i}-${Date.now()}@galera.test`))).body.id as string),
+        Array.from(
+          { length: 20 },
+          async (_, i) => (await call(on(i), scimToken, 'POST', '/scim/v2/Users', user(`member-${i}-${Date.now()}@galera.test`))).body.id as string,
+        ),
       );
       const group = await call(on(0), scimToken, 'POST', '/scim/v2/Groups', { schemas: [CORE_GROUP], displayName: `Team ${Date.now()}` });
       expect(group.status).toBe(201);
       const answers = await Promise.all(
         members.map((id, i) =>
-          call(on(i), scimToken, 'PATCH', `/scim/v2/Groups/${group.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: id }] }] }),
+          call(on(i), scimToken, 'PATCH', `/scim/v2/Groups/${group.body.id}`, {
+            schemas: [PATCH_OP],
+            Operations: [{ op: 'add', path: 'members', value: [{ value: id }] }],
+          }),
         ),
       );
       expect(answers.filter((a) => a.status >= 300).map((a) => `${a.status} ${JSON.stringify(a.body)}`)).toEqual([]);
@@ -241,7 +254,9 @@ describe('on a 3-node Galera cluster', () => {
       const base = (i: number): string => replicas[i % 2].baseUrl;
       const group = await call(base(0), scimToken, 'POST', '/scim/v2/Groups', { schemas: [CORE_GROUP], displayName: 'Failover' });
       expect(group.status).toBe(201);
-      const pool = await Promise.all(Array.from({ length: 80 }, async (_, i) => (await call(base(i), scimToken, 'POST', '/scim/v2/Users', user(`pool-${i}@galera.test`))).body.id as string));
+      const pool = await Promise.all(
+        Array.from({ length: 80 }, async (_, i) => (await call(base(i), scimToken, 'POST', '/scim/v2/Users', user(`pool-${i}@galera.test`))).body.id as string),
+      );
       // People who sign in with a password during the outage: invited, accepted, active.
       const members = Array.from({ length: 4 }, (_, i) => `member-${i}@galera.test`);
       for (const [i, email] of members.entries()) {
@@ -272,7 +287,14 @@ describe('on a 3-node Galera cluster', () => {
         const startedAt = Date.now();
         const p = send()
           .then((a) => {
-            outcomes.push({ kind, startedAt, status: a.status, retryAfter: a.retryAfter, id: kind === 'create' || kind === 'invite' ? a.body?.id : id, body: a.body });
+            outcomes.push({
+              kind,
+              startedAt,
+              status: a.status,
+              retryAfter: a.retryAfter,
+              id: kind === 'create' || kind === 'invite' ? a.body?.id : id,
+              body: a.body,
+            });
           })
           .catch((err: unknown) => {
             outcomes.push({ kind, startedAt, status: 0, retryAfter: null, id, body: String(err) });
@@ -289,7 +311,11 @@ describe('on a 3-node Galera cluster', () => {
           const member = pool[nextMember++ % pool.length];
           fire(
             'add',
-            () => call(base(nextMember), scimToken, 'PATCH', `/scim/v2/Groups/${group.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: member }] }] }),
+            () =>
+              call(base(nextMember), scimToken, 'PATCH', `/scim/v2/Groups/${group.body.id}`, {
+                schemas: [PATCH_OP],
+                Operations: [{ op: 'add', path: 'members', value: [{ value: member }] }],
+              }),
             member,
           );
         }, 100),
@@ -314,7 +340,9 @@ describe('on a 3-node Galera cluster', () => {
       // Kill node 1 while a dispatcher is mid-send: the SMTP listener holds the next message's
       // acceptance until node 1 is dead, so that dispatcher's `sent` mark meets the dead node.
       const midSend = smtp.holdNext();
-      const heldMessageId = (await Promise.race([midSend.held, sleep(30_000).then(() => Promise.reject(new Error('no email reached the SMTP listener in 30 s')))])).messageId;
+      const heldMessageId = (
+        await Promise.race([midSend.held, sleep(30_000).then(() => Promise.reject(new Error('no email reached the SMTP listener in 30 s')))])
+      ).messageId;
       const killedAt = Date.now();
       await galeraAsync('kill', '1');
       midSend.release();
@@ -325,7 +353,10 @@ describe('on a 3-node Galera cluster', () => {
       try {
         for (let i = 0; i < 40; i++) {
           // HAProxy cuts the connections still on a backup when node 1 is back: ask again.
-          const row = await sql<{ n: string }>(urlOn(db, 4300), 'SELECT @@wsrep_node_name AS n').then(([r]) => r, () => ({ n: 'none' }));
+          const row = await sql<{ n: string }>(urlOn(db, 4300), 'SELECT @@wsrep_node_name AS n').then(
+            ([r]) => r,
+            () => ({ n: 'none' }),
+          );
           if (row.n === 'node1') break;
           await sleep(250);
         }
@@ -343,7 +374,9 @@ describe('on a 3-node Galera cluster', () => {
       // The kill was real, and the service came back by itself.
       const afterKill = outcomes.filter((o) => o.startedAt >= killedAt).sort((a, b) => a.startedAt - b.startedAt);
       const firstFailure = afterKill.find((o) => o.status === 503);
-      const firstSuccessAfterFailure = firstFailure ? afterKill.find((o) => o.startedAt > firstFailure.startedAt && o.status < 300) : afterKill.find((o) => o.status < 300);
+      const firstSuccessAfterFailure = firstFailure
+        ? afterKill.find((o) => o.startedAt > firstFailure.startedAt && o.status < 300)
+        : afterKill.find((o) => o.status < 300);
       expect(firstSuccessAfterFailure).toBeDefined();
       expect(outcomes.filter((o) => o.startedAt > backAt + 1_000 && o.status >= 300).map((o) => `${o.kind} ${o.status}`)).toEqual([]);
 
@@ -354,7 +387,9 @@ describe('on a 3-node Galera cluster', () => {
       for (const port of [4308, 4306]) {
         const url = urlOn(db, port);
         const users = new Set((await sql<{ id: string }>(url, "SELECT id FROM users WHERE user_name LIKE 'load-%'")).map((r) => r.id));
-        const members = new Set((await sql<{ user_id: string }>(url, 'SELECT user_id FROM group_members WHERE group_id = ?', [group.body.id])).map((r) => r.user_id));
+        const members = new Set(
+          (await sql<{ user_id: string }>(url, 'SELECT user_id FROM group_members WHERE group_id = ?', [group.body.id])).map((r) => r.user_id),
+        );
         lost[`users on ${port}`] = created.filter((id) => !users.has(id)).length;
         lost[`members on ${port}`] = added.filter((id) => !members.has(id)).length;
         const [dup] = await sql<{ n: number; d: number }>(url, "SELECT COUNT(*) AS n, COUNT(DISTINCT user_name) AS d FROM users WHERE user_name LIKE 'load-%'");
@@ -383,7 +418,10 @@ describe('on a 3-node Galera cluster', () => {
       const invited = outcomes.filter((o) => o.kind === 'invite' && o.status === 201).map((o) => o.id as string);
       expect(invited.filter((email) => mailTo(smtp, email).length !== 1)).toEqual([]);
 
-      const [state] = await sql<{ s: string; size: string }>(urlOn(db, 4306), "SELECT (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_local_state_comment') AS s, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_cluster_size') AS size");
+      const [state] = await sql<{ s: string; size: string }>(
+        urlOn(db, 4306),
+        "SELECT (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_local_state_comment') AS s, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_cluster_size') AS size",
+      );
       expect(state).toEqual({ s: 'Synced', size: '3' });
 
       // The figures the README quotes.
@@ -402,8 +440,13 @@ describe('on a 3-node Galera cluster', () => {
         emailsDuplicated: emails.duplicated,
         failedDrains: replicas.map((r) => r.output().split('Email outbox drain failed').length - 1).reduce((a, b) => a + b, 0),
         outboxWritesRetried: replicas.map((r) => r.output().split('did not answer an outbox write').length - 1).reduce((a, b) => a + b, 0),
-        failuresByKind: Object.fromEntries(['create', 'add', 'admin', 'signin', 'invite'].map((kind) => [kind, failures.filter((o) => o.kind === kind).length])),
-        failuresAfterKillMs: failures.filter((o) => o.startedAt < restartAt).map((o) => o.startedAt - killedAt).reduce((a, b) => Math.max(a, b), 0),
+        failuresByKind: Object.fromEntries(
+          ['create', 'add', 'admin', 'signin', 'invite'].map((kind) => [kind, failures.filter((o) => o.kind === kind).length]),
+        ),
+        failuresAfterKillMs: failures
+          .filter((o) => o.startedAt < restartAt)
+          .map((o) => o.startedAt - killedAt)
+          .reduce((a, b) => Math.max(a, b), 0),
         failuresAroundRejoin: failures.filter((o) => o.startedAt >= restartAt).length,
         firstFailureMs: firstFailure ? firstFailure.startedAt - killedAt : null,
         firstSuccessAfterFailureMs: firstSuccessAfterFailure ? firstSuccessAfterFailure.startedAt - killedAt : null,

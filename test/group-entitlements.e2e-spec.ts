@@ -105,7 +105,15 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
     ]) {
       expectScimError(await scim.patch(`/Groups/${id}`, patchOp(operation)), 400, 'mutability');
     }
-    const put = expectStatus(await scim.put(`/Groups/${id}`, { schemas: [CORE_GROUP, FRANKLI], displayName: 'Put by SCIM', [FRANKLI]: { autoInvite: true }, members: [{ value: a.id }, { value: b.id }] }), 200);
+    const put = expectStatus(
+      await scim.put(`/Groups/${id}`, {
+        schemas: [CORE_GROUP, FRANKLI],
+        displayName: 'Put by SCIM',
+        [FRANKLI]: { autoInvite: true },
+        members: [{ value: a.id }, { value: b.id }],
+      }),
+      200,
+    );
     expect(put.body[FRANKLI]).toEqual({ autoInvite: false, grantsAdmin: false });
     await settle();
     for (const p of [a, b]) {
@@ -118,7 +126,12 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
     expectStatus(await flags(id, { autoInvite: true }), 200);
     for (const p of [a, b]) await nthMailTo(smtp, p.email, 1);
     const kept = expectStatus(
-      await scim.put(`/Groups/${id}`, { schemas: [CORE_GROUP, FRANKLI], displayName: 'Renamed by PUT', [FRANKLI]: { autoInvite: false }, members: [a, b, c].map((p) => ({ value: p.id })) }),
+      await scim.put(`/Groups/${id}`, {
+        schemas: [CORE_GROUP, FRANKLI],
+        displayName: 'Renamed by PUT',
+        [FRANKLI]: { autoInvite: false },
+        members: [a, b, c].map((p) => ({ value: p.id })),
+      }),
       200,
     );
     expect(kept.body[FRANKLI]).toEqual({ autoInvite: true, grantsAdmin: false });
@@ -198,11 +211,17 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
         { schemas: [CORE_GROUP], grantsAdmin: true, AutoInvite: 'true' },
       ];
       for (const extra of bodies) {
-        const res = expectStatus(await scim.post('/Groups', { displayName: `Group ${randomUUID().slice(0, 8)}`, members: [{ value: member.id }], ...extra }), 201);
+        const res = expectStatus(
+          await scim.post('/Groups', { displayName: `Group ${randomUUID().slice(0, 8)}`, members: [{ value: member.id }], ...extra }),
+          201,
+        );
         expect(res.body[FRANKLI]).toEqual(OFF);
         expect(await adminFlags(res.body.id)).toEqual(OFF);
         await expectNotAdmin(member);
-        const put = expectStatus(await scim.put(`/Groups/${res.body.id}`, { displayName: res.body.displayName, members: [{ value: member.id }], ...extra }), 200);
+        const put = expectStatus(
+          await scim.put(`/Groups/${res.body.id}`, { displayName: res.body.displayName, members: [{ value: member.id }], ...extra }),
+          200,
+        );
         expect(put.body[FRANKLI]).toEqual(OFF);
         expect(await adminFlags(res.body.id)).toEqual(OFF);
         await expectNotAdmin(member);
@@ -276,7 +295,10 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
         await expectNotAdmin(member);
       }
       expectScimError(
-        await scim.patch(`/Users/${created.id}`, patchOp({ op: 'replace', value: { isAdmin: true, 'urn:ietf:params:scim:schemas:extension:frankli:2.0:User:isAdmin': true } })),
+        await scim.patch(
+          `/Users/${created.id}`,
+          patchOp({ op: 'replace', value: { isAdmin: true, 'urn:ietf:params:scim:schemas:extension:frankli:2.0:User:isAdmin': true } }),
+        ),
         400,
         'invalidSyntax',
       );
@@ -333,7 +355,14 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
         return activate(id, email);
       };
       const [doomed, survivor] = [await createIn(otherScim), await createIn(scim)];
-      const doomedGroup = expectStatus(await otherScim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Doomed ${randomUUID().slice(0, 8)}`, members: [{ value: doomed.id }] }), 201).body.id;
+      const doomedGroup = expectStatus(
+        await otherScim.post('/Groups', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+          displayName: `Doomed ${randomUUID().slice(0, 8)}`,
+          members: [{ value: doomed.id }],
+        }),
+        201,
+      ).body.id;
       const survivorGroup = await group({ members: [{ value: survivor.id }] });
       for (const g of [doomedGroup, survivorGroup]) expectStatus(await flags(g, { grantsAdmin: true }), 200);
       const apiToken = async (session: string): Promise<string> => {

@@ -54,7 +54,11 @@ describe.each(testEngines())('identifier hygiene (%s)', (engine) => {
       expectScimError(await scim.post('/Users', simpleUser(uniqueName('ext'), { externalId: `abc${ch}def` })), 400, 'invalidValue');
       expectScimError(await scim.post('/Users', simpleUser(uniqueName('dn'), { displayName: `Ada${ch}Lovelace` })), 400, 'invalidValue');
       const name = uniqueName('mail');
-      expectScimError(await scim.post('/Users', simpleUser(name, { emails: [{ value: name.replace('@', `${ch}@`), type: 'work', primary: true }] })), 400, 'invalidValue');
+      expectScimError(
+        await scim.post('/Users', simpleUser(name, { emails: [{ value: name.replace('@', `${ch}@`), type: 'work', primary: true }] })),
+        400,
+        'invalidValue',
+      );
     });
 
     it('a PATCH that would store one is refused and changes nothing', async () => {
@@ -64,7 +68,11 @@ describe.each(testEngines())('identifier hygiene (%s)', (engine) => {
     });
 
     it('groups: displayName and externalId refuse them as well', async () => {
-      expectScimError(await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Sales\u200D' }), 400, 'invalidValue');
+      expectScimError(
+        await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Sales\u200D' }),
+        400,
+        'invalidValue',
+      );
       expectScimError(
         await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Ops ${randomUUID()}`, externalId: 'x\ny' }),
         400,
@@ -124,7 +132,16 @@ describe.each(testEngines())('identifier hygiene (%s)', (engine) => {
         const row = await repo.findOneByOrFail({ id: ascii.id });
         const twinName = `${fullwidth(`BOB-${tag}`)}@example.com`;
         const twinId = randomUUID();
-        await repo.insert({ ...row, id: twinId, userName: twinName, userNameKey: nfcKey(twinName), email: null, emailKey: null, activeEmailKey: null, externalId: null });
+        await repo.insert({
+          ...row,
+          id: twinId,
+          userName: twinName,
+          userNameKey: nfcKey(twinName),
+          email: null,
+          emailKey: null,
+          activeEmailKey: null,
+          externalId: null,
+        });
 
         await migration.up(runner);
         expect((await repo.findOneByOrFail({ id: wide.id })).userNameKey).toBe(normalizedKey(wideName));

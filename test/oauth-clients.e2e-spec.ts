@@ -99,7 +99,10 @@ describe.each(testEngines())('OAuth client credentials on %s', (engine) => {
       await t.http.get(`/api/v1/directories/${directory.id}/oauth-clients`).set(bearer(other)).expect(404);
       await t.http.delete(`/api/v1/directories/${directory.id}/oauth-clients/${client.clientId}`).set(bearer(other)).expect(404);
       // Positive control: the client still works.
-      await t.http.get(LOOKUP).set(bearer(await accessToken(client))).expect(200);
+      await t.http
+        .get(LOOKUP)
+        .set(bearer(await accessToken(client)))
+        .expect(200);
     });
 
     it('refuses a client without a name (400) and an unknown client id (404)', async () => {
@@ -121,7 +124,11 @@ describe.each(testEngines())('OAuth client credentials on %s', (engine) => {
       const created = await t.http
         .post('/scim/v2/Users')
         .set(bearer(res.body.access_token))
-        .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'oauth.user@example.test', emails: [{ type: 'work', value: 'oauth.user@example.test', primary: true }] });
+        .send({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: 'oauth.user@example.test',
+          emails: [{ type: 'work', value: 'oauth.user@example.test', primary: true }],
+        });
       expect(created.status).toBe(201);
       const users = await t.http.get('/api/v1/users?q=oauth.user').set(bearer(admin)).expect(200);
       expect(users.body.items.map((u: { directoryId: string }) => u.directoryId)).toEqual([directory.id]);
@@ -142,7 +149,9 @@ describe.each(testEngines())('OAuth client credentials on %s', (engine) => {
       const wrong = client.clientSecret.slice(0, -2) + (client.clientSecret.endsWith('AA') ? 'BB' : 'AA');
       expectInvalidClient(await tokenRequest(formOf({ grant_type: 'client_credentials' }), freshAddress(), basic(client.clientId, wrong)));
       expectInvalidClient(await tokenRequest(formOf({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: wrong })));
-      expectInvalidClient(await tokenRequest(formOf({ grant_type: 'client_credentials', client_id: '3f1c2b9e-8a4d-4c6e-9b1a-2d7e5f0a1c3b', client_secret: client.clientSecret })));
+      expectInvalidClient(
+        await tokenRequest(formOf({ grant_type: 'client_credentials', client_id: '3f1c2b9e-8a4d-4c6e-9b1a-2d7e5f0a1c3b', client_secret: client.clientSecret })),
+      );
       expectInvalidClient(await tokenRequest(formOf({ grant_type: 'client_credentials', client_id: client.clientId })));
       expectInvalidClient(await tokenRequest(formOf({ grant_type: 'client_credentials' }), freshAddress(), 'Basic !!!'));
       // The secret of one client does not authenticate another.
@@ -154,8 +163,16 @@ describe.each(testEngines())('OAuth client credentials on %s', (engine) => {
 
     it.each([
       ['no grant_type', 'invalid_request', (id: string, secret: string) => formOf({ client_id: id, client_secret: secret })],
-      ['grant_type=password', 'unsupported_grant_type', (id: string, secret: string) => formOf({ grant_type: 'password', client_id: id, client_secret: secret })],
-      ['a repeated parameter', 'invalid_request', (id: string, secret: string) => `grant_type=client_credentials&grant_type=client_credentials&client_id=${id}&client_secret=${secret}`],
+      [
+        'grant_type=password',
+        'unsupported_grant_type',
+        (id: string, secret: string) => formOf({ grant_type: 'password', client_id: id, client_secret: secret }),
+      ],
+      [
+        'a repeated parameter',
+        'invalid_request',
+        (id: string, secret: string) => `grant_type=client_credentials&grant_type=client_credentials&client_id=${id}&client_secret=${secret}`,
+      ],
     ])('answers 400 for %s with RFC 6749 §5.2 error %s', async (_, error, body) => {
       const client = await mintClient();
       const res = await tokenRequest(body(client.clientId, client.clientSecret));
@@ -183,7 +200,9 @@ describe.each(testEngines())('OAuth client credentials on %s', (engine) => {
       const other = await mintClient();
       const ip = freshAddress();
       for (let i = 0; i < LIMITS.perAccount; i++) {
-        expectInvalidClient(await tokenRequest(formOf({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: `ocs_${'x'.repeat(43)}` }), ip));
+        expectInvalidClient(
+          await tokenRequest(formOf({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: `ocs_${'x'.repeat(43)}` }), ip),
+        );
       }
       const limited = await tokenRequest(formOf({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }), ip);
       expect([limited.status, limited.body.error]).toEqual([429, 'slow_down']);
@@ -208,7 +227,10 @@ describe.each(testEngines())('OAuth client credentials on %s', (engine) => {
       const res = await t.http.get(LOOKUP).set(bearer(token));
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toBe(BEARER_REFUSED);
-      await t.http.get(LOOKUP).set(bearer(await accessToken(client))).expect(200);
+      await t.http
+        .get(LOOKUP)
+        .set(bearer(await accessToken(client)))
+        .expect(200);
     });
 
     it('revoking a client ends its tokens on the next request and refuses new ones; the scim_ secret and other clients still work', async () => {
@@ -222,7 +244,10 @@ describe.each(testEngines())('OAuth client credentials on %s', (engine) => {
       expect([res.status, res.headers['www-authenticate']]).toEqual([401, BEARER_REFUSED]);
       expectInvalidClient(await tokenRequest(formOf({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret })));
       const list = await t.http.get(`/api/v1/directories/${directory.id}/oauth-clients`).set(bearer(admin)).expect(200);
-      expect(list.body.items.find((c: { clientId: string }) => c.clientId === client.clientId)).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
+      expect(list.body.items.find((c: { clientId: string }) => c.clientId === client.clientId)).toMatchObject({
+        status: 'revoked',
+        revokedAt: expect.any(String),
+      });
       // Revoking twice is harmless.
       await t.http.delete(`/api/v1/directories/${directory.id}/oauth-clients/${client.clientId}`).set(bearer(admin)).expect(204);
       await t.http.get(LOOKUP).set(bearer(otherToken)).expect(200);
@@ -259,7 +284,11 @@ describe.each(testEngines())('OAuth client credentials on %s', (engine) => {
       await t.http
         .post('/scim/v2/Users')
         .set(bearer(mine))
-        .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bounded@example.test', emails: [{ type: 'work', value: 'bounded@example.test', primary: true }] })
+        .send({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: 'bounded@example.test',
+          emails: [{ type: 'work', value: 'bounded@example.test', primary: true }],
+        })
         .expect(201);
       const filter = '/scim/v2/Users?filter=userName+eq+%22bounded%40example.test%22';
       expect((await t.http.get(filter).set(bearer(theirs)).expect(200)).body.totalResults).toBe(0);

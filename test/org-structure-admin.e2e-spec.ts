@@ -22,8 +22,7 @@ describe.each(testEngines())('org structure managed in-app on %s', (engine) => {
   afterAll(async () => h?.close());
 
   const send = (method: 'post' | 'patch' | 'delete', path: string, body?: Json) => h.send(method, path, org.adminToken, body);
-  const withDepartment = (department: string, extra: Json = {}) =>
-    scim.create(simpleUser(uniqueName('dept'), { [ENTERPRISE]: { department }, ...extra }));
+  const withDepartment = (department: string, extra: Json = {}) => scim.create(simpleUser(uniqueName('dept'), { [ENTERPRISE]: { department }, ...extra }));
   const departmentOf = async (userId: string) => (await org.user(userId)).department;
 
   it('a rename keeps the mapping: the old directory value lands on the renamed department, no duplicate appears', async () => {
@@ -72,9 +71,7 @@ describe.each(testEngines())('org structure managed in-app on %s', (engine) => {
   });
 
   it('works the same for roles (title) and sites (work address), with the site address editable', async () => {
-    const person = await scim.create(
-      simpleUser(uniqueName('site'), { title: 'Designer', addresses: [{ type: 'work', locality: 'Porto', country: 'PT' }] }),
-    );
+    const person = await scim.create(simpleUser(uniqueName('site'), { title: 'Designer', addresses: [{ type: 'work', locality: 'Porto', country: 'PT' }] }));
     const user = await org.user(person.id);
     const role = expectStatus(await send('patch', `/api/v1/roles/${user.role.id}`, { name: 'Product Designer' }), 200).body;
     expect(role).toMatchObject({ name: 'Product Designer', userCount: 1 });
@@ -85,7 +82,10 @@ describe.each(testEngines())('org structure managed in-app on %s', (engine) => {
     expect(site).toMatchObject({ name: 'Porto office', address: { streetAddress: 'Rua 1', locality: 'Porto', postalCode: '4000', country: 'PT' } });
 
     const colleague = await scim.create(simpleUser(uniqueName('site'), { title: 'designer', addresses: [{ type: 'work', locality: 'porto' }] }));
-    expect(await org.user(colleague.id)).toMatchObject({ role: { id: user.role.id, name: 'Product Designer' }, site: { id: user.site.id, name: 'Porto office' } });
+    expect(await org.user(colleague.id)).toMatchObject({
+      role: { id: user.role.id, name: 'Product Designer' },
+      site: { id: user.site.id, name: 'Porto office' },
+    });
   });
 
   it('creates entities in-app; names stay unique case-insensitively (409 ORG_NAME_TAKEN), bad input changes nothing', async () => {

@@ -94,7 +94,15 @@ describe.each(testEngines())('org structure from SCIM on %s', (engine) => {
       expect(site).toEqual({ id: expect.any(String), name: city });
       expect((await org.entitiesNamed('sites', city)).map((s) => s.id)).toEqual([site!.id]);
       const [row] = await org.entityRows('sites', city);
-      expect(row).toMatchObject({ id: site!.id, name: city, street_address: 'Unter den Linden 1', locality: city, region: null, postal_code: '10117', country: 'DE' });
+      expect(row).toMatchObject({
+        id: site!.id,
+        name: city,
+        street_address: 'Unter den Linden 1',
+        locality: city,
+        region: null,
+        postal_code: '10117',
+        country: 'DE',
+      });
     });
 
     it('only the work address names a site', async () => {
@@ -174,7 +182,7 @@ describe.each(testEngines())('org structure from SCIM on %s', (engine) => {
       expect((await org.entitiesNamed('departments', 'finance & accounting')).map((d) => d.id)).toEqual([id]);
     });
 
-    it("another directory of the organisation matches the same entities; another organisation gets its own", async () => {
+    it('another directory of the organisation matches the same entities; another organisation gets its own', async () => {
       const dept = `Legal ${short()}`;
       const u1 = await scim.create(simpleUser(uniqueName('legal1'), { [ENTERPRISE]: { department: dept } }));
       const sibling = (await org.directory()).scim();
@@ -200,13 +208,15 @@ describe.each(testEngines())('org structure from SCIM on %s', (engine) => {
       ({ org, scim } = await freshOrg());
     });
 
-    it("a site keeps the address it was created with when later people (or later syncs) send another one", async () => {
+    it('a site keeps the address it was created with when later people (or later syncs) send another one', async () => {
       const formatted = `Tower ${short()}`;
       const first = await scim.create(
         simpleUser(uniqueName('site1'), { addresses: [{ type: 'work', formatted, streetAddress: '1 Old Road', locality: 'Leeds', country: 'GB' }] }),
       );
       const second = await scim.create(
-        simpleUser(uniqueName('site2'), { addresses: [{ type: 'work', formatted: formatted.toUpperCase(), streetAddress: '99 New Road', locality: 'York', country: 'UK' }] }),
+        simpleUser(uniqueName('site2'), {
+          addresses: [{ type: 'work', formatted: formatted.toUpperCase(), streetAddress: '99 New Road', locality: 'York', country: 'UK' }],
+        }),
       );
       expect((await links(org, second.id)).site).toEqual((await links(org, first.id)).site);
       expectStatus(
@@ -306,7 +316,9 @@ describe.each(testEngines())('org structure from SCIM on %s', (engine) => {
 
     it('a POST with blank values links nothing and creates nothing', async () => {
       const before = (await org.entities('departments')).length;
-      const user = await scim.create(simpleUser(uniqueName('blank-post'), { title: '  ', addresses: [{ type: 'work', formatted: ' ', locality: '' }], [ENTERPRISE]: { department: ' ' } }));
+      const user = await scim.create(
+        simpleUser(uniqueName('blank-post'), { title: '  ', addresses: [{ type: 'work', formatted: ' ', locality: '' }], [ENTERPRISE]: { department: ' ' } }),
+      );
       expect(await links(org, user.id)).toEqual({ department: null, role: null, site: null });
       expect((await org.entities('departments')).length).toBe(before);
     });
@@ -327,12 +339,22 @@ describe.each(testEngines())('org structure from SCIM on %s', (engine) => {
             const c = cases[i % cases.length];
             return scim.post(
               '/Users',
-              simpleUser(uniqueName(`race-${round}-${i}`), { title: c(names.roles), addresses: [{ type: 'work', locality: c(names.sites) }], [ENTERPRISE]: { department: c(names.departments) } }),
+              simpleUser(uniqueName(`race-${round}-${i}`), {
+                title: c(names.roles),
+                addresses: [{ type: 'work', locality: c(names.sites) }],
+                [ENTERPRISE]: { department: c(names.departments) },
+              }),
             );
           }),
         );
         statuses.push(...results.map((r) => r.status));
-        rounds.push({ names, ids: results.filter((r) => r.status === 201).map((r) => r.body.id).sort() });
+        rounds.push({
+          names,
+          ids: results
+            .filter((r) => r.status === 201)
+            .map((r) => r.body.id)
+            .sort(),
+        });
       }
       expect(statuses).toEqual(Array(30).fill(201));
       for (const { names, ids } of rounds) {

@@ -58,7 +58,12 @@ class Load {
       const userName = `load-${++this.seq}-${process.hrtime.bigint()}@outage.test`;
       return this.send('create', '/scim/v2/Users', this.scimToken, userName, {
         method: 'POST',
-        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, active: true, name: { givenName: 'Load', familyName: String(this.seq) } }),
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName,
+          active: true,
+          name: { givenName: 'Load', familyName: String(this.seq) },
+        }),
       });
     });
     this.every(50, () => this.send('lookup', `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "load-${this.seq}@outage.test"`)}`, this.scimToken));
@@ -138,7 +143,9 @@ function expectOutageAnswers(outcomes: Outcome[], cut: { from: number; to: numbe
   expect(after.filter((o) => o.kind !== 'health' && o.status >= 300).map((o) => `${o.kind} ${o.status}`)).toEqual([]);
   expect(after.some((o) => o.kind === 'health' && o.status === 200)).toBe(true);
   const slowest = Math.max(...failures.map((o) => o.ms));
-  process.stdout.write(`outage figures: ${failures.length} answers 503, slowest ${slowest} ms; first 2xx ${recovered!.startedAt + recovered!.ms - cut.to} ms after the restore\n`);
+  process.stdout.write(
+    `outage figures: ${failures.length} answers 503, slowest ${slowest} ms; first 2xx ${recovered!.startedAt + recovered!.ms - cut.to} ms after the restore\n`,
+  );
   // A positive control: before the cut everything worked.
   const before = outcomes.filter((o) => o.startedAt + o.ms < cut.from);
   expect(before.length).toBeGreaterThan(5);

@@ -88,7 +88,10 @@ describe.each(testEngines())('people administration on %s', (engine) => {
   it('edits an in-app person: names, email, links; blank clears; the email stays unique', async () => {
     const person = await createPerson({ email: 'edit.me@example.test', firstName: 'Edit', title: 'Intern' });
     await createPerson({ email: 'taken@example.test' });
-    const edited = expectStatus(await send('patch', `/api/v1/users/${person.id}`, { firstName: 'Edited', title: '   ', email: 'edited@example.test' }), 200).body;
+    const edited = expectStatus(
+      await send('patch', `/api/v1/users/${person.id}`, { firstName: 'Edited', title: '   ', email: 'edited@example.test' }),
+      200,
+    ).body;
     expect(edited).toMatchObject({ firstName: 'Edited', title: null, email: 'edited@example.test' });
     expectCode(await send('patch', `/api/v1/users/${person.id}`, { email: 'Taken@example.test' }), 409, 'EMAIL_ALREADY_IN_USE');
     expectCode(await send('patch', `/api/v1/users/${person.id}`, { managerId: person.id }), 400, 'INVALID_MANAGER');
@@ -96,7 +99,9 @@ describe.each(testEngines())('people administration on %s', (engine) => {
   });
 
   it('a directory-managed person: directory-owned fields are refused, app-owned ones change and survive the next sync', async () => {
-    const scimUser = await scim.create(simpleUser(uniqueName('managed'), { title: 'Staff Engineer', name: { givenName: 'Ada' }, [ENTERPRISE]: { department: 'R&D' } }));
+    const scimUser = await scim.create(
+      simpleUser(uniqueName('managed'), { title: 'Staff Engineer', name: { givenName: 'Ada' }, [ENTERPRISE]: { department: 'R&D' } }),
+    );
     const before = await org.user(scimUser.id);
     const role = before.role as { id: string };
     expectStatus(await send('patch', `/api/v1/roles/${role.id}`, { grades: ['S1', 'S2'] }), 200);
@@ -180,7 +185,11 @@ describe.each(testEngines())('people administration on %s', (engine) => {
     const created: string[] = [own.adminUserId];
     for (let i = 0; i < 5; i++) created.push((await ownScim.create(simpleUser(uniqueName('keyset')))).id);
     const group = expectStatus(
-      await ownScim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: uniqueName('keyset group'), members: created.slice(1).map((value) => ({ value })) }),
+      await ownScim.post('/Groups', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: uniqueName('keyset group'),
+        members: created.slice(1).map((value) => ({ value })),
+      }),
       201,
     ).body;
 
@@ -207,7 +216,8 @@ describe.each(testEngines())('people administration on %s', (engine) => {
     expect((await walk(`/api/v1/groups/${group.id}/members`)).ids).toEqual(created.slice(1).sort());
     expect((await walk('/api/v1/groups')).ids).toEqual([group.id]);
     const departments: string[] = [];
-    for (const name of ['Keyset A', 'Keyset B', 'Keyset C']) departments.push(expectStatus(await h.send('post', '/api/v1/departments', own.adminToken, { name }), 201).body.id);
+    for (const name of ['Keyset A', 'Keyset B', 'Keyset C'])
+      departments.push(expectStatus(await h.send('post', '/api/v1/departments', own.adminToken, { name }), 201).body.id);
     expect((await walk('/api/v1/departments')).ids).toEqual(departments.sort());
     expect((await walk('/api/v1/directories')).ids).toEqual([directoryId]);
     expect((await walk(`/api/v1/directories/${directoryId}/tokens`)).ids).toHaveLength(1);

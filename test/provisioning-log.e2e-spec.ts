@@ -49,7 +49,10 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
     const userName = uniqueName('ada');
     const lookup = expectStatus(await scim.filter(`userName eq "${userName}"`), 200);
     const res = expectStatus(
-      await scim.post('/Users', simpleUser(userName, { name: { givenName: SECRET_VALUES[0] }, title: SECRET_VALUES[1], phoneNumbers: [{ type: 'work', value: SECRET_VALUES[2] }] })),
+      await scim.post(
+        '/Users',
+        simpleUser(userName, { name: { givenName: SECRET_VALUES[0] }, title: SECRET_VALUES[1], phoneNumbers: [{ type: 'work', value: SECRET_VALUES[2] }] }),
+      ),
       201,
     );
     expect(await byRequest(lookup)).toEqual([]);
@@ -109,7 +112,15 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
     await scim.create(simpleUser(userName));
     const res = expectStatus(await scim.post('/Users', simpleUser(userName, { emails: [{ type: 'work', value: SECRET_VALUES[3], primary: true }] })), 409);
     const e = await eventOf(res);
-    expect(e).toMatchObject({ operation: 'create', outcome: 'failure', status: 409, scimType: 'uniqueness', errorCode: 'USER_NAME_TAKEN', userName, resourceId: null });
+    expect(e).toMatchObject({
+      operation: 'create',
+      outcome: 'failure',
+      status: 409,
+      scimType: 'uniqueness',
+      errorCode: 'USER_NAME_TAKEN',
+      userName,
+      resourceId: null,
+    });
     expect(e.errorMessage).toEqual(expect.any(String));
     expect(e.errorMessage).not.toContain(userName);
     // Positive control beside it: a failed lookup is logged too (an unsupported filter attribute).
@@ -123,7 +134,10 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
 
   it('names group operations: create, members-add, members-remove, rename, delete', async () => {
     const { id: member } = await scim.create(simpleUser(uniqueName('member')));
-    const created = expectStatus(await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Team ${randomUUID()}` }), 201);
+    const created = expectStatus(
+      await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Team ${randomUUID()}` }),
+      201,
+    );
     const gid = created.body.id;
     expect(await eventOf(created)).toMatchObject({ operation: 'create', resourceType: 'Group', resourceId: gid, attributes: ['displayName'], userName: null });
     const add = expectStatus(await scim.patch(`/Groups/${gid}`, patchOp({ op: 'Add', path: 'members', value: [{ value: member }] })), 204);
@@ -144,7 +158,15 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
     const refused = await h.send('post', '/scim/v2/Users', minted.body.token, simpleUser(uniqueName('late')));
     expect(refused.status).toBe(401);
     const [e] = await events({}, other.id);
-    expect(e).toMatchObject({ requestId: refused.headers['x-request-id'], tokenId: minted.body.id, tokenName: 'Rotation 2026', status: 401, errorCode: 'UNAUTHENTICATED', outcome: 'failure', operation: 'create' });
+    expect(e).toMatchObject({
+      requestId: refused.headers['x-request-id'],
+      tokenId: minted.body.id,
+      tokenName: 'Rotation 2026',
+      status: 401,
+      errorCode: 'UNAUTHENTICATED',
+      outcome: 'failure',
+      operation: 'create',
+    });
     const before = (await events({}, other.id)).length;
     const unknown = await h.send('post', '/scim/v2/Users', `scim_${randomUUID().replace(/-/g, '')}`, simpleUser(uniqueName('nobody')));
     expect(unknown.status).toBe(401);
@@ -167,7 +189,9 @@ describe.each(testEngines())('provisioning log on %s', (engine) => {
     expect(creates).toHaveLength(all.filter((e) => e.operation === 'create').length);
     const someone = all.find((e) => e.operation === 'disable') as Json;
     expect((await events({ resourceId: someone.resourceId })).every((e) => e.resourceId === someone.resourceId)).toBe(true);
-    expect((await events({ userName: someone.userName.toUpperCase() })).map((e) => e.id)).toEqual(all.filter((e) => e.userName === someone.userName).map((e) => e.id));
+    expect((await events({ userName: someone.userName.toUpperCase() })).map((e) => e.id)).toEqual(
+      all.filter((e) => e.userName === someone.userName).map((e) => e.id),
+    );
     const middle = all[Math.floor(all.length / 2)];
     const since = await events({ since: middle.at });
     expect(since.every((e) => e.at >= middle.at)).toBe(true);

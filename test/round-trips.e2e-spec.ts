@@ -96,16 +96,26 @@ describe.each(testEngines())('database round trips per SCIM request (%s)', (engi
     await measure('GET by id', () => scim.user(userId));
     await measure('lookup, one match', async () => expect(await scim.lookup(userName)).toEqual([userId]));
     await measure('cursor page, one match', async () =>
-      expect(expectStatus(await scim.get(`/Users?${new URLSearchParams({ cursor: '', filter: `userName eq "${userName}"` }).toString()}`), 200).body.Resources).toHaveLength(1),
+      expect(
+        expectStatus(await scim.get(`/Users?${new URLSearchParams({ cursor: '', filter: `userName eq "${userName}"` }).toString()}`), 200).body.Resources,
+      ).toHaveLength(1),
     );
     const groupName = uniqueName('grp');
     let groupId = '';
     await measure('group lookup', async () =>
-      expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' }).toString()}`), 200),
+      expectStatus(
+        await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' }).toString()}`),
+        200,
+      ),
     );
     await measure('group create', async () => (groupId = expectStatus(await scim.post('/Groups', { schemas: [GROUP], displayName: groupName }), 201).body.id));
     await measure('group lookup, one match', async () =>
-      expect(expectStatus(await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' }).toString()}`), 200).body.totalResults).toBe(1),
+      expect(
+        expectStatus(
+          await scim.get(`/Groups?${new URLSearchParams({ filter: `displayName eq "${groupName}"`, excludedAttributes: 'members' }).toString()}`),
+          200,
+        ).body.totalResults,
+      ).toBe(1),
     );
     await measure('member Add', async () =>
       expectStatus(await scim.patch(`/Groups/${groupId}`, patchOp({ op: 'Add', path: 'members', value: [{ value: userId }, { value: manager.id }] })), 204),

@@ -126,7 +126,8 @@ const entries = Object.entries(ROUTES).map(([route, access]) => {
 });
 const guarded = entries.filter((e) => e.access === 'admin' || e.access === 'person' || e.access === 'directory');
 // Logout ends the session it is called with: it goes last wherever a session is used.
-const logoutLast = <T extends { route: string }>(list: T[]): T[] => [...list].sort((a, b) => Number(a.route.includes('logout')) - Number(b.route.includes('logout')));
+const logoutLast = <T extends { route: string }>(list: T[]): T[] =>
+  [...list].sort((a, b) => Number(a.route.includes('logout')) - Number(b.route.includes('logout')));
 
 describe.each(testEngines())('route inventory on %s', (engine) => {
   let smtp: SmtpListener;
@@ -158,8 +159,12 @@ describe.each(testEngines())('route inventory on %s', (engine) => {
 
   it('lists every route of the built app with its access, and no route it does not serve', () => {
     // The router is case-insensitive, so its table is lower-cased (parameter names aside).
-    const served = routeTable(h.app.getHttpAdapter().getInstance().printRoutes()).map((r) => r.toLowerCase()).sort();
-    const classified = Object.keys(ROUTES).map((r) => r.toLowerCase()).sort();
+    const served = routeTable(h.app.getHttpAdapter().getInstance().printRoutes())
+      .map((r) => r.toLowerCase())
+      .sort();
+    const classified = Object.keys(ROUTES)
+      .map((r) => r.toLowerCase())
+      .sort();
     expect(served.length).toBeGreaterThan(50);
     expect(served).toEqual(classified);
   });
@@ -173,7 +178,9 @@ describe.each(testEngines())('route inventory on %s', (engine) => {
         if (res.status === 401 || res.status >= 500) wrong.push(`${e.route}: ${res.status}`);
       } else if (res.status !== 401 || res.headers['www-authenticate'] !== `Bearer realm="${scim ? 'scim' : 'api'}"`) {
         wrong.push(`${e.route}: ${res.status} ${res.headers['www-authenticate']}`);
-      } else if (scim ? res.body.schemas?.[0] !== ERROR_URN || !/^application\/scim\+json/.test(res.headers['content-type']) : res.body.code !== 'UNAUTHENTICATED') {
+      } else if (
+        scim ? res.body.schemas?.[0] !== ERROR_URN || !/^application\/scim\+json/.test(res.headers['content-type']) : res.body.code !== 'UNAUTHENTICATED'
+      ) {
         wrong.push(`${e.route}: body ${JSON.stringify(res.body)}`);
       }
     }

@@ -118,7 +118,7 @@ describe.each(testEngines())('SCIM contract (%s)', (engine) => {
     });
   });
 
-  describe('schemas names the endpoint\'s core schema and only declared extensions', () => {
+  describe("schemas names the endpoint's core schema and only declared extensions", () => {
     it('a body naming the Group schema at /Users is 400 invalidSyntax, never a User', async () => {
       const userName = uniqueName('group-body');
       await refusedCreate({ schemas: [CORE_GROUP], userName, displayName: 'G' }, 'invalidSyntax', CORE_GROUP);
@@ -128,12 +128,15 @@ describe.each(testEngines())('SCIM contract (%s)', (engine) => {
       expect((await scim.create({ schemas: [CORE_USER, ENTERPRISE], userName })).userName).toBe(userName);
     });
 
-    it('an undeclared schema URN is 400 naming it; Entra\'s legacy group URN is accepted and ignored', async () => {
+    it("an undeclared schema URN is 400 naming it; Entra's legacy group URN is accepted and ignored", async () => {
       const custom = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
       await refusedCreate({ schemas: [CORE_USER, custom], userName: uniqueName('urn') }, 'invalidSyntax', custom);
       const name = `Legacy ${randomUUID().slice(0, 8)}`;
       expectScimError(await scim.post('/Groups', { schemas: [CORE_USER], displayName: name }), 400, 'invalidSyntax');
-      const group = expectStatus(await scim.post('/Groups', { schemas: [CORE_GROUP, LEGACY_GROUP], displayName: name, meta: { resourceType: 'Group' } }), 201).body;
+      const group = expectStatus(
+        await scim.post('/Groups', { schemas: [CORE_GROUP, LEGACY_GROUP], displayName: name, meta: { resourceType: 'Group' } }),
+        201,
+      ).body;
       expect(group.displayName).toBe(name);
       expect(group.schemas).toContain(CORE_GROUP);
       expect(group.schemas).not.toContain(LEGACY_GROUP);
@@ -168,9 +171,18 @@ describe.each(testEngines())('SCIM contract (%s)', (engine) => {
     it('a path to an attribute that does not exist is 400 invalidPath, and the other operations are not applied either', async () => {
       const user = await scim.create(simpleUser(uniqueName('path')));
       for (const path of ['favouriteColour', 'name.nickname', `${ENTERPRISE}:costCentre`, 'emails[type eq "work"].label', 'members']) {
-        await refusedPatch(user.id, [{ op: 'replace', path: 'title', value: 'T' }, { op: 'Add', path, value: 'x' }], 400, 'invalidPath', path.split('[')[0]);
+        await refusedPatch(
+          user.id,
+          [
+            { op: 'replace', path: 'title', value: 'T' },
+            { op: 'Add', path, value: 'x' },
+          ],
+          400,
+          'invalidPath',
+          path.split('[')[0],
+        );
       }
-      expect((await patched(user.id, { op: 'replace', path: 'title', value: 'T' }, { op: 'Add', path: 'nickName', value: 'x' }))).toMatchObject({
+      expect(await patched(user.id, { op: 'replace', path: 'title', value: 'T' }, { op: 'Add', path: 'nickName', value: 'x' })).toMatchObject({
         title: 'T',
         nickName: 'x',
       });
@@ -179,8 +191,12 @@ describe.each(testEngines())('SCIM contract (%s)', (engine) => {
     it('replace through a value filter that matches nothing is 400 noTarget; add through it creates the value', async () => {
       const user = await scim.create({ schemas: [CORE_USER], userName: uniqueName('target') });
       await refusedPatch(user.id, [{ op: 'Replace', path: 'phoneNumbers[type eq "fax"].value', value: '+1' }], 400, 'noTarget');
-      expect((await patched(user.id, { op: 'Add', path: 'phoneNumbers[type eq "fax"].value', value: '+1' })).phoneNumbers).toEqual([{ type: 'fax', value: '+1' }]);
-      expect((await patched(user.id, { op: 'Replace', path: 'phoneNumbers[type eq "fax"].value', value: '+2' })).phoneNumbers).toEqual([{ type: 'fax', value: '+2' }]);
+      expect((await patched(user.id, { op: 'Add', path: 'phoneNumbers[type eq "fax"].value', value: '+1' })).phoneNumbers).toEqual([
+        { type: 'fax', value: '+1' },
+      ]);
+      expect((await patched(user.id, { op: 'Replace', path: 'phoneNumbers[type eq "fax"].value', value: '+2' })).phoneNumbers).toEqual([
+        { type: 'fax', value: '+2' },
+      ]);
     });
 
     it('noTarget is checked before mutability: a readOnly value filter that matches nothing is noTarget; without a filter it is mutability', async () => {
@@ -321,13 +337,20 @@ describe.each(testEngines())('SCIM contract (%s)', (engine) => {
       expectStatus(await send({ costCenter: `CC-${tag}` }), 200);
 
       // A person added in the app has no directory: an admin sets their HR fields.
-      const inApp = expectStatus(await h.send('post', '/api/v1/users', org.adminToken, { email: `inapp.${tag}@contoso.test`, costCenter: 'CC-9', office: 'Desk 7' }), 201).body;
+      const inApp = expectStatus(
+        await h.send('post', '/api/v1/users', org.adminToken, { email: `inapp.${tag}@contoso.test`, costCenter: 'CC-9', office: 'Desk 7' }),
+        201,
+      ).body;
       expect(inApp.hr).toMatchObject({ costCenter: 'CC-9', office: 'Desk 7', division: null });
       const edited = expectStatus(await h.send('patch', `/api/v1/users/${inApp.id}`, org.adminToken, { division: 'Ops', office: ' ' }), 200).body;
       expect(edited.hr).toMatchObject({ costCenter: 'CC-9', division: 'Ops', office: null });
 
       // Clearing through PATCH, as Entra does ("" clears).
-      const cleared = await patched(created.id, { op: 'Replace', path: `${ENTERPRISE}:costCenter`, value: '' }, { op: 'remove', path: 'addresses[type eq "other"]' });
+      const cleared = await patched(
+        created.id,
+        { op: 'Replace', path: `${ENTERPRISE}:costCenter`, value: '' },
+        { op: 'remove', path: 'addresses[type eq "other"]' },
+      );
       expect(cleared[ENTERPRISE]).not.toHaveProperty('costCenter');
       expect(cleared.addresses).toEqual([body.addresses[0]]);
     });

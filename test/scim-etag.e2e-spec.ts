@@ -45,7 +45,10 @@ describe.each(testEngines())('SCIM ETags (%s)', (engine) => {
   it('PATCH with the current If-Match applies and answers the new ETag; with a stale one 412 and nothing changes', async () => {
     const user = await scim.create(simpleUser(uniqueName('etag-patch'), { displayName: 'First' }));
     const v1 = user.meta.version;
-    const ok = expectStatus(await send('patch', `/Users/${user.id}`, { 'if-match': v1 }, patchOp({ op: 'replace', path: 'displayName', value: 'Second' })), 204);
+    const ok = expectStatus(
+      await send('patch', `/Users/${user.id}`, { 'if-match': v1 }, patchOp({ op: 'replace', path: 'displayName', value: 'Second' })),
+      204,
+    );
     const v2 = ok.headers.etag;
     expect(v2).toMatch(/^W\/"\d+"$/);
     expect(v2).not.toBe(v1);
@@ -70,7 +73,10 @@ describe.each(testEngines())('SCIM ETags (%s)', (engine) => {
 
   it('a list of tags matches when any of them is current; an unknown tag format never matches', async () => {
     const user = await scim.create(simpleUser(uniqueName('etag-list')));
-    expectStatus(await send('patch', `/Users/${user.id}`, { 'if-match': `W/"0", ${user.meta.version}` }, patchOp({ op: 'replace', path: 'title', value: 'A' })), 204);
+    expectStatus(
+      await send('patch', `/Users/${user.id}`, { 'if-match': `W/"0", ${user.meta.version}` }, patchOp({ op: 'replace', path: 'title', value: 'A' })),
+      204,
+    );
     expectScimError(await send('patch', `/Users/${user.id}`, { 'if-match': 'not-an-etag' }, patchOp({ op: 'replace', path: 'title', value: 'B' })), 412);
   });
 

@@ -104,7 +104,14 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
       expect((await getGroup(id)).displayName).toBe(renamed);
 
       const [u1, u2, u3, u4] = await Promise.all([newUser(scim, 'One'), newUser(), newUser(), newUser()]);
-      await patchGroup(id, { op: 'Add', path: 'members', value: [{ $ref: null, value: u1 }, { $ref: null, value: u2 }] });
+      await patchGroup(id, {
+        op: 'Add',
+        path: 'members',
+        value: [
+          { $ref: null, value: u1 },
+          { $ref: null, value: u2 },
+        ],
+      });
       const withMembers = await getGroup(id);
       expect(withMembers.members).toHaveLength(2);
       expect(withMembers.members).toContainEqual({ value: u1, $ref: `${SCIM_BASE}/Users/${u1}`, display: 'One' });
@@ -265,7 +272,12 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
       ids = [];
       for (let i = 0; i < 5; i++) {
         const res = expectStatus(
-          await client.post('/Groups', { schemas: [CORE_GROUP], displayName: `Team ${i}`, externalId: `ext-${i}`, members: i === 2 ? [{ value: member }] : [] }),
+          await client.post('/Groups', {
+            schemas: [CORE_GROUP],
+            displayName: `Team ${i}`,
+            externalId: `ext-${i}`,
+            members: i === 2 ? [{ value: member }] : [],
+          }),
           201,
         );
         ids.push(res.body.id);
@@ -385,7 +397,14 @@ describe.each(testEngines())('SCIM /Groups on %s', (engine) => {
       expect(admin).toMatchObject({ id: created.id, autoInvite: true, grantsAdmin: false });
       expect((await getGroup(created.id))[FRANKLI]).toEqual({ autoInvite: true, grantsAdmin: false });
       // A PUT, with the extension or without, leaves the admin's flags alone.
-      const put = expectStatus(await scim.put(`/Groups/${created.id}`, { schemas: [CORE_GROUP, FRANKLI], displayName: created.displayName, [FRANKLI]: { autoInvite: false, grantsAdmin: true } }), 200);
+      const put = expectStatus(
+        await scim.put(`/Groups/${created.id}`, {
+          schemas: [CORE_GROUP, FRANKLI],
+          displayName: created.displayName,
+          [FRANKLI]: { autoInvite: false, grantsAdmin: true },
+        }),
+        200,
+      );
       expect(put.body[FRANKLI]).toEqual({ autoInvite: true, grantsAdmin: false });
       expectStatus(await h.send('patch', `/api/v1/groups/${created.id}`, org.adminToken, { autoInvite: 'yes' }), 400);
       expectStatus(await h.send('patch', `/api/v1/groups/${created.id}`, org.adminToken, { displayName: 'x' }), 400);

@@ -101,11 +101,14 @@ onEngine('mysql')('query plans of every list request on %s', (engine) => {
     ['SCIM users, startIndex page 2', () => scimGet('/Users?startIndex=11&count=10')],
     ['SCIM users, first cursor page', () => scimGet('/Users?cursor=&count=10')],
     ['SCIM users, next cursor page', async ({ cursor }) => scimGet(`/Users?${q({ cursor: await cursor('/Users?cursor=&count=10'), count: '10' })}`)],
-    ['SCIM users, previous cursor page', async ({ cursor }) => {
-      const next = await cursor('/Users?cursor=&count=10');
-      const second = expectStatus(await scim.get(`/Users?${q({ cursor: next, count: '10' })}`), 200).body;
-      return scimGet(`/Users?${q({ cursor: second.previousCursor, count: '10' })}`);
-    }],
+    [
+      'SCIM users, previous cursor page',
+      async ({ cursor }) => {
+        const next = await cursor('/Users?cursor=&count=10');
+        const second = expectStatus(await scim.get(`/Users?${q({ cursor: next, count: '10' })}`), 200).body;
+        return scimGet(`/Users?${q({ cursor: second.previousCursor, count: '10' })}`);
+      },
+    ],
     ['SCIM users, cursor page with a filter', () => scimGet(`/Users?${q({ cursor: '', count: '5', filter: 'displayName sw "Plan 1"' })}`)],
     ['SCIM groups displayName eq (Entra lookup)', () => scimGet(`/Groups?${q({ filter: 'displayName eq "Plan group 3"', excludedAttributes: 'members' })}`)],
     ['SCIM groups with members, startIndex', () => scimGet('/Groups?startIndex=3&count=5')],
@@ -121,30 +124,51 @@ onEngine('mysql')('query plans of every list request on %s', (engine) => {
   it.each<[string, () => Promise<unknown>]>([
     ['people, numbered page', () => get(org.adminToken, '/api/v1/users?page=2&limit=10')],
     ['people, first keyset page', () => get(org.adminToken, '/api/v1/users?cursor=&limit=10')],
-    ['people, keyset page 2', async () => get(org.adminToken, `/api/v1/users?${q({ cursor: (await get(org.adminToken, '/api/v1/users?cursor=&limit=10')).nextCursor, limit: '10' })}`)],
+    [
+      'people, keyset page 2',
+      async () => get(org.adminToken, `/api/v1/users?${q({ cursor: (await get(org.adminToken, '/api/v1/users?cursor=&limit=10')).nextCursor, limit: '10' })}`),
+    ],
     ['people of one directory, keyset', () => get(org.adminToken, `/api/v1/users?${q({ cursor: '', limit: '10', directoryId })}`)],
     ['people by status, numbered', () => get(org.adminToken, '/api/v1/users?status=uninvited&limit=10')],
-    ['groups, numbered and keyset', async () => {
-      await get(org.adminToken, '/api/v1/groups?limit=5');
-      await get(org.adminToken, `/api/v1/groups?${q({ cursor: (await get(org.adminToken, '/api/v1/groups?cursor=&limit=5')).nextCursor, limit: '5' })}`);
-    }],
-    ['group members, numbered and keyset', async () => {
-      await get(org.adminToken, `/api/v1/groups/${groups[2].id}/members?limit=2`);
-      await get(org.adminToken, `/api/v1/groups/${groups[2].id}/members?${q({ cursor: (await get(org.adminToken, `/api/v1/groups/${groups[2].id}/members?cursor=&limit=2`)).nextCursor, limit: '2' })}`);
-    }],
-    ['directories and their tokens', async () => {
-      await get(org.adminToken, '/api/v1/directories?cursor=&limit=1');
-      await get(org.adminToken, `/api/v1/directories/${directoryId}/tokens?cursor=&limit=5`);
-    }],
-    ['departments and roles', async () => {
-      await get(org.adminToken, '/api/v1/departments?cursor=&limit=3');
-      await get(org.adminToken, '/api/v1/roles?limit=3');
-    }],
-    ['the provisioning log and a person\'s history', async () => {
-      const page = await get(org.adminToken, `/api/v1/directories/${directoryId}/events?limit=10`);
-      await get(org.adminToken, `/api/v1/directories/${directoryId}/events?${q({ limit: '10', cursor: page.nextCursor })}`);
-      await get(org.adminToken, `/api/v1/users/${users[3].id}/events?limit=10`);
-    }],
+    [
+      'groups, numbered and keyset',
+      async () => {
+        await get(org.adminToken, '/api/v1/groups?limit=5');
+        await get(org.adminToken, `/api/v1/groups?${q({ cursor: (await get(org.adminToken, '/api/v1/groups?cursor=&limit=5')).nextCursor, limit: '5' })}`);
+      },
+    ],
+    [
+      'group members, numbered and keyset',
+      async () => {
+        await get(org.adminToken, `/api/v1/groups/${groups[2].id}/members?limit=2`);
+        await get(
+          org.adminToken,
+          `/api/v1/groups/${groups[2].id}/members?${q({ cursor: (await get(org.adminToken, `/api/v1/groups/${groups[2].id}/members?cursor=&limit=2`)).nextCursor, limit: '2' })}`,
+        );
+      },
+    ],
+    [
+      'directories and their tokens',
+      async () => {
+        await get(org.adminToken, '/api/v1/directories?cursor=&limit=1');
+        await get(org.adminToken, `/api/v1/directories/${directoryId}/tokens?cursor=&limit=5`);
+      },
+    ],
+    [
+      'departments and roles',
+      async () => {
+        await get(org.adminToken, '/api/v1/departments?cursor=&limit=3');
+        await get(org.adminToken, '/api/v1/roles?limit=3');
+      },
+    ],
+    [
+      "the provisioning log and a person's history",
+      async () => {
+        const page = await get(org.adminToken, `/api/v1/directories/${directoryId}/events?limit=10`);
+        await get(org.adminToken, `/api/v1/directories/${directoryId}/events?${q({ limit: '10', cursor: page.nextCursor })}`);
+        await get(org.adminToken, `/api/v1/users/${users[3].id}/events?limit=10`);
+      },
+    ],
   ])('admin API: %s reads by index', async (_, request) => {
     const { statements, plans } = await plansOf(request);
     if (process.env.SHOW_PLANS) process.stdout.write(`${JSON.stringify(plans, null, 1)}\n`);
@@ -189,7 +213,10 @@ onEngine('sqlite')('member PATCH plans on %s', (engine) => {
     const group = expectStatus(await scim.post('/Groups', { schemas: [GROUP], displayName: uniqueName('members') }), 201).body;
     const recorder = statementRecorder(h.dataSource);
     const statements = await recorder.during(async () => {
-      const add = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Add', path: 'members', value: ids.slice(0, 25).map((value) => ({ value })) }] };
+      const add = {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'Add', path: 'members', value: ids.slice(0, 25).map((value) => ({ value })) }],
+      };
       expectStatus(await scim.patch(`/Groups/${group.id}`, add), 204);
       const remove = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Remove', path: `members[value eq "${ids[3]}"]` }] };
       expectStatus(await scim.patch(`/Groups/${group.id}`, remove), 204);

@@ -39,7 +39,11 @@ describe.each(testEngines())('SCIM request hygiene (%s)', (engine) => {
   function expectRawScimError(res: RawAnswer, status: number): void {
     expect(res.status).toBe(status);
     expect(res.contentType).toMatch(/^application\/scim\+json/);
-    expect(JSON.parse(res.body)).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail: expect.any(String) });
+    expect(JSON.parse(res.body)).toMatchObject({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: String(status),
+      detail: expect.any(String),
+    });
   }
 
   beforeAll(async () => {
@@ -64,7 +68,7 @@ describe.each(testEngines())('SCIM request hygiene (%s)', (engine) => {
       expectScimError(await scim.get(`/Users/${'0'.repeat(8)}?attributes=id&attributes=userName`), 400, 'invalidValue');
     });
 
-    it('positive control: one filter, Entra\'s value-less flag and paging parameters still work', async () => {
+    it("positive control: one filter, Entra's value-less flag and paging parameters still work", async () => {
       const body = await scim.list(`userName eq "${userName}"`, { aadOptscim062020: '', count: '5', startIndex: '1' });
       expect(body.totalResults).toBe(1);
       expect(body.Resources[0].userName).toBe(userName);
@@ -124,14 +128,24 @@ describe.each(testEngines())('SCIM request hygiene (%s)', (engine) => {
 
     it('415 for a Content-Encoding the server does not decode, and nothing is created', async () => {
       const name = uniqueName('gzip');
-      const res = await raw('POST', '/scim/v2/Users', { ...auth(), 'content-type': 'application/scim+json', 'content-encoding': 'gzip' }, JSON.stringify(simpleUser(name)));
+      const res = await raw(
+        'POST',
+        '/scim/v2/Users',
+        { ...auth(), 'content-type': 'application/scim+json', 'content-encoding': 'gzip' },
+        JSON.stringify(simpleUser(name)),
+      );
       expectRawScimError(res, 415);
       expect(await scim.lookup(name)).toHaveLength(0);
     });
 
     it('positive control: Content-Encoding identity is a plain body', async () => {
       const name = uniqueName('identity');
-      const res = await raw('POST', '/scim/v2/Users', { ...auth(), 'content-type': 'application/scim+json', 'content-encoding': 'identity' }, JSON.stringify(simpleUser(name)));
+      const res = await raw(
+        'POST',
+        '/scim/v2/Users',
+        { ...auth(), 'content-type': 'application/scim+json', 'content-encoding': 'identity' },
+        JSON.stringify(simpleUser(name)),
+      );
       expect(res.status).toBe(201);
       expect(await scim.lookup(name)).toHaveLength(1);
     });

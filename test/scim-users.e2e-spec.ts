@@ -1,6 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { DirectoryHandle, OrgHandle, PUBLIC_URL, startTestApp, TestApp } from './support/app';
-import { CORE_USER, enterprise, ENTERPRISE, expectScimError, expectStatus, FLAG, Json, LIST_RESPONSE, patchOp, ScimClient, simpleUser, sleep, tutorialUser, uniqueName } from './support/scim-client';
+import {
+  CORE_USER,
+  enterprise,
+  ENTERPRISE,
+  expectScimError,
+  expectStatus,
+  FLAG,
+  Json,
+  LIST_RESPONSE,
+  patchOp,
+  ScimClient,
+  simpleUser,
+  sleep,
+  tutorialUser,
+  uniqueName,
+} from './support/scim-client';
 import { testEngines } from './support/databases';
 
 /**
@@ -211,7 +226,13 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
         externalId: 'Eqpj',
         [ENTERPRISE]: { employeeNumber: 'Eqpj' },
       });
-      expect(await org.user(user.id)).toMatchObject({ displayName: 'Pvlo', firstName: 'Gtfd', lastName: 'Pkqf', externalId: 'Eqpj', email: 'TestBcwqnm@test.microsoft.com' });
+      expect(await org.user(user.id)).toMatchObject({
+        displayName: 'Pvlo',
+        firstName: 'Gtfd',
+        lastName: 'Pkqf',
+        externalId: 'Eqpj',
+        email: 'TestBcwqnm@test.microsoft.com',
+      });
     });
 
     it('"replace multiple attributes", the body Entra sends with the flag (path-less, dotted and URN keys) → 204; all stored', async () => {
@@ -256,7 +277,7 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
       expect(await scim.user(user.id)).toMatchObject({ nickName: 'Babs' });
     });
 
-    it('app role assignments (roles, which this server does not keep): the tutorial\'s empty roles is 201, roles with values are 400 naming them', async () => {
+    it("app role assignments (roles, which this server does not keep): the tutorial's empty roles is 201, roles with values are 400 naming them", async () => {
       const user = await fresh({ ...tutorialUser(`Test_User_${randomUUID()}`), roles: [] });
       expect(user).not.toHaveProperty('roles');
       const withRoles = await scim.post('/Users', {
@@ -267,7 +288,11 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
       const before = await scim.user(user.id);
       const add = await scim.patch(
         `/Users/${user.id}`,
-        patchOp({ op: opName(flag, 'Add'), path: 'roles', value: [{ value: '{"id":"7db3c7e7-5c1f-4b2a-8f9e-1a2b3c4d5e6f","value":"25","displayName":"Role1234"}' }] }),
+        patchOp({
+          op: opName(flag, 'Add'),
+          path: 'roles',
+          value: [{ value: '{"id":"7db3c7e7-5c1f-4b2a-8f9e-1a2b3c4d5e6f","value":"25","displayName":"Role1234"}' }],
+        }),
       );
       expectScimError(add, 400, 'invalidPath');
       expect(withoutMeta(await scim.user(user.id))).toEqual(withoutMeta(before));
@@ -286,7 +311,14 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
       );
       const got = await scim.user(user.id);
       expect(got.addresses).toHaveLength(1);
-      expect(got.addresses[0]).toMatchObject({ type: 'work', streetAddress: 'Street', locality: city, region: 'Region', postalCode: 'PostalCode', country: 'Country' });
+      expect(got.addresses[0]).toMatchObject({
+        type: 'work',
+        streetAddress: 'Street',
+        locality: city,
+        region: 'Region',
+        postalCode: 'PostalCode',
+        country: 'Country',
+      });
       const admin = await org.user(user.id);
       expect(admin.site).toEqual({ id: expect.stringMatching(UUID), name: city });
       // Add on an existing value acts as replace and keeps a single address.
@@ -380,11 +412,15 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
 
     it('the tutorial sample: Add path "manager" with [{"$ref", "value"}] sets it', async () => {
       const emp = await employee();
-      await scim.patchUser(emp.id, { op: opName(flag, 'Add'), path: 'manager', value: [{ $ref: `http://example.test/scim/Users/${boss.id}`, value: boss.id }] });
+      await scim.patchUser(emp.id, {
+        op: opName(flag, 'Add'),
+        path: 'manager',
+        value: [{ $ref: `http://example.test/scim/Users/${boss.id}`, value: boss.id }],
+      });
       await expectManager(emp.id, boss);
     });
 
-    it("Microsoft's validator: set with Add, change with replace, remove with replace \"\"", async () => {
+    it('Microsoft\'s validator: set with Add, change with replace, remove with replace ""', async () => {
       const emp = await employee();
       await scim.patchUser(emp.id, { op: opName(flag, 'Add'), path: managerPath, value: boss.id });
       await expectManager(emp.id, boss);
@@ -659,7 +695,9 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
     it('attribute names in filters are case-insensitive', async () => {
       expect(ids(await scim.list(`USERNAME eq "anna.${tag}@filters.example"`))).toEqual(byIndex(0));
       expect(ids(await scim.list(`Emails[Type eq "work"].Value eq "bob.${tag}@filters.example"`))).toEqual(byIndex(1));
-      expect(ids(await scim.list(`URN:IETF:PARAMS:SCIM:SCHEMAS:EXTENSION:ENTERPRISE:2.0:USER:DEPARTMENT eq "${dept}" and DisplayName sw "bob"`))).toEqual(byIndex(1));
+      expect(ids(await scim.list(`URN:IETF:PARAMS:SCIM:SCHEMAS:EXTENSION:ENTERPRISE:2.0:USER:DEPARTMENT eq "${dept}" and DisplayName sw "bob"`))).toEqual(
+        byIndex(1),
+      );
       expect(ids(await scim.list('ACTIVE EQ FALSE'))).toEqual(byIndex(4));
     });
 
@@ -698,7 +736,13 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
     });
 
     it('an unknown attribute, or a malformed filter, is 400 invalidFilter', async () => {
-      for (const filter of ['nickNames eq "Babs"', 'foo eq "x"', `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCentre eq "1"`, 'userName eq', 'userName xx "a"']) {
+      for (const filter of [
+        'nickNames eq "Babs"',
+        'foo eq "x"',
+        `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCentre eq "1"`,
+        'userName eq',
+        'userName xx "a"',
+      ]) {
         expectScimError(await scim.filter(filter), 400, 'invalidFilter');
       }
     });
@@ -722,7 +766,8 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
     });
 
     it('RFC 9865 cursor paging: id order, nextCursor/previousCursor, count, filter, exact totalResults', async () => {
-      const page = async (query: Record<string, string>): Promise<Json> => expectStatus(await scim.get(`/Users?${new URLSearchParams(query).toString()}`), 200).body;
+      const page = async (query: Record<string, string>): Promise<Json> =>
+        expectStatus(await scim.get(`/Users?${new URLSearchParams(query).toString()}`), 200).body;
       const inIdOrder = users.map((u: Json) => u.id as string).sort();
       const walked: string[] = [];
       let cursor = '';
@@ -817,7 +862,17 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
           { type: 'mobile', value: `+41 7 ${tag}` },
           { type: 'fax', value: `+41 9 ${tag}` },
         ],
-        addresses: [{ type: 'work', formatted: `Bahnhofstrasse 1, Zürich ${tag}`, streetAddress: 'Bahnhofstrasse 1', locality: `Zürich ${tag}`, region: 'ZH', postalCode: '8001', country: 'CH' }],
+        addresses: [
+          {
+            type: 'work',
+            formatted: `Bahnhofstrasse 1, Zürich ${tag}`,
+            streetAddress: 'Bahnhofstrasse 1',
+            locality: `Zürich ${tag}`,
+            region: 'ZH',
+            postalCode: '8001',
+            country: 'CH',
+          },
+        ],
         [ENTERPRISE]: { employeeNumber: `E-${tag}`, department: `Dept ${tag}`, manager: { value: boss.id } },
       });
     });
@@ -1053,7 +1108,12 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
         'a body naming a new department, title and site',
         (userName: string): Json => {
           const tag = userName.slice(10, 18);
-          return { ...tutorialUser(userName), title: `Racer ${tag}`, addresses: [{ type: 'work', locality: `Race Town ${tag}` }], [ENTERPRISE]: { department: `Race Dept ${tag}` } };
+          return {
+            ...tutorialUser(userName),
+            title: `Racer ${tag}`,
+            addresses: [{ type: 'work', locality: `Race Town ${tag}` }],
+            [ENTERPRISE]: { department: `Race Dept ${tag}` },
+          };
         },
       ],
     ])('50 concurrent identical POSTs (%s) make exactly one user: one 201 and 49 × 409 uniqueness, never a 5xx', async (_label, build) => {
@@ -1062,7 +1122,11 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
       const body = build(userName);
       const results = await Promise.all(Array.from({ length: 50 }, () => scim.post('/Users', body)));
       const statuses = results.map((r) => r.status);
-      expect({ '5xx': statuses.filter((s) => s >= 500).length, '201': statuses.filter((s) => s === 201).length, '409': statuses.filter((s) => s === 409).length }).toEqual({
+      expect({
+        '5xx': statuses.filter((s) => s >= 500).length,
+        '201': statuses.filter((s) => s === 201).length,
+        '409': statuses.filter((s) => s === 409).length,
+      }).toEqual({
         '5xx': 0,
         '201': 1,
         '409': 49,

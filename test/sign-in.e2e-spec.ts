@@ -50,7 +50,10 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
     const client = freshClient();
     const wrong = await client.login({ email: 'alike@example.test', password: 'not the password' });
     const unknown = await client.login({ email: 'nobody@example.test', password: 'not the password' });
-    expect([wrong.status, wrong.body]).toEqual([401, { statusCode: 401, error: 'Unauthorized', message: 'Email or password is incorrect', code: 'INVALID_CREDENTIALS' }]);
+    expect([wrong.status, wrong.body]).toEqual([
+      401,
+      { statusCode: 401, error: 'Unauthorized', message: 'Email or password is incorrect', code: 'INVALID_CREDENTIALS' },
+    ]);
     expect([unknown.status, unknown.body]).toEqual([wrong.status, wrong.body]);
 
     const invited = expectStatus(await admin('post', '/api/v1/users', { email: 'pending@example.test' }), 201).body;

@@ -25,7 +25,14 @@ const TENANT = randomUUID();
 const OTHER_TENANT = randomUUID();
 
 /** An Entra-like account at the provider: tenant, object id, and a domain-verified email (xms_edov). */
-const entraAccount = (email: string, extra: Json = {}): Json => ({ tid: TENANT, oid: randomUUID(), email, xms_edov: true, name: email.split('@')[0], ...extra });
+const entraAccount = (email: string, extra: Json = {}): Json => ({
+  tid: TENANT,
+  oid: randomUUID(),
+  email,
+  xms_edov: true,
+  name: email.split('@')[0],
+  ...extra,
+});
 
 /**
  * Issue #12 §1-§3, §6, §7: single sign-on against a real OpenID provider (`oidc-provider`, in a
@@ -41,7 +48,11 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
   beforeAll(async () => {
     smtp = await startSmtpListener();
     idp = await startProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
-    h = await startWithMail(engine, smtp.url, (c) => ({ ...c, sso: { ...c.sso, allowHttp: true }, secrets: { key: randomBytes(32), keyFile: '/nonexistent/unused' } }));
+    h = await startWithMail(engine, smtp.url, (c) => ({
+      ...c,
+      sso: { ...c.sso, allowHttp: true },
+      secrets: { key: randomBytes(32), keyFile: '/nonexistent/unused' },
+    }));
     h.secrets.add(CLIENT_SECRET);
     org = await h.organization('SSO org');
   });
@@ -53,7 +64,14 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
   });
 
   const admin = (method: 'get' | 'put' | 'post' | 'delete', path: string, body?: Json, o = org) => h.send(method, path, o.adminToken, body);
-  const ssoConfig = (extra: Json = {}, issuer = idp.issuer): Json => ({ issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, allowedTenantIds: [TENANT], enabled: true, ...extra });
+  const ssoConfig = (extra: Json = {}, issuer = idp.issuer): Json => ({
+    issuer,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    allowedTenantIds: [TENANT],
+    enabled: true,
+    ...extra,
+  });
 
   async function addAccount(login: string, claims: Json): Promise<void> {
     accounts[login] = claims;
@@ -315,7 +333,7 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
       }
     });
 
-    it('an unreachable provider is a 503 page with Retry-After, never the person\'s fault', async () => {
+    it("an unreachable provider is a 503 page with Retry-After, never the person's fault", async () => {
       const doomed = await startProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI });
       const other = await h.organization('SSO org whose provider goes away');
       expectStatus(await admin('put', '/api/v1/sso', ssoConfig({}, doomed.issuer), other), 200);
@@ -385,10 +403,24 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
       // Asynchronously: the app answering Chromium runs on this very event loop.
       const r = await execFileAsync(
         chromium!,
-        ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--screenshot=${file}`, '--window-size=800,700', `http://127.0.0.1:${port}${path}`],
+        [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--hide-scrollbars',
+          `--screenshot=${file}`,
+          '--window-size=800,700',
+          `http://127.0.0.1:${port}${path}`,
+        ],
         { encoding: 'utf8', timeout: 60_000 },
       ).catch((err: Error & { stderr?: string }) => ({ stderr: err.stderr ?? err.message }));
-      if (!existsSync(file)) throw new Error(`no screenshot: ${r.stderr.split('\n').filter((l) => !l.includes('dbus')).join('\n')}`);
+      if (!existsSync(file))
+        throw new Error(
+          `no screenshot: ${r.stderr
+            .split('\n')
+            .filter((l) => !l.includes('dbus'))
+            .join('\n')}`,
+        );
       return file;
     }
 
@@ -401,7 +433,9 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
       expect(res.text).toContain(`<p class="product">${h.config.productName}</p>`);
       expect(res.text).toContain(`href="/api/v1/auth/sso/start?organizationId=${org.id}&#38;email=page.viewer%40example.test">Sign in with Microsoft</a>`);
       expect(res.text).toContain('<label for="password">');
-      expect(res.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-[\w+/=]+'; script-src 'sha256-[\w+/=]+'; connect-src 'self'/);
+      expect(res.headers['content-security-policy']).toMatch(
+        /^default-src 'none'; style-src 'sha256-[\w+/=]+'; script-src 'sha256-[\w+/=]+'; connect-src 'self'/,
+      );
       expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
       // Without SSO (or with a bad token) there is no SSO button.
       const bad = await h.http.get('/accept-invitation?token=inv_not-a-real-invitation-token-at-all-000000000');
@@ -413,7 +447,7 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
       const { invitation } = await invitedPerson('screenshot@example.test');
       const pages = {
         invitation: `/accept-invitation?token=${encodeURIComponent(invitation)}`,
-        'return': '/sso/return?code=ssoc_not-a-real-code',
+        return: '/sso/return?code=ssoc_not-a-real-code',
         error: '/api/v1/auth/sso/callback?state=forged&code=forged',
       };
       for (const [name, path] of Object.entries(pages)) {

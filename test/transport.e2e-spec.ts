@@ -19,7 +19,14 @@ function securityHeadersOf(res: Response): Record<string, unknown> {
     poweredBy: res.headers['x-powered-by'],
   };
 }
-const HARDENED = { nosniff: 'nosniff', frame: 'DENY', hsts: 'max-age=31536000; includeSubDomains', frameAncestors: true, server: undefined, poweredBy: undefined };
+const HARDENED = {
+  nosniff: 'nosniff',
+  frame: 'DENY',
+  hsts: 'max-age=31536000; includeSubDomains',
+  frameAncestors: true,
+  server: undefined,
+  poweredBy: undefined,
+};
 
 /**
  * Issue #9 items 6 and 8: tokens only from the Authorization header, a Bearer challenge on every

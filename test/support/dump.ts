@@ -14,9 +14,7 @@ export async function dumpDatabase(db: TestDatabase, dataSource: DataSource): Pr
       .map((path) => readFileSync(path).toString('latin1'))
       .join('\n');
   }
-  const tables: Array<{ name: string }> = await dataSource.query(
-    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
-  );
+  const tables: Array<{ name: string }> = await dataSource.query('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()');
   const parts: string[] = [];
   for (const { name } of tables) parts.push(name, JSON.stringify(await dataSource.query(`SELECT * FROM \`${name}\``)));
   return parts.join('\n');

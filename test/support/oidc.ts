@@ -17,7 +17,14 @@ export interface TestProvider {
  */
 export async function startProvider(client: { clientId: string; clientSecret: string; redirectUri: string }, clockOffsetSeconds = 0): Promise<TestProvider> {
   const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'oidc-provider.mjs')], {
-    env: { ...process.env, CLIENT_ID: client.clientId, CLIENT_SECRET: client.clientSecret, REDIRECT_URI: client.redirectUri, CLOCK_OFFSET_SECONDS: String(clockOffsetSeconds), NODE_ENV: 'test' },
+    env: {
+      ...process.env,
+      CLIENT_ID: client.clientId,
+      CLIENT_SECRET: client.clientSecret,
+      REDIRECT_URI: client.redirectUri,
+      CLOCK_OFFSET_SECONDS: String(clockOffsetSeconds),
+      NODE_ENV: 'test',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -85,7 +92,10 @@ export interface Answer {
 export class Browser {
   readonly cookies = new CookieJar();
 
-  constructor(private readonly app: TestAgent, private readonly provider: string) {}
+  constructor(
+    private readonly app: TestAgent,
+    private readonly provider: string,
+  ) {}
 
   /** GET (or form POST) `url`: an app path ("/api/…"), or an absolute provider URL. */
   async request(url: string, form?: Record<string, string>): Promise<Answer> {
@@ -104,7 +114,7 @@ export class Browser {
     const res = await this.app.get(path).set('cookie', this.cookies.header('app')).redirects(0);
     const setCookie = res.headers['set-cookie'] as unknown as string[] | undefined;
     this.cookies.store('app', setCookie ?? []);
-    return { status: res.status, location: (res.headers.location) ?? null, headers: res.headers, text: res.text };
+    return { status: res.status, location: res.headers.location ?? null, headers: res.headers, text: res.text };
   }
 
   /**

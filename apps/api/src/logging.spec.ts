@@ -43,7 +43,9 @@ describe('redactUrl', () => {
     expect(redactUrl('/scim/v2/Users?access_token=scim_abc&count=1')).toBe('/scim/v2/Users?access_token=[Redacted]&count=1');
     expect(redactUrl('/oauth/token?client_id=c&client_secret=ocs_abc')).toBe('/oauth/token?client_id=c&client_secret=[Redacted]');
     expect(redactUrl('/accept-invitation?token=inv_abc')).toBe('/accept-invitation?token=[Redacted]');
-    expect(redactUrl('/api/v1/auth/sso/callback?code=abc&state=xyz&iss=https%3A%2F%2Fidp')).toBe('/api/v1/auth/sso/callback?code=[Redacted]&state=[Redacted]&iss=https%3A%2F%2Fidp');
+    expect(redactUrl('/api/v1/auth/sso/callback?code=abc&state=xyz&iss=https%3A%2F%2Fidp')).toBe(
+      '/api/v1/auth/sso/callback?code=[Redacted]&state=[Redacted]&iss=https%3A%2F%2Fidp',
+    );
     expect(redactUrl('/sso/return?code=ssoc_abc')).toBe('/sso/return?code=[Redacted]');
     expect(redactUrl('/api/v1/auth/sso/start?email=a%40b.test')).toBe('/api/v1/auth/sso/start?email=[Redacted]');
     // Only whole parameter names: `session_state` is not `state`, `zipcode` not `code`.

@@ -5,7 +5,14 @@ import { CONFIG_VARIABLES, ConfigError, loadConfig } from './app-config';
 describe('loadConfig', () => {
   it('defaults to the embedded SQLite file and port 3000', () => {
     const c = loadConfig({});
-    expect(c.database).toEqual({ type: 'sqlite', path: './data/app.sqlite', migrationsRun: true, logging: false, queryTimeoutMs: 1500, connectRetrySeconds: 30 });
+    expect(c.database).toEqual({
+      type: 'sqlite',
+      path: './data/app.sqlite',
+      migrationsRun: true,
+      logging: false,
+      queryTimeoutMs: 1500,
+      connectRetrySeconds: 30,
+    });
     expect(c.port).toBe(3000);
     expect(c.publicUrl).toBe('http://localhost:3000');
   });
@@ -98,7 +105,12 @@ describe('loadConfig', () => {
 
   it('reads the three sign-in limits and the window', () => {
     expect(loadConfig({}).loginLimits).toEqual({ perAccount: 5, perIp: 50, perAccountAnyAddress: 100, windowMs: 15 * 60_000 });
-    const c = loadConfig({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_MAX_FAILURES_PER_IP: '20', LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS: '40', LOGIN_WINDOW_MINUTES: '5' });
+    const c = loadConfig({
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      LOGIN_MAX_FAILURES_PER_IP: '20',
+      LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS: '40',
+      LOGIN_WINDOW_MINUTES: '5',
+    });
     expect(c.loginLimits).toEqual({ perAccount: 3, perIp: 20, perAccountAnyAddress: 40, windowMs: 5 * 60_000 });
     expect(() => loadConfig({ LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS: '0' })).toThrow(/LOGIN_MAX_FAILURES_PER_ACCOUNT_ANY_ADDRESS/);
   });
@@ -146,6 +158,9 @@ describe('secrets and single sign-on settings', () => {
 
   it('http issuers only with OIDC_ALLOW_HTTP; the return page defaults to this API', () => {
     expect(loadConfig({}).sso).toEqual({ allowHttp: false, returnUrl: 'http://localhost:3000/sso/return' });
-    expect(loadConfig({ OIDC_ALLOW_HTTP: 'true', SSO_RETURN_URL: 'https://app.example.com/sso' }).sso).toEqual({ allowHttp: true, returnUrl: 'https://app.example.com/sso' });
+    expect(loadConfig({ OIDC_ALLOW_HTTP: 'true', SSO_RETURN_URL: 'https://app.example.com/sso' }).sso).toEqual({
+      allowHttp: true,
+      returnUrl: 'https://app.example.com/sso',
+    });
   });
 });

@@ -55,11 +55,7 @@ export async function resolveDataSourceOptions(db: DatabaseConfig, entities: Ent
  * TypeORM options for either engine. The schema always comes from the one migration history
  * (`synchronize` is off everywhere), so both engines build the same tables.
  */
-export function buildDataSourceOptions(
-  db: DatabaseConfig,
-  entities: EntityList,
-  flavour: MysqlFlavour = 'mysql',
-): DataSourceOptions {
+export function buildDataSourceOptions(db: DatabaseConfig, entities: EntityList, flavour: MysqlFlavour = 'mysql'): DataSourceOptions {
   const common = {
     entities,
     migrations: MIGRATIONS,

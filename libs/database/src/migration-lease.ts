@@ -27,7 +27,10 @@ export interface MigrationRun {
 }
 
 export class MigrationLeaseTimeoutError extends Error {
-  constructor(readonly holder: string, waitedMs: number) {
+  constructor(
+    readonly holder: string,
+    waitedMs: number,
+  ) {
     super(`Another replica (${holder}) has held the migration lease for ${Math.round(waitedMs / 1000)} s; giving up`);
     this.name = 'MigrationLeaseTimeoutError';
   }
@@ -64,11 +67,12 @@ export async function runMigrationsOnce(dataSource: DataSource, options: Migrati
     await sleep(pollMs * (0.5 + Math.random()));
   }
   const waitedMs = Date.now() - started;
-  const heartbeat = setInterval(() => {
-    dataSource
-      .query(`UPDATE ${LEASE_TABLE} SET expires_at = ? WHERE id = ? AND holder = ?`, [Date.now() + ttlMs, LEASE_ID, holder])
-      .catch(() => undefined);
-  }, Math.max(ttlMs / 3, 50));
+  const heartbeat = setInterval(
+    () => {
+      dataSource.query(`UPDATE ${LEASE_TABLE} SET expires_at = ? WHERE id = ? AND holder = ?`, [Date.now() + ttlMs, LEASE_ID, holder]).catch(() => undefined);
+    },
+    Math.max(ttlMs / 3, 50),
+  );
   heartbeat.unref();
   try {
     const ran = await dataSource.runMigrations({ transaction: 'each' });

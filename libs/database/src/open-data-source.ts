@@ -63,7 +63,11 @@ export function describeTarget(db: DatabaseConfig): string {
 export function describeConnectionProblem(err: unknown, db: DatabaseConfig): ConnectionProblem | null {
   const code = databaseErrorCode(err);
   if (db.type === 'sqlite') {
-    if (code === undefined || !/^(SQLITE_(CANTOPEN|IOERR|NOTADB|CORRUPT|BUSY|READONLY|FULL|PERM|AUTH)|ENOTDIR|EACCES|EPERM|EROFS|ENOENT|EISDIR|ENOSPC)/.test(code)) return null;
+    if (
+      code === undefined ||
+      !/^(SQLITE_(CANTOPEN|IOERR|NOTADB|CORRUPT|BUSY|READONLY|FULL|PERM|AUTH)|ENOTDIR|EACCES|EPERM|EROFS|ENOENT|EISDIR|ENOSPC)/.test(code)
+    )
+      return null;
     return { cause: code, reason: `the SQLite file ${db.path} cannot be opened or read` };
   }
   if (code === undefined || !isDatabaseUnavailable(err)) return null;

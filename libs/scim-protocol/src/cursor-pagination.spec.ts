@@ -17,11 +17,23 @@ const scimTypeOf = (work: () => unknown): string | undefined => {
 describe('parseListPaging', () => {
   it.each<[Record<string, unknown>, unknown]>([
     [{}, { method: 'index', startIndex: 1, count: 100, offset: 0 }],
-    [{ startIndex: '3', count: '2' }, { method: 'index', startIndex: 3, count: 2, offset: 2 }],
+    [
+      { startIndex: '3', count: '2' },
+      { method: 'index', startIndex: 3, count: 2, offset: 2 },
+    ],
     [{ cursor: '' }, { method: 'cursor', count: 100, position: undefined }],
-    [{ cursor: '', count: '5' }, { method: 'cursor', count: 5, position: undefined }],
-    [{ cursor: '', count: '100000' }, { method: 'cursor', count: 200, position: undefined }],
-    [{ cursor: encodeCursor({ direction: 'after', id: ID }), count: '0' }, { method: 'cursor', count: 0, position: { direction: 'after', id: ID } }],
+    [
+      { cursor: '', count: '5' },
+      { method: 'cursor', count: 5, position: undefined },
+    ],
+    [
+      { cursor: '', count: '100000' },
+      { method: 'cursor', count: 200, position: undefined },
+    ],
+    [
+      { cursor: encodeCursor({ direction: 'after', id: ID }), count: '0' },
+      { method: 'cursor', count: 0, position: { direction: 'after', id: ID } },
+    ],
     [{ cursor: encodeCursor({ direction: 'before', id: ID }) }, { method: 'cursor', count: 100, position: { direction: 'before', id: ID } }],
   ])('%j', (query, expected) => {
     expect(parseListPaging(query, options)).toEqual(expected);

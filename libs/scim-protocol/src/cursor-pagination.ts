@@ -49,11 +49,7 @@ export function parseListPaging(query: { startIndex?: unknown; count?: unknown; 
  * found one more row beyond the page (`more`). Reading forward from a cursor, the previous page
  * exists (the cursor came from one); reading backward, the next page does.
  */
-export function pageCursors(
-  position: CursorPosition | undefined,
-  ids: readonly string[],
-  more: boolean,
-): { nextCursor?: string; previousCursor?: string } {
+export function pageCursors(position: CursorPosition | undefined, ids: readonly string[], more: boolean): { nextCursor?: string; previousCursor?: string } {
   if (ids.length === 0) {
     // Past either end: the way back is the cursor the client came with, turned around.
     if (!position) return {};

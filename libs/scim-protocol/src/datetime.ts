@@ -1,7 +1,6 @@
 // xsd:dateTime (RFC 7643 §2.3.5). Fractional seconds of any length are accepted (Microsoft's
 // test collection sends seven digits) and truncated to milliseconds; no zone means UTC.
-const DATE_TIME_RE =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$/i;
+const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$/i;
 
 /** The instant a dateTime string denotes, or undefined when it is not a valid dateTime. */
 export function parseDateTime(value: string): Date | undefined {

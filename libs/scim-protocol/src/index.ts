@@ -24,15 +24,7 @@ export { parseDateTime } from './datetime';
 export { refuseDiscoveryFilter, singleValuedQuery } from './query-params';
 export type { RawQuery } from './query-params';
 
-export type {
-  AttributeType,
-  Mutability,
-  ResourceSchema,
-  Returned,
-  Schema,
-  SchemaAttribute,
-  Uniqueness,
-} from './schemas/schema-types';
+export type { AttributeType, Mutability, ResourceSchema, Returned, Schema, SchemaAttribute, Uniqueness } from './schemas/schema-types';
 export { USER_SCHEMA } from './schemas/user-schema';
 export { ENTERPRISE_USER_SCHEMA } from './schemas/enterprise-user-schema';
 export { GROUP_SCHEMA } from './schemas/group-schema';
@@ -73,13 +65,7 @@ export type {
 export { MAX_PATCH_OPERATIONS, parsePatchRequest } from './patch/patch-parser';
 export { applyPatch } from './patch/patch-applier';
 export { parseResourceBody } from './patch/resource-body';
-export type {
-  AttributePatchOperation,
-  MembersPatchOperation,
-  PatchOperation,
-  PatchOpName,
-  PatchTarget,
-} from './patch/patch-types';
+export type { AttributePatchOperation, MembersPatchOperation, PatchOperation, PatchOpName, PatchTarget } from './patch/patch-types';
 
 export { isAttributeRequested, projectResource } from './projection';
 export type { ProjectionParams } from './projection';

@@ -19,10 +19,7 @@ export interface Pagination {
  * Reads `startIndex`/`count` query values per RFC 7644 §3.4.2.4: a startIndex below 1 means 1,
  * a negative count means 0. Anything that is not an integer is a 400 rather than a guess.
  */
-export function parsePagination(
-  query: { startIndex?: unknown; count?: unknown },
-  options: PaginationOptions,
-): Pagination {
+export function parsePagination(query: { startIndex?: unknown; count?: unknown }, options: PaginationOptions): Pagination {
   const startIndex = Math.max(1, readInteger(query.startIndex, 'startIndex') ?? 1);
   const count = Math.min(options.maxCount, Math.max(0, readInteger(query.count, 'count') ?? options.defaultCount));
   return { startIndex, count, offset: startIndex - 1 };

@@ -89,10 +89,7 @@ describe('projectResource', () => {
       ...USER_RESOURCE,
       core: {
         ...USER_RESOURCE.core,
-        attributes: [
-          ...USER_RESOURCE.core.attributes,
-          { ...USER_RESOURCE.core.attributes[2], name: 'password', returned: 'never' as const, required: false },
-        ],
+        attributes: [...USER_RESOURCE.core.attributes, { ...USER_RESOURCE.core.attributes[2], name: 'password', returned: 'never' as const, required: false }],
       },
     };
     const user = { ...USER, password: 'secret' };

@@ -12,7 +12,7 @@ function refusal(fn: () => unknown): ScimError {
 }
 
 describe('singleValuedQuery', () => {
-  it('passes single string parameters through, including value-less flags such as Entra\'s', () => {
+  it("passes single string parameters through, including value-less flags such as Entra's", () => {
     expect(singleValuedQuery({ filter: 'userName eq "a"', count: '10', aadOptscim062020: '' })).toEqual({
       filter: 'userName eq "a"',
       count: '10',

@@ -55,7 +55,7 @@ export async function findKeysetPage<T extends { id: string }>(
   position: KeysetPosition | undefined,
   count: number,
 ): Promise<{ rows: T[]; more: boolean }> {
-  const condition = (position ? { ...where, id: MoreThan(position.id) } : where);
+  const condition = position ? { ...where, id: MoreThan(position.id) } : where;
   const found = await repository.find({ where: condition, order: { id: 'ASC' } as FindOptionsOrder<T>, take: count + 1 });
   return { rows: found.slice(0, count), more: found.length > count };
 }

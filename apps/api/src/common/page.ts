@@ -16,7 +16,14 @@ export class PageQuery {
   @Min(1)
   page: number = 1;
 
-  @ApiPropertyOptional({ description: `Items per page, at most ${MAX_PAGE_SIZE}.`, type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, example: 50 })
+  @ApiPropertyOptional({
+    description: `Items per page, at most ${MAX_PAGE_SIZE}.`,
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: 50,
+    example: 50,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -32,7 +32,10 @@ export class AuthController {
   @HttpCode(200)
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'INVALID_CREDENTIALS, alike for an unknown email and a wrong password' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'ORGANIZATION_REQUIRED (details.organizations lists them)' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'TOO_MANY_LOGIN_ATTEMPTS for this account from this address, this address, or this account; see Retry-After' })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponse,
+    description: 'TOO_MANY_LOGIN_ATTEMPTS for this account from this address, this address, or this account; see Retry-After',
+  })
   async login(@Body() body: LoginRequest, @Req() req: FastifyRequest): Promise<LoginResponse> {
     const { session, secret } = await this.sessions.login(body, req.ip);
     return { token: secret, expiresAt: session.expiresAt.toISOString(), user: mapUser(await this.users.get(session.organizationId, session.userId)) };

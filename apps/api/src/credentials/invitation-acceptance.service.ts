@@ -91,7 +91,9 @@ export class InvitationAcceptanceService {
  * is PASSWORD_SIGN_IN_DISABLED_SQL, for queries that select the accounts that may sign in.
  */
 async function passwordSignInDisabled(dataSource: DataSource, organizationId: string): Promise<boolean> {
-  const rows: unknown[] = await dataSource.query(`SELECT 1 FROM sso_configs sc WHERE sc.organization_id = ? AND ${PASSWORD_SIGN_IN_DISABLED_SQL}`, [organizationId]);
+  const rows: unknown[] = await dataSource.query(`SELECT 1 FROM sso_configs sc WHERE sc.organization_id = ? AND ${PASSWORD_SIGN_IN_DISABLED_SQL}`, [
+    organizationId,
+  ]);
   return rows.length > 0;
 }
 

@@ -75,11 +75,9 @@ export class LoginLimiter {
     if (over.length === 0) return attempt;
     await this.tx.run((m) => m.delete(LoginFailure, { id: In(attempt.ids) }));
     const freeAt = Math.max(...over.map((c) => new Date(c.oldest).getTime() + windowMs));
-    throw new DomainError(
-      'TOO_MANY_LOGIN_ATTEMPTS',
-      'Too many failed sign-ins; try again later',
-      { retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)) },
-    );
+    throw new DomainError('TOO_MANY_LOGIN_ATTEMPTS', 'Too many failed sign-ins; try again later', {
+      retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)),
+    });
   }
 
   /**
@@ -108,10 +106,7 @@ export class LoginLimiter {
    */
   async failed(): Promise<void> {
     const since = dateParam(this.dataSource, new Date(Date.now() - this.config.loginLimits.windowMs));
-    const expired: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM login_failures WHERE at <= ? ORDER BY at LIMIT ${PRUNE_BATCH}`,
-      [since],
-    );
+    const expired: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM login_failures WHERE at <= ? ORDER BY at LIMIT ${PRUNE_BATCH}`, [since]);
     if (expired.length === 0) return;
     await this.tx.run((m) => m.delete(LoginFailure, { id: In(expired.map((r) => r.id)) }));
   }

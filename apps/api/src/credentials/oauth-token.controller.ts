@@ -45,7 +45,10 @@ export function tokenRequestOf(request: FastifyRequest): { clientId: string; cli
     if (colon < 0) throw invalidClient();
     try {
       // §2.3.1: both parts are form-urlencoded before they are joined.
-      credentials = { id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')) };
+      credentials = {
+        id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
+        secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
+      };
     } catch {
       throw invalidClient();
     }

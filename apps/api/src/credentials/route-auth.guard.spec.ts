@@ -95,8 +95,14 @@ describe('RouteAuthGuard (deny by default)', () => {
 
   it('marks a refused token (or a malformed header) invalid_token', async () => {
     const { run } = setup();
-    expect(await refusal(run(DirectoryRoutes, 'route', { headers: { authorization: 'Bearer adm_good' } }))).toEqual({ code: 'UNAUTHENTICATED', bearerError: 'invalid_token' });
-    expect(await refusal(run(AdminRoutes, 'route', { headers: { authorization: 'Basic YTpi' } }))).toEqual({ code: 'UNAUTHENTICATED', bearerError: 'invalid_token' });
+    expect(await refusal(run(DirectoryRoutes, 'route', { headers: { authorization: 'Bearer adm_good' } }))).toEqual({
+      code: 'UNAUTHENTICATED',
+      bearerError: 'invalid_token',
+    });
+    expect(await refusal(run(AdminRoutes, 'route', { headers: { authorization: 'Basic YTpi' } }))).toEqual({
+      code: 'UNAUTHENTICATED',
+      bearerError: 'invalid_token',
+    });
   });
 });
 

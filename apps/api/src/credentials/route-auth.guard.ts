@@ -20,7 +20,6 @@ function rejectUnlessAuthenticated<T>(err: unknown, principal: T | false): T {
   return principal;
 }
 
-
 /**
  * The one global guard (APP_GUARD): deny by default. A route opts out with `@Public()` or names
  * the credential it needs with `@AdminAuth()`, `@PersonAuth()` or `@DirectoryAuth()` (on the
@@ -30,7 +29,10 @@ function rejectUnlessAuthenticated<T>(err: unknown, principal: T | false): T {
 @Injectable()
 export class RouteAuthGuard implements CanActivate {
   private readonly logger = new Logger('Auth');
-  private readonly strategies: Record<Exclude<RouteAccess, 'public'>, { validate(token: string): Promise<AdminPrincipal | PersonPrincipal | DirectoryPrincipal | false> }>;
+  private readonly strategies: Record<
+    Exclude<RouteAccess, 'public'>,
+    { validate(token: string): Promise<AdminPrincipal | PersonPrincipal | DirectoryPrincipal | false> }
+  >;
 
   constructor(
     private readonly reflector: Reflector,

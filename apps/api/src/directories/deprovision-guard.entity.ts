@@ -66,4 +66,6 @@ export class DeprovisionGuard {
 }
 
 export const settingsOf = (g: DeprovisionGuard | null): DeprovisionGuardSettings =>
-  g ? { enabled: g.enabled, percent: g.percent, minimum: g.minimum, windowMinutes: g.windowMinutes, graceMinutes: g.graceMinutes } : { ...DEFAULT_DEPROVISION_GUARD };
+  g
+    ? { enabled: g.enabled, percent: g.percent, minimum: g.minimum, windowMinutes: g.windowMinutes, graceMinutes: g.graceMinutes }
+    : { ...DEFAULT_DEPROVISION_GUARD };

@@ -56,12 +56,21 @@ export class DirectoriesController {
     if (byKeyset(q)) {
       const { rows, more } = await this.directories.listByKeyset(admin.organizationId, q);
       const states = await this.states.of(rows);
-      return keysetPageOf(rows.map((d) => ({ ...mapDirectory(d, this.config.publicUrl), state: states.get(d.id) })), rows.at(-1)?.id, more, q);
+      return keysetPageOf(
+        rows.map((d) => ({ ...mapDirectory(d, this.config.publicUrl), state: states.get(d.id) })),
+        rows.at(-1)?.id,
+        more,
+        q,
+      );
     }
     const [items, total] = await this.directories.list(admin.organizationId, q);
     const states = await this.states.of(items);
     const guards = await this.directories.guardsOf(items.map((d) => d.id));
-    return pageOf(items.map((d) => ({ ...mapDirectory(d, this.config.publicUrl, guards.get(d.id)), state: states.get(d.id) })), total, q);
+    return pageOf(
+      items.map((d) => ({ ...mapDirectory(d, this.config.publicUrl, guards.get(d.id)), state: states.get(d.id) })),
+      total,
+      q,
+    );
   }
 
   /** One directory, with the `scimBaseUrl` to give its identity provider and its health `state`. */
@@ -113,10 +122,19 @@ export class DirectoriesController {
     const now = new Date();
     if (byKeyset(q)) {
       const { rows, more } = await this.directories.listTokensByKeyset(admin.organizationId, id, q);
-      return keysetPageOf(rows.map((t) => mapDirectoryToken(t, now)), rows.at(-1)?.id, more, q);
+      return keysetPageOf(
+        rows.map((t) => mapDirectoryToken(t, now)),
+        rows.at(-1)?.id,
+        more,
+        q,
+      );
     }
     const [items, total] = await this.directories.listTokens(admin.organizationId, id, q);
-    return pageOf(items.map((t) => mapDirectoryToken(t, now)), total, q);
+    return pageOf(
+      items.map((t) => mapDirectoryToken(t, now)),
+      total,
+      q,
+    );
   }
 
   /** Revokes a token: it answers 401 from the next request on. */

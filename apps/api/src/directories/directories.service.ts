@@ -128,7 +128,16 @@ export class DirectoriesService {
     await m.query(
       `${ignore} INTO deprovision_guards (directory_id, organization_id, enabled, percent, minimum, window_minutes, grace_minutes, window_started_at, window_base, window_count, tripped_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, NULL, ?)`,
-      [directory.id, directory.organizationId, next.enabled ? 1 : 0, next.percent, next.minimum, next.windowMinutes, next.graceMinutes, dateParam(m.dataSource, now)],
+      [
+        directory.id,
+        directory.organizationId,
+        next.enabled ? 1 : 0,
+        next.percent,
+        next.minimum,
+        next.windowMinutes,
+        next.graceMinutes,
+        dateParam(m.dataSource, now),
+      ],
     );
     await m.update(DeprovisionGuard, { directoryId: directory.id }, { ...next, updatedAt: now });
   }

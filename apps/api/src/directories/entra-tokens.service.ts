@@ -92,7 +92,9 @@ export class EntraTokensService {
       if (TOKEN_FAULTS.some((fault) => err instanceof fault)) return null;
       // Named by its code only: the token never reaches a log line.
       this.logger.warn({ cause: errorCodeOf(err) }, 'Entra signing keys unavailable: answered 503');
-      throw new DomainError('IDENTITY_PROVIDER_UNAVAILABLE', "The identity provider's signing keys cannot be read now; try again later", { retryAfterSeconds: 30 });
+      throw new DomainError('IDENTITY_PROVIDER_UNAVAILABLE', "The identity provider's signing keys cannot be read now; try again later", {
+        retryAfterSeconds: 30,
+      });
     }
     // The app of the tenant that obtained the token names the credential (the provisioning log).
     const tokenId = typeof appId === 'string' && GUID.test(appId) ? appId.toLowerCase() : tenantId;

@@ -38,7 +38,13 @@ function classify(exception: unknown): { status: number; error: string; descript
         // RFC 8628 §3.5 registers `slow_down` for the token endpoint: the closest to a rate limit.
         return { status, error: 'slow_down', description: 'Too many failed client authentications; try again later', retryAfterSeconds };
       default:
-        if (status >= 500) return { status, error: status === 503 ? 'temporarily_unavailable' : 'server_error', description: 'The server cannot answer now; try again later', retryAfterSeconds };
+        if (status >= 500)
+          return {
+            status,
+            error: status === 503 ? 'temporarily_unavailable' : 'server_error',
+            description: 'The server cannot answer now; try again later',
+            retryAfterSeconds,
+          };
         return { status: status === 401 ? 400 : status, error: 'invalid_request', description: exception.message };
     }
   }

@@ -19,7 +19,11 @@ function answer(exception: unknown, url: string): { status: number; headers: Rec
 }
 
 const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
-const resetDuringQuery = new QueryFailedError('SELECT secret_column FROM t WHERE x = ?', ['a-parameter'], Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+const resetDuringQuery = new QueryFailedError(
+  'SELECT secret_column FROM t WHERE x = ?',
+  ['a-parameter'],
+  Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+);
 
 describe('outage answers', () => {
   it.each([

@@ -99,7 +99,14 @@ export class DirectoryGroupsService {
     // The rows in the page query itself; as for people, a page that is not full and not past the
     // end is the last one, so Entra's displayName lookup needs no COUNT(*).
     const named = namedParameters(where, params, 'w');
-    const groups = await m.createQueryBuilder(Group, 'g').where(named.sql, named.params).orderBy('g.createdAt').addOrderBy('g.id').limit(page.count).offset(page.offset).getMany();
+    const groups = await m
+      .createQueryBuilder(Group, 'g')
+      .where(named.sql, named.params)
+      .orderBy('g.createdAt')
+      .addOrderBy('g.id')
+      .limit(page.count)
+      .offset(page.offset)
+      .getMany();
     const lastPage = groups.length < page.count && (groups.length > 0 || page.offset === 0);
     const total = lastPage ? page.offset + groups.length : await this.countGroups(m, where, params);
     return { total, groups: await this.hydrate(m, scope, groups, withMembers) };

@@ -87,7 +87,10 @@ export class GroupsService {
     const position = keysetPosition(q);
     // Keyed on gm.user_id (= mu.id) so the membership key gives the order.
     if (position) qb.where('gm.user_id > :after', { after: position.id });
-    const found = await qb.orderBy('gm.user_id', 'ASC').limit(q.limit + 1).getMany();
+    const found = await qb
+      .orderBy('gm.user_id', 'ASC')
+      .limit(q.limit + 1)
+      .getMany();
     return { users: found.slice(0, q.limit), more: found.length > q.limit };
   }
 

@@ -72,7 +72,10 @@ export class InvitationsService implements PersonAccessHook {
         `UPDATE invitations SET revoked_at = ? WHERE organization_id = ? AND user_id IN (${marks}) AND accepted_at IS NULL AND revoked_at IS NULL`,
         [dateParam(m.dataSource, new Date()), organizationId, ...batch],
       );
-      await this.mail.cancelPending(m, batch.map((id) => invitationRef(id)));
+      await this.mail.cancelPending(
+        m,
+        batch.map((id) => invitationRef(id)),
+      );
     }
   }
 
@@ -96,7 +99,7 @@ export class InvitationsService implements PersonAccessHook {
   /** Invites everyone matching a filter (e.g. the uninvited people of a department), in batches. */
   async inviteMatching(actor: { organizationId: string; userId: string }, filter: UserFilter): Promise<InvitationCounts> {
     const counts = emptyCounts();
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const ids = await this.users.idsMatching(actor.organizationId, filter, after, BATCH);
       if (ids.length === 0) break;
       add(counts, await this.tx.run((m) => this.issue(m, actor.organizationId, ids, actor.userId)));
@@ -118,7 +121,15 @@ export class InvitationsService implements PersonAccessHook {
            AND id IN (${batch.map(() => '?').join(', ')})`,
         [organizationId, ...batch],
       );
-      if (ids.length) invited += (await this.issue(m, organizationId, ids.map((r) => r.id), null)).invited.length;
+      if (ids.length)
+        invited += (
+          await this.issue(
+            m,
+            organizationId,
+            ids.map((r) => r.id),
+            null,
+          )
+        ).invited.length;
     }
     return invited;
   }
@@ -131,7 +142,11 @@ export class InvitationsService implements PersonAccessHook {
       [groupId, organizationId],
     );
     let invited = 0;
-    for (const batch of chunks(rows.map((r) => r.id), BATCH)) invited += (await this.issue(m, organizationId, batch, null)).invited.length;
+    for (const batch of chunks(
+      rows.map((r) => r.id),
+      BATCH,
+    ))
+      invited += (await this.issue(m, organizationId, batch, null)).invited.length;
     return invited;
   }
 
@@ -145,7 +160,9 @@ export class InvitationsService implements PersonAccessHook {
     // An active person without a password (the first admin, made by `cli setup`) can be invited
     // to set one; an active person with a password has joined already.
     const active = people.filter((u) => u.status === 'active').map((u) => u.id);
-    const joined = new Set(active.length ? (await m.find(UserCredential, { select: { userId: true }, where: { userId: In(active) } })).map((c) => c.userId) : []);
+    const joined = new Set(
+      active.length ? (await m.find(UserCredential, { select: { userId: true }, where: { userId: In(active) } })).map((c) => c.userId) : [],
+    );
     const eligible: User[] = [];
     for (const id of userIds) {
       const u = byId.get(id);
@@ -175,7 +192,17 @@ export class InvitationsService implements PersonAccessHook {
     const mails: OutgoingMail[] = [];
     for (const u of eligible) {
       const secret = issueToken('inv');
-      outcome.invited.push({ id: randomUUID(), organizationId, userId: u.id, invitedBy, tokenHash: secret.hash, createdAt: now, expiresAt, acceptedAt: null, revokedAt: null });
+      outcome.invited.push({
+        id: randomUUID(),
+        organizationId,
+        userId: u.id,
+        invitedBy,
+        tokenHash: secret.hash,
+        createdAt: now,
+        expiresAt,
+        acceptedAt: null,
+        revokedAt: null,
+      });
       mails.push({
         organizationId,
         to: u.email!,

@@ -51,23 +51,21 @@ export class MailService {
 
     // Within one batch the last message for a ref wins too: earlier ones go in already cancelled.
     const lastIndexOfRef = new Map(mails.flatMap((mail, i) => (mail.ref ? [[mail.ref, i] as const] : [])));
-    const rows = mails.map(
-      (mail, i): EmailOutbox => ({
-        id: randomUUID(),
-        organizationId: mail.organizationId,
-        recipient: mail.to,
-        template: mail.template,
-        payload: JSON.stringify(mail.data),
-        ref: mail.ref ?? null,
-        status: mail.ref && lastIndexOfRef.get(mail.ref) !== i ? 'cancelled' : 'pending',
-        attempts: 0,
-        nextAttemptAt: now,
-        lockedUntil: null,
-        lastError: null,
-        createdAt: now,
-        sentAt: null,
-      }),
-    );
+    const rows = mails.map((mail, i): EmailOutbox => ({
+      id: randomUUID(),
+      organizationId: mail.organizationId,
+      recipient: mail.to,
+      template: mail.template,
+      payload: JSON.stringify(mail.data),
+      ref: mail.ref ?? null,
+      status: mail.ref && lastIndexOfRef.get(mail.ref) !== i ? 'cancelled' : 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lockedUntil: null,
+      lastError: null,
+      createdAt: now,
+      sentAt: null,
+    }));
     for (const chunk of chunks(rows, CHUNK)) await insertRows(m, EmailOutbox, chunk);
     return rows.map((row) => row.id);
   }

@@ -137,7 +137,9 @@ export class OutboxDelivery {
     const lastError = describeError(err);
     const log = { outboxId: row.id, template: row.template, attempts, error: lastError };
     if (attempts >= this.mail.maxAttempts) {
-      await this.update(row.id, { status: 'failed', lockedUntil: null, lastError, payload: scrubPayload(row.template, row.payload) }, stopped, { onlyPending: true });
+      await this.update(row.id, { status: 'failed', lockedUntil: null, lastError, payload: scrubPayload(row.template, row.payload) }, stopped, {
+        onlyPending: true,
+      });
       this.logger.error({ ...log, status: 'failed' }, 'Email delivery failed for good');
       return 'failed';
     }

@@ -9,7 +9,6 @@ import { PeopleLinks } from './people-links';
 import type { Role } from './role.entity';
 import type { Site } from './site.entity';
 
-
 export interface OrgEntityChanges {
   name?: string;
   /** Sites only. */

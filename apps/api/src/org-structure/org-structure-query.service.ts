@@ -8,7 +8,6 @@ import { OrgKind } from './org-source-mapping.entity';
 
 export type WithCount<T> = { entity: T; userCount: number };
 
-
 /** Read side of sites, departments and roles, with the number of people linked to each. */
 @Injectable()
 export class OrgStructureQueryService {
@@ -21,7 +20,10 @@ export class OrgStructureQueryService {
       skip: (q.page - 1) * q.limit,
       take: q.limit,
     });
-    const counts = await this.counts(kind, entities.map((e) => e.id));
+    const counts = await this.counts(
+      kind,
+      entities.map((e) => e.id),
+    );
     return [entities.map((entity) => ({ entity: entity as T, userCount: counts.get(entity.id) ?? 0 })), total];
   }
 
@@ -29,7 +31,10 @@ export class OrgStructureQueryService {
   async listByKeyset<T extends OrgEntity>(organizationId: string, kind: OrgKind, q: PageQuery): Promise<{ rows: WithCount<T>[]; more: boolean }> {
     const repository = this.dataSource.getRepository<OrgEntity>(ORG_ENTITY[kind]);
     const { rows, more } = await findKeysetPage(repository, { organizationId }, keysetPosition(q), q.limit);
-    const counts = await this.counts(kind, rows.map((e) => e.id));
+    const counts = await this.counts(
+      kind,
+      rows.map((e) => e.id),
+    );
     return { rows: rows.map((entity) => ({ entity: entity as T, userCount: counts.get(entity.id) ?? 0 })), more };
   }
 

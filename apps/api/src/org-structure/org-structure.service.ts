@@ -86,10 +86,10 @@ export class OrgStructureService {
     const table = TABLES[kind];
     const nameKey = normalizedKey(name);
     const find = async (lock: boolean): Promise<string | undefined> => {
-      const rows: Array<{ id: string }> = await m.query(
-        `SELECT id FROM ${table} WHERE organization_id = ? AND name_key = ?${lock ? this.shareLock(m) : ''}`,
-        [organizationId, nameKey],
-      );
+      const rows: Array<{ id: string }> = await m.query(`SELECT id FROM ${table} WHERE organization_id = ? AND name_key = ?${lock ? this.shareLock(m) : ''}`, [
+        organizationId,
+        nameKey,
+      ]);
       return rows[0]?.id;
     };
     const existing = await find(false);
@@ -102,13 +102,27 @@ export class OrgStructureService {
           `INSERT INTO sites (id, organization_id, name, name_key, street_address, locality, region, postal_code, country, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
-            id, organizationId, name, nameKey, address?.streetAddress ?? null, address?.locality ?? null,
-            address?.region ?? null, address?.postalCode ?? null, address?.country ?? null, now, now,
+            id,
+            organizationId,
+            name,
+            nameKey,
+            address?.streetAddress ?? null,
+            address?.locality ?? null,
+            address?.region ?? null,
+            address?.postalCode ?? null,
+            address?.country ?? null,
+            now,
+            now,
           ],
         );
       } else {
         await m.query(`INSERT INTO ${table} (id, organization_id, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, [
-          id, organizationId, name, nameKey, now, now,
+          id,
+          organizationId,
+          name,
+          nameKey,
+          now,
+          now,
         ]);
       }
       return id;

@@ -140,7 +140,11 @@ export class DirectoryHealthService {
   }
 
   private async latest(directoryId: string, outcome?: string): Promise<{ at: Date; outcome: string } | null> {
-    const qb = this.dataSource.getRepository(ProvisioningEvent).createQueryBuilder('e').select(['e.id', 'e.at', 'e.outcome']).where('e.directory_id = :directoryId', { directoryId });
+    const qb = this.dataSource
+      .getRepository(ProvisioningEvent)
+      .createQueryBuilder('e')
+      .select(['e.id', 'e.at', 'e.outcome'])
+      .where('e.directory_id = :directoryId', { directoryId });
     if (outcome) qb.andWhere('e.outcome = :outcome', { outcome });
     const row = await qb.orderBy('e.at', 'DESC').addOrderBy('e.id', 'DESC').limit(1).getOne();
     return row ? { at: row.at, outcome: row.outcome } : null;
@@ -196,7 +200,8 @@ export class DirectoryHealthService {
   private async afterBatch(events: ProvisioningEvent[]): Promise<void> {
     const failed = [...new Set(events.filter((e) => e.outcome === 'failure').map((e) => e.directoryId))];
     const succeeded = [...new Set(events.filter((e) => e.outcome !== 'failure').map((e) => e.directoryId))].filter((id) => !failed.includes(id));
-    if (succeeded.length) await this.dataSource.getRepository(DirectoryHealthMark).update({ directoryId: In(succeeded), failing: true }, { failing: false, changedAt: new Date() });
+    if (succeeded.length)
+      await this.dataSource.getRepository(DirectoryHealthMark).update({ directoryId: In(succeeded), failing: true }, { failing: false, changedAt: new Date() });
     for (const id of failed) {
       const directory = await this.dataSource.getRepository(Directory).findOneBy({ id });
       if (directory) await this.settleMark(directory, await this.stateNow(directory, new Date()));

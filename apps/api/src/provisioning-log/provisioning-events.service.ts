@@ -26,7 +26,11 @@ export class ProvisioningEventsService {
       const { at, id } = decodeCursor(q.cursor);
       qb.andWhere(new Brackets((w) => w.where('e.at < :cAt', { cAt: at }).orWhere('e.at = :cAt AND e.id < :cId', { cAt: at, cId: id })));
     }
-    const rows = await qb.orderBy('e.at', 'DESC').addOrderBy('e.id', 'DESC').take(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('e.at', 'DESC')
+      .addOrderBy('e.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
     const more = rows.length > limit;
     const events = more ? rows.slice(0, limit) : rows;
     const last = events[events.length - 1];
@@ -92,8 +96,25 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 }
 
 const CSV_COLUMNS: ReadonlyArray<keyof ProvisioningEventResponse> = [
-  'at', 'id', 'directoryId', 'tokenId', 'tokenName', 'requestId', 'method', 'route', 'resourceType', 'resourceId', 'userName',
-  'operation', 'outcome', 'status', 'scimType', 'errorCode', 'errorMessage', 'attributes', 'durationMs',
+  'at',
+  'id',
+  'directoryId',
+  'tokenId',
+  'tokenName',
+  'requestId',
+  'method',
+  'route',
+  'resourceType',
+  'resourceId',
+  'userName',
+  'operation',
+  'outcome',
+  'status',
+  'scimType',
+  'errorCode',
+  'errorMessage',
+  'attributes',
+  'durationMs',
 ];
 
 /** RFC 4180 CSV; a cell starting with = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. */

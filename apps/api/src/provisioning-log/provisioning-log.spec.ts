@@ -13,13 +13,24 @@ function harness(maxQueue: number, batchSize = 1000) {
   const tx = {
     run: async (work: (m: unknown) => Promise<void>) => {
       if (down) throw new Error('connect ECONNREFUSED');
-      const m = { dataSource: { getMetadata: () => ({ columns: [], tableName: 't' }), driver: { escape: (s: string) => s } }, query: async (_sql: string, params: unknown[]) => written.push(params) };
+      const m = {
+        dataSource: { getMetadata: () => ({ columns: [], tableName: 't' }), driver: { escape: (s: string) => s } },
+        query: async (_sql: string, params: unknown[]) => written.push(params),
+      };
       return work(m);
     },
   } as unknown as Transactions;
   const log = new ProvisioningLog({} as DataSource, tx, config);
   const send = (method = 'POST', status = 201): void => {
-    const request = { url: '/scim/v2/Users', method, id: 'req', headers: {}, params: {}, routeOptions: { url: '/scim/v2/Users' }, user: { kind: 'directory', directoryId: 'd', organizationId: 'o', tokenId: 't' } };
+    const request = {
+      url: '/scim/v2/Users',
+      method,
+      id: 'req',
+      headers: {},
+      params: {},
+      routeOptions: { url: '/scim/v2/Users' },
+      user: { kind: 'directory', directoryId: 'd', organizationId: 'o', tokenId: 't' },
+    };
     log.onSend(request as unknown as FastifyRequest, { statusCode: status, elapsedTime: 3 } as unknown as FastifyReply, '', () => undefined);
   };
   return { log, send, written, setDown: (v: boolean) => (down = v) };

@@ -163,7 +163,9 @@ export class ProvisioningLog implements OnApplicationBootstrap, OnModuleDestroy 
   private async resolveDirectories(batch: Pending[]): Promise<ProvisioningEvent[]> {
     const hashes = [...new Set(batch.flatMap((p) => (p.tokenHash ? [p.tokenHash] : [])))];
     const tokens = hashes.length
-      ? await this.dataSource.getRepository(DirectoryToken).find({ select: { id: true, directoryId: true, organizationId: true, tokenHash: true }, where: { tokenHash: In(hashes) } })
+      ? await this.dataSource
+          .getRepository(DirectoryToken)
+          .find({ select: { id: true, directoryId: true, organizationId: true, tokenHash: true }, where: { tokenHash: In(hashes) } })
       : [];
     const byHash = new Map(tokens.map((t) => [t.tokenHash, t]));
     return batch.flatMap(({ event, tokenHash }) => {

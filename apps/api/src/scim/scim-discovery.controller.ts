@@ -37,7 +37,12 @@ export class ScimDiscoveryController {
   @Header('content-type', SCIM_CONTENT_TYPE)
   config(@ScimQuery() query: Record<string, string>): unknown {
     refuseDiscoveryFilter(query);
-    return serviceProviderConfig({ baseUrl: this.baseUrl, maxResults: SCIM_PAGE.maxCount, defaultPageSize: SCIM_PAGE.defaultCount, cursorTimeout: SCIM_PAGE.cursorTimeoutSeconds });
+    return serviceProviderConfig({
+      baseUrl: this.baseUrl,
+      maxResults: SCIM_PAGE.maxCount,
+      defaultPageSize: SCIM_PAGE.defaultCount,
+      cursorTimeout: SCIM_PAGE.cursorTimeoutSeconds,
+    });
   }
 
   @Get('ResourceTypes')

@@ -11,7 +11,6 @@ import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource, ve
 import { ScimGroupsService } from './scim-groups.service';
 import type { ListQuery } from './scim-users.service';
 
-
 /** SCIM 2.0 Groups (RFC 7644 §3, ENTRA.md §2.7). Documented by /scim/v2/Schemas rather than OpenAPI. */
 @ApiExcludeController()
 @DirectoryAuth()

@@ -27,7 +27,6 @@ import { groupFieldsFromScim, memberIdsFromScim, toScimGroup } from './scim-grou
 import { ListQuery, SCIM_PAGE } from './scim-users.service';
 import { Json, Patched, scopeOf, shapeResource, wantsResource } from './scim-http';
 
-
 /** SCIM Groups on top of the groups domain: parsing, filtering, projection, shapes. */
 @Injectable()
 export class ScimGroupsService {
@@ -54,7 +53,11 @@ export class ScimGroupsService {
     }
     const { total, groups, more } = await this.groups.findVisibleByKeyset(scopeOf(dir), predicate, paging.position, paging.count, wantsMembers(q));
     const resources = groups.map((dg) => this.shape(toScimGroup(dg, this.baseUrl), q));
-    const cursors = pageCursors(paging.position, groups.map((dg) => dg.group.id), more);
+    const cursors = pageCursors(
+      paging.position,
+      groups.map((dg) => dg.group.id),
+      more,
+    );
     return listResponse(resources, { totalResults: total, itemsPerPage: resources.length, ...cursors });
   }
 
@@ -127,7 +130,11 @@ export class ScimGroupsService {
       memberships,
       precondition,
     );
-    Object.assign(note, { operation: patchOperation(changed, memberships), resourceId: id, attributes: memberships.length ? [...changed, 'members'] : changed });
+    Object.assign(note, {
+      operation: patchOperation(changed, memberships),
+      resourceId: id,
+      attributes: memberships.length ? [...changed, 'members'] : changed,
+    });
     return { version: group.version, resource: wantsResource(projection) ? await this.get(dir, id, projection) : undefined };
   }
 

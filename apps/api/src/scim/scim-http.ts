@@ -15,8 +15,8 @@ export type Projection = ProjectionParams;
  * object-syntax parameter is a 400, see singleValuedQuery). Every SCIM route reads its query
  * through this, never through `@Query()`.
  */
-export const ScimQuery = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Record<string, string> => singleValuedQuery(ctx.switchToHttp().getRequest<FastifyRequest>().query as RawQuery),
+export const ScimQuery = createParamDecorator((_: unknown, ctx: ExecutionContext): Record<string, string> =>
+  singleValuedQuery(ctx.switchToHttp().getRequest<FastifyRequest>().query as RawQuery),
 );
 
 export const scopeOf = (dir: DirectoryPrincipal): DirectoryScope => ({ organizationId: dir.organizationId, directoryId: dir.directoryId });

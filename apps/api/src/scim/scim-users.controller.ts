@@ -10,7 +10,6 @@ import { LogNote, type OperationNote } from '../provisioning-log/operation-note'
 import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource, versionPrecondition } from './scim-http';
 import { ListQuery, ScimUsersService } from './scim-users.service';
 
-
 /** SCIM 2.0 Users (RFC 7644 §3). Documented by /scim/v2/Schemas rather than OpenAPI. */
 @ApiExcludeController()
 @DirectoryAuth()

@@ -39,7 +39,6 @@ export interface ListQuery extends ProjectionParams {
   cursor?: string;
 }
 
-
 /** SCIM Users on top of the people domain: parsing, filtering, projection, shapes. */
 @Injectable()
 export class ScimUsersService {
@@ -70,12 +69,21 @@ export class ScimUsersService {
     }
     const { total, users, more } = await this.users.findVisibleByKeyset(scopeOf(dir), predicate, paging.position, paging.count);
     const resources = await this.listed(dir, users, q);
-    const cursors = pageCursors(paging.position, users.map((mu) => mu.user.id), more);
+    const cursors = pageCursors(
+      paging.position,
+      users.map((mu) => mu.user.id),
+      more,
+    );
     return listResponse(resources, { totalResults: total, itemsPerPage: resources.length, ...cursors });
   }
 
   private async listed(dir: DirectoryPrincipal, users: ManagedUser[], q: ListQuery): Promise<Json[]> {
-    const groups = isAttributeRequested('groups', q, USER_RESOURCE) ? await this.groups.groupsOf(scopeOf(dir), users.map((mu) => mu.user.id)) : new Map<string, GroupRef[]>();
+    const groups = isAttributeRequested('groups', q, USER_RESOURCE)
+      ? await this.groups.groupsOf(
+          scopeOf(dir),
+          users.map((mu) => mu.user.id),
+        )
+      : new Map<string, GroupRef[]>();
     return users.map((mu) => this.shape(toScimUser(mu, this.baseUrl, groups.get(mu.user.id)), q));
   }
 

@@ -5,7 +5,12 @@ describe('discoveryUrl', () => {
 
   it.each([
     ['any issuer as given', 'https://idp.example.com/realms/x', [], 'https://idp.example.com/realms/x'],
-    ["Entra's template with one tenant: that tenant's issuer", template, ['72f988bf-86f1-41af-91ab-2d7cd011db47'], 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0'],
+    [
+      "Entra's template with one tenant: that tenant's issuer",
+      template,
+      ['72f988bf-86f1-41af-91ab-2d7cd011db47'],
+      'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+    ],
     ["Entra's template with several tenants: the organizations authority", template, ['a', 'b'], 'https://login.microsoftonline.com/organizations/v2.0'],
     ["Entra's template with no tenant list: the organizations authority", template, [], 'https://login.microsoftonline.com/organizations/v2.0'],
   ])('%s', (_name, issuer, tenants, expected) => {

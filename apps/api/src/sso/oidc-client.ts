@@ -45,7 +45,18 @@ export function isEntraTemplate(issuer: string): boolean {
   return issuer.includes(ENTRA_TEMPLATE);
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_HEADERS_TIMEOUT',
+]);
 
 /**
  * fetch's "fetch failed" TypeError, a timeout, or a socket error, anywhere in the cause chain.
@@ -72,7 +83,8 @@ export function issuerProblem(issuer: string, allowHttp: boolean): string | null
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowHttp)) {
     return 'issuer must be an https:// URL (http:// only with OIDC_ALLOW_HTTP=true, for local testing)';
   }
-  if (isEntraTemplate(issuer) && url.origin !== 'https://login.microsoftonline.com') return 'The {tenantid} template is supported for https://login.microsoftonline.com only';
+  if (isEntraTemplate(issuer) && url.origin !== 'https://login.microsoftonline.com')
+    return 'The {tenantid} template is supported for https://login.microsoftonline.com only';
   if (url.search || url.hash) return 'issuer must not carry a query or fragment';
   return null;
 }
@@ -100,7 +112,10 @@ export class OidcClient {
     await this.configuration(settings);
   }
 
-  async authorizationUrl(settings: ProviderSettings, p: { redirectUri: string; state: string; nonce: string; verifier: string; loginHint?: string }): Promise<URL> {
+  async authorizationUrl(
+    settings: ProviderSettings,
+    p: { redirectUri: string; state: string; nonce: string; verifier: string; loginHint?: string },
+  ): Promise<URL> {
     const config = await this.configuration(settings);
     const params: Record<string, string> = {
       redirect_uri: p.redirectUri,
@@ -173,15 +188,22 @@ export class OidcClient {
   private failure(err: unknown, step: 'discovery' | 'callback'): DomainError {
     if (err instanceof DomainError) return err;
     const code = (err as { code?: unknown }).code;
-    const status = (err as { status?: unknown }).status ?? ((err as { cause?: { status?: unknown } }).cause?.status);
+    const status = (err as { status?: unknown }).status ?? (err as { cause?: { status?: unknown } }).cause?.status;
     const unavailable = (): DomainError =>
-      new DomainError('IDENTITY_PROVIDER_UNAVAILABLE', 'The identity provider cannot be reached now; try again shortly', { retryAfterSeconds: PROVIDER_RETRY_AFTER_SECONDS });
-    this.logger.warn({ step, error: err instanceof Error ? err.name : typeof err, code: typeof code === 'string' ? code : undefined, status }, 'Single sign-on step failed');
+      new DomainError('IDENTITY_PROVIDER_UNAVAILABLE', 'The identity provider cannot be reached now; try again shortly', {
+        retryAfterSeconds: PROVIDER_RETRY_AFTER_SECONDS,
+      });
+    this.logger.warn(
+      { step, error: err instanceof Error ? err.name : typeof err, code: typeof code === 'string' ? code : undefined, status },
+      'Single sign-on step failed',
+    );
     if (isNetworkFailure(err) || code === 'OAUTH_TIMEOUT') return unavailable();
     if (typeof status === 'number' && status >= 500) return unavailable();
     if (step === 'discovery') return new DomainError('SSO_ISSUER_INVALID', "The issuer's .well-known/openid-configuration could not be used");
-    if (err instanceof oidc.AuthorizationResponseError) return new DomainError('SSO_PROVIDER_ERROR', 'The identity provider refused the sign-in', { details: { error: err.error } });
-    if (err instanceof oidc.ResponseBodyError) return new DomainError('SSO_PROVIDER_ERROR', 'The identity provider refused the sign-in', { details: { error: err.error } });
+    if (err instanceof oidc.AuthorizationResponseError)
+      return new DomainError('SSO_PROVIDER_ERROR', 'The identity provider refused the sign-in', { details: { error: err.error } });
+    if (err instanceof oidc.ResponseBodyError)
+      return new DomainError('SSO_PROVIDER_ERROR', 'The identity provider refused the sign-in', { details: { error: err.error } });
     if (code === 'OAUTH_INVALID_RESPONSE' && err instanceof Error && /"state"/.test(`${err.message} ${(err.cause as Error | undefined)?.message ?? ''}`)) {
       return new DomainError('SSO_STATE_INVALID', 'This sign-in attempt is not the one this browser started; start again');
     }

@@ -108,5 +108,4 @@ export class SsoConfigService {
       allowedTenantIds: tenantIdsOf(c),
     };
   }
-
 }

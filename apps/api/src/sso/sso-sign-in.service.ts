@@ -38,7 +38,8 @@ export interface StartedFlow {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const stateInvalid = (): DomainError => new DomainError('SSO_STATE_INVALID', 'This sign-in attempt is not the one this browser started, or it is too old; start again');
+const stateInvalid = (): DomainError =>
+  new DomainError('SSO_STATE_INVALID', 'This sign-in attempt is not the one this browser started, or it is too old; start again');
 const noAccount = (): DomainError => new DomainError('SSO_NO_ACCOUNT', 'No account of this organisation belongs to this identity; ask an admin');
 
 const sameText = (a: string, b: string): boolean => {
@@ -85,8 +86,20 @@ export class SsoSignInService {
 
   async start(organizationId: string, loginHint?: string): Promise<StartedFlow> {
     const { settings } = await this.configs.enabledSettings(organizationId);
-    const flow: FlowState = { o: organizationId, s: oidc.randomState(), n: oidc.randomNonce(), v: oidc.randomPKCECodeVerifier(), e: Math.floor(Date.now() / 1000) + FLOW_TTL_SECONDS };
-    const url = await this.oidc.authorizationUrl(settings, { redirectUri: this.configs.redirectUri, state: flow.s, nonce: flow.n, verifier: flow.v, loginHint });
+    const flow: FlowState = {
+      o: organizationId,
+      s: oidc.randomState(),
+      n: oidc.randomNonce(),
+      v: oidc.randomPKCECodeVerifier(),
+      e: Math.floor(Date.now() / 1000) + FLOW_TTL_SECONDS,
+    };
+    const url = await this.oidc.authorizationUrl(settings, {
+      redirectUri: this.configs.redirectUri,
+      state: flow.s,
+      nonce: flow.n,
+      verifier: flow.v,
+      loginHint,
+    });
     return { location: url.href, cookie: this.box.seal('sso-flow', 'cookie', JSON.stringify(flow)) };
   }
 
@@ -171,7 +184,9 @@ export class SsoSignInService {
     // Entra keys a person on tenant + object id; any other provider on issuer + subject.
     const entra = identity.tid !== null && identity.oid !== null;
     const subject = entra ? identity.oid! : identity.sub;
-    const identityHash = createHash('sha256').update(`${entra ? `tid:${identity.tid!.toLowerCase()}` : `iss:${identity.iss}`}\n${subject}`).digest('hex');
+    const identityHash = createHash('sha256')
+      .update(`${entra ? `tid:${identity.tid!.toLowerCase()}` : `iss:${identity.iss}`}\n${subject}`)
+      .digest('hex');
     const now = new Date();
     const link = await m.findOneBy(SsoLink, { organizationId, identityHash });
     const userId = link ? link.userId : await this.firstSignInCandidate(m, organizationId, identity, entra);
@@ -199,7 +214,14 @@ export class SsoSignInService {
     }
     await m.query('UPDATE sso_configs SET verified_at = ? WHERE organization_id = ? AND verified_at IS NULL', [dateParam(m.dataSource, now), organizationId]);
     const issued = issueToken('ssoc');
-    await m.insert(SsoCode, { codeHash: issued.hash, organizationId, userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + CODE_TTL_MS), usedAt: null });
+    await m.insert(SsoCode, {
+      codeHash: issued.hash,
+      organizationId,
+      userId: user.id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + CODE_TTL_MS),
+      usedAt: null,
+    });
     return issued.token;
   }
 
@@ -210,7 +232,10 @@ export class SsoSignInService {
    */
   private async firstSignInCandidate(m: EntityManager, organizationId: string, identity: VerifiedIdentity, entra: boolean): Promise<string> {
     if (entra) {
-      const byExternalId: Array<{ id: string }> = await m.query('SELECT id FROM users WHERE organization_id = ? AND external_id = ? LIMIT 2', [organizationId, identity.oid]);
+      const byExternalId: Array<{ id: string }> = await m.query('SELECT id FROM users WHERE organization_id = ? AND external_id = ? LIMIT 2', [
+        organizationId,
+        identity.oid,
+      ]);
       if (byExternalId.length === 1) return byExternalId[0].id;
     }
     if (!identity.email || !identity.emailVerified) throw noAccount();

@@ -87,9 +87,16 @@ export class SsoFlowController {
   @ApiFoundResponse({ description: 'To the identity provider; refusals are HTML pages (SSO_NOT_CONFIGURED, ORGANIZATION_REQUIRED)' })
   @ApiQuery({ name: 'organizationId', required: false, description: 'The organisation to sign in to', example: '2e4e003c-33fd-439a-9d39-7ebb8c624dab' })
   @ApiQuery({ name: 'email', required: false, description: "Or the person's work email (also sent as login_hint)", example: 'ada@contoso.com' })
-  async start(@Query('email') email: string | undefined, @Query('organizationId') organizationId: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async start(
+    @Query('email') email: string | undefined,
+    @Query('organizationId') organizationId: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await this.page(reply, async () => {
-      const org = await this.signIns.organizationFor({ email: typeof email === 'string' ? email : undefined, organizationId: typeof organizationId === 'string' ? organizationId : undefined });
+      const org = await this.signIns.organizationFor({
+        email: typeof email === 'string' ? email : undefined,
+        organizationId: typeof organizationId === 'string' ? organizationId : undefined,
+      });
       const flow = await this.signIns.start(org, typeof email === 'string' ? email : undefined);
       void reply
         .status(302)

@@ -77,7 +77,14 @@ export class DeprovisionGuardService {
    * A deactivation (`active` false) or deletion of `user` (row locked by the caller, who saves
    * it afterwards). Sets the person's archive or suspension columns; counts and may trip the guard.
    */
-  async deprovision(m: EntityManager, scope: DirectoryScope, user: User, reason: DeprovisionReason, requestId: string | null, now = new Date()): Promise<DeprovisionOutcome> {
+  async deprovision(
+    m: EntityManager,
+    scope: DirectoryScope,
+    user: User,
+    reason: DeprovisionReason,
+    requestId: string | null,
+    now = new Date(),
+  ): Promise<DeprovisionOutcome> {
     if (user.archivedAt !== null) return 'unchanged';
     if (user.deprovisionState === 'pending' || user.deprovisionState === 'held') {
       // Asked again (Entra repeats; or DELETE after a deactivation): not a new deprovision.
@@ -156,19 +163,31 @@ export class DeprovisionGuardService {
       await this.directoryOf(m, organizationId, directoryId);
       const scope = { organizationId, directoryId };
       // People first, then the guard row: the order a deprovision takes them in.
-      const people = userIds?.length === 0 ? [] : await m.find(User, {
-        where: { organizationId, directoryId, deprovisionState: 'held', ...(userIds ? { id: In(userIds) } : {}) },
-        order: { id: 'ASC' },
-        ...writeLock(m.dataSource),
-      });
+      const people =
+        userIds?.length === 0
+          ? []
+          : await m.find(User, {
+              where: { organizationId, directoryId, deprovisionState: 'held', ...(userIds ? { id: In(userIds) } : {}) },
+              order: { id: 'ASC' },
+              ...writeLock(m.dataSource),
+            });
       await this.lockGuard(m, scope);
       const now = new Date();
-      const notices: DeprovisionNotice[] = people.map((u) => ({ userId: u.id, userName: u.userName, reason: u.deprovisionReason ?? 'deactivated', requestId: u.deprovisionRequestId }));
+      const notices: DeprovisionNotice[] = people.map((u) => ({
+        userId: u.id,
+        userName: u.userName,
+        reason: u.deprovisionReason ?? 'deactivated',
+        requestId: u.deprovisionRequestId,
+      }));
       for (const u of people) {
         const before = snapshot(u);
         if (decision === 'approve') {
           setArchived(u, u.deprovisionReason ?? 'deactivated', now);
-          await m.update(User, { id: u.id }, { archivedAt: u.archivedAt, archiveReason: u.archiveReason, activeEmailKey: u.activeEmailKey, ...NOT_DEPROVISIONING, updatedAt: now });
+          await m.update(
+            User,
+            { id: u.id },
+            { archivedAt: u.archivedAt, archiveReason: u.archiveReason, activeEmailKey: u.activeEmailKey, ...NOT_DEPROVISIONING, updatedAt: now },
+          );
         } else {
           await m.update(User, { id: u.id }, { suspendedAt: null, pendingArchiveAt: null, deprovisionState: 'rejected', updatedAt: now });
           u.suspendedAt = null;
@@ -176,7 +195,12 @@ export class DeprovisionGuardService {
         await this.lifecycle.changed(m, organizationId, u.id, before, snapshot(u));
       }
       // Archive cuts access: already cut at the suspension, cut again in this transaction (idempotent) so nothing that raced it survives.
-      if (decision === 'approve') await this.lifecycle.endAccess(m, organizationId, people.map((u) => u.id));
+      if (decision === 'approve')
+        await this.lifecycle.endAccess(
+          m,
+          organizationId,
+          people.map((u) => u.id),
+        );
       await m.update(DeprovisionGuard, { directoryId }, { trippedAt: null, windowStartedAt: null, windowBase: 0, windowCount: 0, updatedAt: now });
       for (const r of this.recorders) await r.record(m, scope, decision === 'approve' ? 'approved' : 'rejected', notices);
       return people.map((u) => u.id);
@@ -238,8 +262,17 @@ export class DeprovisionGuardService {
       ...writeLock(m.dataSource),
     });
     if (pending.length) {
-      await m.update(User, { id: In(pending.map((p) => p.id)), deprovisionState: 'pending' }, { deprovisionState: 'held', pendingArchiveAt: null, updatedAt: now });
-      const notices = pending.map((p) => ({ userId: p.id, userName: p.userName, reason: p.deprovisionReason ?? 'deactivated', requestId: p.deprovisionRequestId }));
+      await m.update(
+        User,
+        { id: In(pending.map((p) => p.id)), deprovisionState: 'pending' },
+        { deprovisionState: 'held', pendingArchiveAt: null, updatedAt: now },
+      );
+      const notices = pending.map((p) => ({
+        userId: p.id,
+        userName: p.userName,
+        reason: p.deprovisionReason ?? 'deactivated',
+        requestId: p.deprovisionRequestId,
+      }));
       for (const r of this.recorders) await r.record(m, scope, 'held', notices);
     }
     const directory = await m.findOneByOrFail(Directory, { id: scope.directoryId });
@@ -289,10 +322,10 @@ export class DeprovisionGuardService {
 
   /** People of the directory not archived now (pending, held and rejected ones included). */
   private async notArchived(m: EntityManager, scope: DirectoryScope): Promise<number> {
-    const [{ n }]: Array<{ n: number | string }> = await m.query('SELECT COUNT(*) AS n FROM users WHERE organization_id = ? AND directory_id = ? AND archived_at IS NULL', [
-      scope.organizationId,
-      scope.directoryId,
-    ]);
+    const [{ n }]: Array<{ n: number | string }> = await m.query(
+      'SELECT COUNT(*) AS n FROM users WHERE organization_id = ? AND directory_id = ? AND archived_at IS NULL',
+      [scope.organizationId, scope.directoryId],
+    );
     return Number(n);
   }
 

@@ -35,7 +35,11 @@ export class HeldDeprovisionsController {
   @DIRECTORY_ID
   @NOT_FOUND
   @BAD_INPUT
-  async approve(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: HeldDeprovisionDecisionDto): Promise<HeldDeprovisionDecisionResponse> {
+  async approve(
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Param('id') id: string,
+    @Body() body: HeldDeprovisionDecisionDto,
+  ): Promise<HeldDeprovisionDecisionResponse> {
     const userIds = await this.guard.decide(admin.organizationId, id, 'approve', body?.userIds);
     return { decision: 'approve', userIds, count: userIds.length };
   }
@@ -46,7 +50,11 @@ export class HeldDeprovisionsController {
   @DIRECTORY_ID
   @NOT_FOUND
   @BAD_INPUT
-  async reject(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: HeldDeprovisionDecisionDto): Promise<HeldDeprovisionDecisionResponse> {
+  async reject(
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Param('id') id: string,
+    @Body() body: HeldDeprovisionDecisionDto,
+  ): Promise<HeldDeprovisionDecisionResponse> {
     const userIds = await this.guard.decide(admin.organizationId, id, 'reject', body?.userIds);
     return { decision: 'reject', userIds, count: userIds.length };
   }

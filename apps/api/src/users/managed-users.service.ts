@@ -181,7 +181,14 @@ export class ManagedUsersService {
       await this.save(m, target, readVersion, known === null, fields.userName);
       const emails = await this.writeEmails(m, target, fields, known !== null);
       if (known) await this.lifecycle.changed(m, scope.organizationId, target.id, before, snapshot(target));
-      return { user: target, emails, manager, isNew: known === null, deprovision, write: { kind, fields: changedFields(priorFields, target, fields.emails.length > 0) } };
+      return {
+        user: target,
+        emails,
+        manager,
+        isNew: known === null,
+        deprovision,
+        write: { kind, fields: changedFields(priorFields, target, fields.emails.length > 0) },
+      };
     });
   }
 
@@ -194,7 +201,13 @@ export class ManagedUsersService {
     if (result.affected === 0) throw taken(userName);
   }
 
-  async replace(scope: DirectoryScope, id: string, fields: DirectoryUserFields, precondition?: VersionPrecondition, requestId: string | null = null): Promise<ManagedUser> {
+  async replace(
+    scope: DirectoryScope,
+    id: string,
+    fields: DirectoryUserFields,
+    precondition?: VersionPrecondition,
+    requestId: string | null = null,
+  ): Promise<ManagedUser> {
     return this.update(scope, id, () => fields, precondition, requestId);
   }
 
@@ -234,7 +247,12 @@ export class ManagedUsersService {
    * userName relinks the person when the externalIds agree. Answers the person's userName (for
    * the provisioning log).
    */
-  async remove(scope: DirectoryScope, id: string, precondition?: VersionPrecondition, requestId: string | null = null): Promise<{ userName: string | null; deprovision: DeprovisionOutcome }> {
+  async remove(
+    scope: DirectoryScope,
+    id: string,
+    precondition?: VersionPrecondition,
+    requestId: string | null = null,
+  ): Promise<{ userName: string | null; deprovision: DeprovisionOutcome }> {
     return this.tx.run(async (m) => {
       const user = await this.visibleUser(m, scope, id, true);
       assertVersion(precondition, user.version);
@@ -270,7 +288,13 @@ export class ManagedUsersService {
    * `active` as the directory sent it, for a person who exists: true releases a pending, held or
    * rejected deprovisioning and restores an archived person; false goes through the guard.
    */
-  private async applyActive(m: EntityManager, scope: DirectoryScope, user: User, active: boolean, requestId: string | null): Promise<DeprovisionOutcome | undefined> {
+  private async applyActive(
+    m: EntityManager,
+    scope: DirectoryScope,
+    user: User,
+    active: boolean,
+    requestId: string | null,
+  ): Promise<DeprovisionOutcome | undefined> {
     if (active) {
       this.guard.release(user);
       if (user.archivedAt !== null) setRestored(user);
@@ -321,8 +345,7 @@ export class ManagedUsersService {
     creating: boolean,
     currentManager: ManagedUser['manager'],
   ): Promise<ManagedUser['manager']> {
-    const manager =
-      f.managerId === null ? null : currentManager?.id === f.managerId ? currentManager : await this.checkManager(m, scope, user.id, f.managerId);
+    const manager = f.managerId === null ? null : currentManager?.id === f.managerId ? currentManager : await this.checkManager(m, scope, user.id, f.managerId);
     const address = workAddressOf(f.text);
     const site = siteNameOf(address);
     // A value re-resolves when it changed, or when it has no link (e.g. after an admin deleted
@@ -431,10 +454,7 @@ const taken = (userName: string): DomainError => new DomainError('USER_NAME_TAKE
 const sameIdentity = (a: string | null, b: string | null): boolean => a === null || b === null || a === b;
 
 function sameEmails(current: UserEmail[], next: DirectoryUserFields['emails']): boolean {
-  return (
-    current.length === next.length &&
-    current.every((e, i) => e.value === next[i].value && e.type === next[i].type && e.primary === next[i].primary)
-  );
+  return current.length === next.length && current.every((e, i) => e.value === next[i].value && e.type === next[i].type && e.primary === next[i].primary);
 }
 
 /** Drops relation objects so an update writes columns only. */

@@ -144,7 +144,13 @@ export class PeopleAdminService {
       await m.update(
         User,
         { id },
-        { archivedAt: user.archivedAt, archiveReason: user.archiveReason, activeEmailKey: user.activeEmailKey, version: user.version + 1, updatedAt: new Date() },
+        {
+          archivedAt: user.archivedAt,
+          archiveReason: user.archiveReason,
+          activeEmailKey: user.activeEmailKey,
+          version: user.version + 1,
+          updatedAt: new Date(),
+        },
       );
       await this.lifecycle.changed(m, actor.organizationId, id, before, snapshot(user));
     });
@@ -163,7 +169,11 @@ export class PeopleAdminService {
       const before = snapshot(user);
       setRestored(user);
       if (user.emailKey) await assertEmailFree(m, actor.organizationId, user.email ?? '', user.id);
-      await m.update(User, { id }, { archivedAt: null, archiveReason: null, activeEmailKey: user.activeEmailKey, version: user.version + 1, updatedAt: new Date() });
+      await m.update(
+        User,
+        { id },
+        { archivedAt: null, archiveReason: null, activeEmailKey: user.activeEmailKey, version: user.version + 1, updatedAt: new Date() },
+      );
       await this.lifecycle.changed(m, actor.organizationId, id, before, snapshot(user));
     });
   }

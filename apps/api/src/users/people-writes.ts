@@ -80,16 +80,19 @@ export async function unlinkDirectory(m: EntityManager, organizationId: string, 
  */
 export async function markInvited(m: EntityManager, organizationId: string, userIds: string[], at: Date): Promise<void> {
   if (userIds.length === 0) return;
-  await m.query(`UPDATE users SET status = 'invited', updated_at = ? WHERE organization_id = ? AND status = 'uninvited' AND id IN (${userIds.map(() => '?').join(', ')})`, [
-    dateParam(m.dataSource, at),
-    organizationId,
-    ...userIds,
-  ]);
+  await m.query(
+    `UPDATE users SET status = 'invited', updated_at = ? WHERE organization_id = ? AND status = 'uninvited' AND id IN (${userIds.map(() => '?').join(', ')})`,
+    [dateParam(m.dataSource, at), organizationId, ...userIds],
+  );
 }
 
 /** Invitation accepted: the person is `active` (their password is stored by the caller). */
 export async function markActive(m: EntityManager, organizationId: string, userId: string, at: Date): Promise<void> {
-  await m.query("UPDATE users SET status = 'active', updated_at = ? WHERE organization_id = ? AND id = ?", [dateParam(m.dataSource, at), organizationId, userId]);
+  await m.query("UPDATE users SET status = 'active', updated_at = ? WHERE organization_id = ? AND id = ?", [
+    dateParam(m.dataSource, at),
+    organizationId,
+    userId,
+  ]);
 }
 
 /** A site, department or role goes away: its people move to `toId`, or to none when null. */

@@ -78,13 +78,13 @@ export interface AddressFields {
 /** The email the app uses for a person: the primary work email, else the first work, primary or any. */
 export function appEmail(emails: readonly EmailField[]): string | null {
   const work = (e: EmailField): boolean => e.type?.toLowerCase() === 'work';
-  return (
-    emails.find((e) => work(e) && e.primary) ?? emails.find(work) ?? emails.find((e) => e.primary) ?? emails[0]
-  )?.value ?? null;
+  return (emails.find((e) => work(e) && e.primary) ?? emails.find(work) ?? emails.find((e) => e.primary) ?? emails[0])?.value ?? null;
 }
 
 /** A person's work address, from the stored row or from new fields. */
-export function workAddressOf(u: Pick<User, 'addressFormatted' | 'addressStreet' | 'addressLocality' | 'addressRegion' | 'addressPostalCode' | 'addressCountry'>): AddressFields {
+export function workAddressOf(
+  u: Pick<User, 'addressFormatted' | 'addressStreet' | 'addressLocality' | 'addressRegion' | 'addressPostalCode' | 'addressCountry'>,
+): AddressFields {
   return {
     formatted: u.addressFormatted,
     streetAddress: u.addressStreet,

@@ -60,7 +60,10 @@ export class UsersController {
   @PERSON_ID
   @NOT_FOUND
   @BAD_INPUT
-  @ApiConflictResponse({ type: ErrorResponse, description: 'FIELD_MANAGED_BY_DIRECTORY (details.fields lists them), EMAIL_ALREADY_IN_USE or CANNOT_CHANGE_OWN_ACCESS' })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'FIELD_MANAGED_BY_DIRECTORY (details.fields lists them), EMAIL_ALREADY_IN_USE or CANNOT_CHANGE_OWN_ACCESS',
+  })
   async update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdatePersonRequest): Promise<UserResponse> {
     await this.people.update(admin, id, body);
     return mapUser(await this.users.get(admin.organizationId, id));
@@ -71,7 +74,10 @@ export class UsersController {
   @HttpCode(200)
   @PERSON_ID
   @NOT_FOUND
-  @ApiConflictResponse({ type: ErrorResponse, description: 'FIELD_MANAGED_BY_DIRECTORY (unassign or disable them in the directory instead) or CANNOT_CHANGE_OWN_ACCESS' })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'FIELD_MANAGED_BY_DIRECTORY (unassign or disable them in the directory instead) or CANNOT_CHANGE_OWN_ACCESS',
+  })
   async archive(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<UserResponse> {
     await this.people.archive(admin, id);
     return mapUser(await this.users.get(admin.organizationId, id));
@@ -82,7 +88,11 @@ export class UsersController {
   @HttpCode(200)
   @PERSON_ID
   @NOT_FOUND
-  @ApiConflictResponse({ type: ErrorResponse, description: 'FIELD_MANAGED_BY_DIRECTORY (re-enable them in the directory instead) or EMAIL_ALREADY_IN_USE (someone who is not archived has their email now)' })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description:
+      'FIELD_MANAGED_BY_DIRECTORY (re-enable them in the directory instead) or EMAIL_ALREADY_IN_USE (someone who is not archived has their email now)',
+  })
   async restore(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<UserResponse> {
     await this.people.restore(admin, id);
     return mapUser(await this.users.get(admin.organizationId, id));

@@ -22,7 +22,12 @@ export class UsersService {
   async list(organizationId: string, q: ListUsersQuery): Promise<[Person[], number]> {
     const qb = this.base(organizationId);
     this.filter(qb, q);
-    const users = await qb.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').skip((q.page - 1) * q.limit).take(q.limit).getMany();
+    const users = await qb
+      .orderBy('u.created_at', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .skip((q.page - 1) * q.limit)
+      .take(q.limit)
+      .getMany();
     // The total counts without the page's joins, so it reads an index of the organisation's
     // people (IDX_users_org_id, or IDX_users_org_status for a status) and never the rows.
     const counted = this.dataSource.getRepository(User).createQueryBuilder('u').where('u.organization_id = :org', { org: organizationId });
@@ -65,7 +70,10 @@ export class UsersService {
     if (q.costCenter?.trim()) qb.andWhere('LOWER(u.cost_center) = :costCenter', { costCenter: q.costCenter.trim().toLowerCase() });
     if (q.division?.trim()) qb.andWhere('LOWER(u.division) = :division', { division: q.division.trim().toLowerCase() });
     if (q.q?.trim()) {
-      const prefix = `${q.q.trim().toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+      const prefix = `${q.q
+        .trim()
+        .toLowerCase()
+        .replace(/[!%_]/g, (c) => `!${c}`)}%`;
       qb.andWhere(
         new Brackets((w) => {
           for (const column of ['u.given_name', 'u.family_name', 'u.display_name', 'u.email', 'u.user_name', 'u.employee_number']) {

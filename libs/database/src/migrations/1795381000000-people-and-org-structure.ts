@@ -48,15 +48,7 @@ export class PeopleAndOrgStructure1795381000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'org_source_mappings',
-        columns: [
-          id(),
-          ref('organization_id'),
-          ref('directory_id'),
-          varchar('kind', 16),
-          varchar('source_key', 64),
-          ref('entity_id'),
-          timestamp('created_at'),
-        ],
+        columns: [id(), ref('organization_id'), ref('directory_id'), varchar('kind', 16), varchar('source_key', 64), ref('entity_id'), timestamp('created_at')],
         indices: [
           { name: 'UQ_org_source_mappings_source', columnNames: ['directory_id', 'kind', 'source_key'], isUnique: true },
           { name: 'IDX_org_source_mappings_entity', columnNames: ['kind', 'entity_id'] },
@@ -146,9 +138,24 @@ export class PeopleAndOrgStructure1795381000000 implements MigrationInterface {
       await q.dropIndex('users', index);
     }
     for (const column of [
-      'name_formatted', 'title', 'preferred_language', 'employee_number', 'department', 'address_formatted', 'address_street',
-      'address_locality', 'address_region', 'address_postal_code', 'address_country', 'phone_work', 'phone_mobile', 'phone_fax',
-      'manager_id', 'site_id', 'department_id', 'role_id',
+      'name_formatted',
+      'title',
+      'preferred_language',
+      'employee_number',
+      'department',
+      'address_formatted',
+      'address_street',
+      'address_locality',
+      'address_region',
+      'address_postal_code',
+      'address_country',
+      'phone_work',
+      'phone_mobile',
+      'phone_fax',
+      'manager_id',
+      'site_id',
+      'department_id',
+      'role_id',
     ]) {
       await q.dropColumn('users', column);
     }

@@ -36,21 +36,13 @@ export class Groups1795382000000 implements MigrationInterface {
           { name: 'IDX_groups_directory_external_id', columnNames: ['directory_id', 'external_id'] },
           { name: 'IDX_groups_org', columnNames: ['organization_id', 'created_at'] },
         ],
-        foreignKeys: [
-          cascade('FK_groups_organization', 'organization_id', 'organizations'),
-          cascade('FK_groups_directory', 'directory_id', 'directories'),
-        ],
+        foreignKeys: [cascade('FK_groups_organization', 'organization_id', 'organizations'), cascade('FK_groups_directory', 'directory_id', 'directories')],
       }),
     );
     await q.createTable(
       new Table({
         name: 'group_members',
-        columns: [
-          { ...ref('group_id'), isPrimary: true },
-          { ...ref('user_id'), isPrimary: true },
-          ref('organization_id'),
-          timestamp('created_at'),
-        ],
+        columns: [{ ...ref('group_id'), isPrimary: true }, { ...ref('user_id'), isPrimary: true }, ref('organization_id'), timestamp('created_at')],
         indices: [{ name: 'IDX_group_members_user', columnNames: ['user_id'] }],
         foreignKeys: [cascade('FK_group_members_group', 'group_id', 'groups'), cascade('FK_group_members_user', 'user_id', 'users')],
       }),

@@ -20,14 +20,17 @@ export class ActiveEmailKey1795386000000 implements MigrationInterface {
         GROUP BY organization_id, email_key HAVING COUNT(*) > 1`,
     );
     for (const d of duplicated) {
-      const holders: Array<{ id: string }> = await q.query(
-        'SELECT id FROM users WHERE organization_id = ? AND active_email_key = ? ORDER BY created_at, id',
-        [d.organization_id, d.email_key],
-      );
+      const holders: Array<{ id: string }> = await q.query('SELECT id FROM users WHERE organization_id = ? AND active_email_key = ? ORDER BY created_at, id', [
+        d.organization_id,
+        d.email_key,
+      ]);
       const losers = holders.slice(1).map((h) => h.id);
       await q.query(`UPDATE users SET active_email_key = NULL WHERE id IN (${losers.map(() => '?').join(', ')})`, losers);
     }
-    await q.createIndex('users', new TableIndex({ name: 'UQ_users_org_active_email_key', columnNames: ['organization_id', 'active_email_key'], isUnique: true }));
+    await q.createIndex(
+      'users',
+      new TableIndex({ name: 'UQ_users_org_active_email_key', columnNames: ['organization_id', 'active_email_key'], isUnique: true }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

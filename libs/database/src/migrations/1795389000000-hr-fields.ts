@@ -31,10 +31,16 @@ export class HrFields1795389000000 implements MigrationInterface {
   name = 'HrFields1795389000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.addColumns('users', HR_COLUMNS.map(([name, length]) => new TableColumn(varchar(name, length, true))));
+    await q.addColumns(
+      'users',
+      HR_COLUMNS.map(([name, length]) => new TableColumn(varchar(name, length, true))),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.dropColumns('users', HR_COLUMNS.map(([name]) => name));
+    await q.dropColumns(
+      'users',
+      HR_COLUMNS.map(([name]) => name),
+    );
   }
 }

@@ -38,7 +38,14 @@ export class DeprovisionGuard1795393700000 implements MigrationInterface {
           timestamp('updated_at'),
         ],
         foreignKeys: [
-          { name: 'FK_deprovision_guards_directory', columnNames: ['directory_id'], referencedTableName: 'directories', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' },
+          {
+            name: 'FK_deprovision_guards_directory',
+            columnNames: ['directory_id'],
+            referencedTableName: 'directories',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          },
         ],
       }),
     );
@@ -48,6 +55,7 @@ export class DeprovisionGuard1795393700000 implements MigrationInterface {
     await q.dropTable('deprovision_guards');
     await q.dropIndex('users', 'IDX_users_pending_archive');
     await q.dropIndex('users', 'IDX_users_directory_deprovision');
-    for (const c of ['pending_archive_at', 'deprovision_request_id', 'deprovision_requested_at', 'deprovision_reason', 'deprovision_state', 'suspended_at']) await q.dropColumn('users', c);
+    for (const c of ['pending_archive_at', 'deprovision_request_id', 'deprovision_requested_at', 'deprovision_reason', 'deprovision_state', 'suspended_at'])
+      await q.dropColumn('users', c);
   }
 }

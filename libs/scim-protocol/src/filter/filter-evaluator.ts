@@ -35,13 +35,7 @@ export function isPresent(value: unknown): boolean {
   return true;
 }
 
-function compare(
-  element: JsonObject,
-  name: string,
-  operator: CompareOperator,
-  expected: ComparisonValue,
-  parent: SchemaAttribute,
-): boolean {
+function compare(element: JsonObject, name: string, operator: CompareOperator, expected: ComparisonValue, parent: SchemaAttribute): boolean {
   const actual = getProperty(element, name);
   if (expected === null) return operator === 'ne' ? isPresent(actual) : operator === 'eq' && !isPresent(actual);
   if (!isPresent(actual)) return operator === 'ne';

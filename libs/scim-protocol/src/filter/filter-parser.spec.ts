@@ -24,10 +24,7 @@ describe('parseFilter', () => {
   describe('request shapes Entra sends (ENTRA.md §2.1, §2.3, §2.7, §3)', () => {
     it.each<[string, FilterNode]>([
       ['userName eq "7d420df3-9995-4831-a406-ecf8166f5f6a"', eq('userName', '7d420df3-9995-4831-a406-ecf8166f5f6a')],
-      [
-        'userName eq "Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee"',
-        eq('userName', 'Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee'),
-      ],
+      ['userName eq "Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee"', eq('userName', 'Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee')],
       ['displayName eq "displayName"', eq('displayName', 'displayName')],
       ['externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"', eq('externalId', '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef')],
       [
@@ -70,10 +67,7 @@ describe('parseFilter', () => {
       ],
       ['title pr and userType eq "Employee"', { type: 'and', filters: [{ type: 'present', path: { attribute: 'title' } }, eq('userType', 'Employee')] }],
       ['title pr or userType eq "Intern"', { type: 'or', filters: [{ type: 'present', path: { attribute: 'title' } }, eq('userType', 'Intern')] }],
-      [
-        'schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"',
-        eq('schemas', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'),
-      ],
+      ['schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"', eq('schemas', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User')],
       [
         'userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")',
         {
@@ -460,10 +454,7 @@ describe('parsePathExpression (PATCH paths)', () => {
     expect(parsePathExpression(input)).toEqual(expected);
   });
 
-  it.each(['', 'emails[type eq "work"', 'emails[type eq "work"]value', 'a b', 'emails[type eq "work"].value.x', 'a.b.c'])(
-    'rejects %p',
-    (input) => {
-      expect(() => parsePathExpression(input)).toThrow(ScimError);
-    },
-  );
+  it.each(['', 'emails[type eq "work"', 'emails[type eq "work"]value', 'a b', 'emails[type eq "work"].value.x', 'a.b.c'])('rejects %p', (input) => {
+    expect(() => parsePathExpression(input)).toThrow(ScimError);
+  });
 });

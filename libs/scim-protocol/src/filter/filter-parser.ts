@@ -1,12 +1,5 @@
 import { ScimError } from '../errors';
-import {
-  AttrPath,
-  COMPARE_OPERATORS,
-  CompareOperator,
-  ComparisonValue,
-  FilterNode,
-  formatAttrPath,
-} from './filter-ast';
+import { AttrPath, COMPARE_OPERATORS, CompareOperator, ComparisonValue, FilterNode, formatAttrPath } from './filter-ast';
 import { syntaxError, Token, tokenize } from './filter-lexer';
 
 /** Longer filters are refused before any work is done (Entra sends one short `eq`). */
@@ -198,10 +191,7 @@ class FilterParser {
       if (token.text.startsWith("'")) throw syntaxError('string values take double quotes ("…"), not single quotes', token.pos);
       if (this.options.allowUnquotedValues && !RESERVED.has(lower)) return token.text;
     }
-    throw syntaxError(
-      `expected a value (a "quoted string", number, true, false or null), found ${describe(token)}`,
-      token.pos,
-    );
+    throw syntaxError(`expected a value (a "quoted string", number, true, false or null), found ${describe(token)}`, token.pos);
   }
 
   private peek(): Token {

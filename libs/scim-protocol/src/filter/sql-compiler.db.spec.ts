@@ -302,7 +302,7 @@ const USER_CASES: [string, string[]][] = [
   ['not (not (userName sw "a"))', ['u1']],
   ['title pr and (department eq "R&D" or department eq "Sales") or displayName eq "zoë"', ['u1', 'u5']],
   // Injection attempts are just values.
-  ['displayName eq "x\' OR \'1\'=\'1"', []],
+  ["displayName eq \"x' OR '1'='1\"", []],
   ['displayName eq "Alice Smith\'; DROP TABLE users; --"', []],
   ['id eq "u3"', ['u3']],
   ['id eq "U3"', []],
@@ -353,30 +353,27 @@ const SCHEMA_SQL = (textType: string, dateType: string): string[] => [
 
 async function seed(engine: Engine, toDate: (iso: string) => unknown): Promise<void> {
   for (const user of USERS) {
-    await engine.exec(
-      `INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        user.id,
-        user.user_name,
-        normalize(user.user_name),
-        user.external_id,
-        user.display_name,
-        user.given_name,
-        user.family_name,
-        user.title,
-        user.email,
-        user.work_phone,
-        user.mobile_phone,
-        user.street,
-        user.locality,
-        user.country,
-        user.department,
-        user.manager_id,
-        user.archived ? toDate('2024-07-01T00:00:00.000Z') : null,
-        toDate(user.created_at),
-        user.version,
-      ],
-    );
+    await engine.exec(`INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      user.id,
+      user.user_name,
+      normalize(user.user_name),
+      user.external_id,
+      user.display_name,
+      user.given_name,
+      user.family_name,
+      user.title,
+      user.email,
+      user.work_phone,
+      user.mobile_phone,
+      user.street,
+      user.locality,
+      user.country,
+      user.department,
+      user.manager_id,
+      user.archived ? toDate('2024-07-01T00:00:00.000Z') : null,
+      toDate(user.created_at),
+      user.version,
+    ]);
   }
   for (const group of GROUPS) {
     await engine.exec('INSERT INTO scim_groups VALUES (?, ?, ?)', [group.id, group.display_name, group.external_id]);
@@ -404,9 +401,7 @@ async function mysqlEngine(database: string): Promise<Engine> {
   try {
     connection = await mysql.createConnection({ ...MYSQL, timezone: 'Z', charset: 'utf8mb4' });
   } catch (err) {
-    throw new Error(
-      `MariaDB/MySQL is required for this test at ${MYSQL.host}:${MYSQL.port} (user root, no password): ${(err as Error).message}`,
-    );
+    throw new Error(`MariaDB/MySQL is required for this test at ${MYSQL.host}:${MYSQL.port} (user root, no password): ${(err as Error).message}`);
   }
   // Deliberately a case- and accent-insensitive collation: the compiled SQL must not depend on it.
   await connection.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);

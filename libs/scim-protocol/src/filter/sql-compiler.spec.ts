@@ -106,20 +106,19 @@ describe('compileFilter', () => {
       expect(compile(filter)).toEqual({ sql: 'u.user_name_key = ?', params: ['k:a'] });
     });
 
-    it.each([
-      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "R&D"',
-      'department eq "R&D"',
-      'DEPARTMENT eq "R&D"',
-    ])('%s resolves to the enterprise department', (filter) => {
-      expect(compile(filter)).toEqual({ sql: 'LOWER(u.department) = LOWER(?)', params: ['R&D'] });
-    });
+    it.each(['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "R&D"', 'department eq "R&D"', 'DEPARTMENT eq "R&D"'])(
+      '%s resolves to the enterprise department',
+      (filter) => {
+        expect(compile(filter)).toEqual({ sql: 'LOWER(u.department) = LOWER(?)', params: ['R&D'] });
+      },
+    );
 
-    it.each([
-      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "m1"',
-      'manager.value eq "m1"',
-    ])('%s resolves to the manager column', (filter) => {
-      expect(compile(filter)).toEqual({ sql: 'u.manager_id = ?', params: ['m1'] });
-    });
+    it.each(['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq "m1"', 'manager.value eq "m1"'])(
+      '%s resolves to the manager column',
+      (filter) => {
+        expect(compile(filter)).toEqual({ sql: 'u.manager_id = ?', params: ['m1'] });
+      },
+    );
 
     it('refuses a bare extension name that two extensions share', () => {
       const map: AttributeMap = {
@@ -246,12 +245,12 @@ describe('compileFilter', () => {
       ['emails[type eq "other"].value eq "A@x"', '1=0', []],
       ['emails[primary eq false]', '1=0', []],
       ['not (emails[type eq "home"])', '1=1', []],
+      ['phoneNumbers pr', '((u.work_phone IS NOT NULL AND LENGTH(u.work_phone) > 0) OR (u.mobile_phone IS NOT NULL AND LENGTH(u.mobile_phone) > 0))', []],
       [
-        'phoneNumbers pr',
-        '((u.work_phone IS NOT NULL AND LENGTH(u.work_phone) > 0) OR (u.mobile_phone IS NOT NULL AND LENGTH(u.mobile_phone) > 0))',
-        [],
+        'phoneNumbers[type eq "mobile"].value sw "+44"',
+        "((u.mobile_phone IS NOT NULL AND LENGTH(u.mobile_phone) > 0) AND LOWER(u.mobile_phone) LIKE LOWER(?) ESCAPE '!')",
+        ['+44%'],
       ],
-      ['phoneNumbers[type eq "mobile"].value sw "+44"', "((u.mobile_phone IS NOT NULL AND LENGTH(u.mobile_phone) > 0) AND LOWER(u.mobile_phone) LIKE LOWER(?) ESCAPE '!')", ['+44%']],
       [
         'phoneNumbers.value eq "1"',
         '(((u.work_phone IS NOT NULL AND LENGTH(u.work_phone) > 0) AND LOWER(u.work_phone) = LOWER(?)) OR ((u.mobile_phone IS NOT NULL AND LENGTH(u.mobile_phone) > 0) AND LOWER(u.mobile_phone) = LOWER(?)))',

@@ -1,13 +1,6 @@
 import { parseDateTime } from '../datetime';
 import { ScimError } from '../errors';
-import {
-  AttributeMap,
-  AttributeMapping,
-  ColumnMapping,
-  ConstantValue,
-  FixedElement,
-  SqlDialect,
-} from './attribute-map';
+import { AttributeMap, AttributeMapping, ColumnMapping, ConstantValue, FixedElement, SqlDialect } from './attribute-map';
 import { AttrPath, CompareOperator, ComparisonValue, FilterNode, formatAttrPath } from './filter-ast';
 import { compareOrdered } from './filter-evaluator';
 
@@ -41,9 +34,7 @@ export function compileFilter(ast: FilterNode, map: AttributeMap, dialect: SqlDi
 }
 
 /** Compile-time constants fold away, so filters on impossible elements become `1=0`. */
-type Compiled =
-  | { kind: 'const'; value: boolean }
-  | { kind: 'sql'; sql: string; params: unknown[]; nullable: boolean };
+type Compiled = { kind: 'const'; value: boolean } | { kind: 'sql'; sql: string; params: unknown[]; nullable: boolean };
 
 const TRUE: Compiled = { kind: 'const', value: true };
 const FALSE: Compiled = { kind: 'const', value: false };
@@ -81,9 +72,7 @@ function join(keyword: 'AND' | 'OR', parts: Compiled[], absorbing: boolean): Com
 function not(part: Compiled): Compiled {
   if (part.kind === 'const') return part.value ? FALSE : TRUE;
   // NOT NULL is NULL (row dropped); COALESCE makes an unknown comparison count as false first.
-  return part.nullable
-    ? sql(`(NOT COALESCE(${part.sql}, 0))`, part.params, false)
-    : sql(`(NOT (${part.sql}))`, part.params, false);
+  return part.nullable ? sql(`(NOT COALESCE(${part.sql}, 0))`, part.params, false) : sql(`(NOT (${part.sql}))`, part.params, false);
 }
 
 function unsupported(path: AttrPath): ScimError {
@@ -152,9 +141,7 @@ class SqlCompiler {
     if (mapping.kind === 'column') return this.column(mapping, node, formatAttrPath(node.path));
     if (subAttribute === undefined) {
       if (node.type === 'present') return this.multiValued(mapping, undefined, node.path);
-      throw ScimError.invalidFilter(
-        `"${formatAttrPath(node.path)}" is multi-valued; compare one of its sub-attributes, e.g. "${node.path.attribute}.value"`,
-      );
+      throw ScimError.invalidFilter(`"${formatAttrPath(node.path)}" is multi-valued; compare one of its sub-attributes, e.g. "${node.path.attribute}.value"`);
     }
     // `emails.value eq "x"` means "some email has value x", i.e. `emails[value eq "x"]`.
     const inner: FilterNode = { ...node, path: { attribute: subAttribute } };
@@ -176,11 +163,7 @@ class SqlCompiler {
   }
 
   /** One element condition, OR-ed over fixed elements or wrapped in the rows EXISTS. */
-  private multiValued(
-    mapping: Exclude<AttributeMapping, ColumnMapping>,
-    filter: FilterNode | undefined,
-    path: AttrPath,
-  ): Compiled {
+  private multiValued(mapping: Exclude<AttributeMapping, ColumnMapping>, filter: FilterNode | undefined, path: AttrPath): Compiled {
     if (mapping.kind === 'rows') {
       const inner = filter ? this.element(filter, [mapping], mapping, path) : TRUE;
       if (inner.kind === 'const' && !inner.value) return FALSE;
@@ -188,9 +171,7 @@ class SqlCompiler {
       if (after === undefined || rest.length > 0) {
         throw new Error(`Attribute map for "${formatAttrPath(path)}": "exists" needs exactly one %s`);
       }
-      return inner.kind === 'const'
-        ? sql(`${before}1=1${after}`, [], false)
-        : sql(`${before}${inner.sql}${after}`, inner.params, false);
+      return inner.kind === 'const' ? sql(`${before}1=1${after}`, [], false) : sql(`${before}${inner.sql}${after}`, inner.params, false);
     }
     return or(
       mapping.elements.map((element) => {
@@ -233,9 +214,7 @@ class SqlCompiler {
         if (constant !== undefined) return evaluateConstant(constant, filter, label);
         const column = findKey(element.subAttributes, wanted);
         if (column !== undefined) return this.column(column, filter, label);
-        const known = siblings.some(
-          (other) => findKey(other.constants, wanted) !== undefined || findKey(other.subAttributes, wanted) !== undefined,
-        );
+        const known = siblings.some((other) => findKey(other.constants, wanted) !== undefined || findKey(other.subAttributes, wanted) !== undefined);
         if (!known) throw ScimError.invalidFilter(`Filtering on "${label}" is not supported`);
         // Another element has it, this one never does: the sub-attribute is absent here.
         return evaluateAbsent(filter);
@@ -282,11 +261,7 @@ class SqlCompiler {
     return byUri.values().next().value;
   }
 
-  private column(
-    column: ColumnMapping,
-    node: Extract<FilterNode, { type: 'present' | 'compare' }>,
-    label: string,
-  ): Compiled {
+  private column(column: ColumnMapping, node: Extract<FilterNode, { type: 'present' | 'compare' }>, label: string): Compiled {
     if (node.type === 'present') return this.present(column);
     const { operator, value } = node;
     if (value === null) {
@@ -316,11 +291,7 @@ class SqlCompiler {
         }
         // Defaults match how TypeORM stores datetimes: a Date for mysql2, UTC text
         // 'YYYY-MM-DD HH:MM:SS.SSS' for SQLite (which cannot bind a Date and sorts that text).
-        const bound = column.encode
-          ? column.encode(date)
-          : this.dialect === 'mysql'
-            ? date
-            : date.toISOString().replace('T', ' ').replace('Z', '');
+        const bound = column.encode ? column.encode(date) : this.dialect === 'mysql' ? date : date.toISOString().replace('T', ' ').replace('Z', '');
         return this.ordered(column, operator, bound, label);
       }
     }
@@ -341,9 +312,7 @@ class SqlCompiler {
       throw ScimError.invalidFilter(`"${label}" is a boolean; only eq, ne and pr apply`);
     }
     const bound = column.encode ? column.encode(bool) : bool ? 1 : 0;
-    return operator === 'eq'
-      ? sql(`${column.sql} = ?`, [bound], true)
-      : sql(`(${column.sql} IS NULL OR ${column.sql} <> ?)`, [bound], false);
+    return operator === 'eq' ? sql(`${column.sql} = ?`, [bound], true) : sql(`(${column.sql} IS NULL OR ${column.sql} <> ?)`, [bound], false);
   }
 
   /** eq/ne/gt/ge/lt/le on numbers and dateTimes; `bound` is already encoded. */
@@ -447,11 +416,7 @@ function prefixPaths(filter: FilterNode, parent: AttrPath): FilterNode {
 }
 
 /** Static evaluation of a sub-attribute the element fixes, e.g. `type eq "work"` on the work email. */
-function evaluateConstant(
-  constant: ConstantValue,
-  filter: Extract<FilterNode, { type: 'present' | 'compare' }>,
-  label: string,
-): Compiled {
+function evaluateConstant(constant: ConstantValue, filter: Extract<FilterNode, { type: 'present' | 'compare' }>, label: string): Compiled {
   if (filter.type === 'present') return TRUE;
   const { operator, value } = filter;
   if (value === null) {
@@ -493,7 +458,6 @@ function evaluateAbsent(filter: Extract<FilterNode, { type: 'present' | 'compare
   if (filter.operator === 'ne') return TRUE;
   return filter.operator === 'eq' && filter.value === null ? TRUE : FALSE;
 }
-
 
 /**
  * Rewrites the `?` placeholders as `:prefix0`, `:prefix1`… for APIs that take named parameters,

@@ -126,9 +126,7 @@ describe('applyPatch', () => {
     });
 
     it('path-less add with dotted keys on a user without those attributes', () => {
-      const result = patch(BARE_USER, [
-        { op: 'add', value: { 'name.givenName': 'Given', 'name.formatted': 'Given Family', title: 'CTO', displayName: 'GF' } },
-      ]);
+      const result = patch(BARE_USER, [{ op: 'add', value: { 'name.givenName': 'Given', 'name.formatted': 'Given Family', title: 'CTO', displayName: 'GF' } }]);
       expect(result).toEqual({ ...BARE_USER, name: { givenName: 'Given', formatted: 'Given Family' }, title: 'CTO', displayName: 'GF' });
     });
 
@@ -151,7 +149,13 @@ describe('applyPatch', () => {
     });
 
     it('address sub-attributes merge into an existing work address and leave others alone', () => {
-      const user = { ...BARE_USER, addresses: [{ type: 'work', formatted: 'Old', locality: 'Old town' }, { type: 'other', formatted: 'Home' }] };
+      const user = {
+        ...BARE_USER,
+        addresses: [
+          { type: 'work', formatted: 'Old', locality: 'Old town' },
+          { type: 'other', formatted: 'Home' },
+        ],
+      };
       const result = patch(user, [
         { op: 'Add', path: 'addresses[type eq "work"].locality', value: 'New town' },
         { op: 'Add', path: 'addresses[type eq "work"].country', value: 'NZ' },
@@ -223,7 +227,13 @@ describe('applyPatch', () => {
     });
 
     it('remove of a filtered element and of a filtered sub-attribute', () => {
-      const user = { ...BARE_USER, addresses: [{ type: 'work', locality: 'A', country: 'B' }, { type: 'other', formatted: 'Home' }] };
+      const user = {
+        ...BARE_USER,
+        addresses: [
+          { type: 'work', locality: 'A', country: 'B' },
+          { type: 'other', formatted: 'Home' },
+        ],
+      };
       expect(patch(user, [{ op: 'Remove', path: 'addresses[type eq "work"]' }]).addresses).toEqual([{ type: 'other', formatted: 'Home' }]);
       expect(patch(user, [{ op: 'Remove', path: 'addresses[type eq "work"].locality' }]).addresses).toEqual([
         { type: 'work', country: 'B' },
@@ -259,7 +269,14 @@ describe('applyPatch', () => {
 
     it('add of a multi-valued attribute merges by type', () => {
       const result = patch(USER, [
-        { op: 'add', path: 'phoneNumbers', value: [{ value: 'new work', type: 'Work' }, { value: 'mobile', type: 'mobile' }] },
+        {
+          op: 'add',
+          path: 'phoneNumbers',
+          value: [
+            { value: 'new work', type: 'Work' },
+            { value: 'mobile', type: 'mobile' },
+          ],
+        },
       ]);
       expect(result.phoneNumbers).toEqual([
         { value: 'new work', type: 'work' },
@@ -276,7 +293,13 @@ describe('applyPatch', () => {
     });
 
     it('removes values of a multi-valued attribute given as a value list', () => {
-      const user = { ...BARE_USER, phoneNumbers: [{ value: '1', type: 'work' }, { value: '2', type: 'mobile' }] };
+      const user = {
+        ...BARE_USER,
+        phoneNumbers: [
+          { value: '1', type: 'work' },
+          { value: '2', type: 'mobile' },
+        ],
+      };
       expect(patch(user, [{ op: 'remove', path: 'phoneNumbers', value: [{ value: '2' }] }]).phoneNumbers).toEqual([{ value: '1', type: 'work' }]);
       expect(patch(user, [{ op: 'remove', path: 'phoneNumbers' }])).not.toHaveProperty('phoneNumbers');
     });
@@ -451,7 +474,12 @@ describe('applyPatch', () => {
     });
 
     it('ignores changes to schemas', () => {
-      expect(patch(USER, [{ op: 'replace', path: 'schemas', value: ['x'] }, { op: 'replace', value: { schemas: ['y'] } }])).toEqual(USER);
+      expect(
+        patch(USER, [
+          { op: 'replace', path: 'schemas', value: ['x'] },
+          { op: 'replace', value: { schemas: ['y'] } },
+        ]),
+      ).toEqual(USER);
     });
   });
 

@@ -18,9 +18,7 @@ import { CLEAR, coerceScalar, isReferenceComplex } from './value-coercion';
 export function applyPatch<T extends object>(resource: T, operations: readonly PatchOperation[], schema: ResourceSchema): T {
   const draft: unknown = cloneJson(resource);
   if (!isJsonObject(draft)) throw new TypeError('applyPatch expects a plain resource object');
-  const requiredBefore = schema.core.attributes.filter(
-    (attribute) => attribute.required && isPresent(getProperty(draft, attribute.name)),
-  );
+  const requiredBefore = schema.core.attributes.filter((attribute) => attribute.required && isPresent(getProperty(draft, attribute.name)));
   for (const operation of operations) {
     if (operation.kind === 'members') applyMembers(draft, operation);
     else if (operation.kind === 'readOnly') checkReadOnly(draft, operation, schema);
@@ -129,12 +127,7 @@ function applySimple(container: JsonObject, operation: AttributePatchOperation, 
   }
 }
 
-function applySingleComplex(
-  container: JsonObject,
-  operation: AttributePatchOperation,
-  definition: SchemaAttribute,
-  subAttribute: string | undefined,
-): void {
+function applySingleComplex(container: JsonObject, operation: AttributePatchOperation, definition: SchemaAttribute, subAttribute: string | undefined): void {
   const current = getProperty(container, definition.name);
   let object = isJsonObject(current) ? current : undefined;
   const { filter } = operation.target;
@@ -161,12 +154,7 @@ function applySingleComplex(
   if (isJsonObject(after) && !isPresent(after)) deleteProperty(container, definition.name);
 }
 
-function applyMultiValued(
-  container: JsonObject,
-  operation: AttributePatchOperation,
-  definition: SchemaAttribute,
-  subAttribute: string | undefined,
-): void {
+function applyMultiValued(container: JsonObject, operation: AttributePatchOperation, definition: SchemaAttribute, subAttribute: string | undefined): void {
   const current = getProperty(container, definition.name);
   let list: JsonObject[] = (Array.isArray(current) ? current : current === undefined ? [] : [current]).filter(isJsonObject);
   const touched: JsonObject[] = [];

@@ -10,8 +10,7 @@ const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const ENT = ENTERPRISE_USER_URN;
 
 const body = (...operations: unknown[]) => ({ schemas: [PATCH_OP_URN], Operations: operations });
-const parse = (operations: unknown[], resource: ResourceSchema = USER_RESOURCE): PatchOperation[] =>
-  parsePatchRequest(body(...operations), resource);
+const parse = (operations: unknown[], resource: ResourceSchema = USER_RESOURCE): PatchOperation[] => parsePatchRequest(body(...operations), resource);
 
 function expectScimError(run: () => unknown, scimType: ScimType, detail?: RegExp): void {
   let caught: unknown;
@@ -97,9 +96,7 @@ describe('parsePatchRequest', () => {
     });
 
     it('path-less add with dotted keys (scimitar#123, scim-patch#132)', () => {
-      expect(
-        parse([{ op: 'add', value: { 'name.givenName': 'G', 'name.formatted': 'G F', title: 'T', displayName: 'D' } }]),
-      ).toEqual([
+      expect(parse([{ op: 'add', value: { 'name.givenName': 'G', 'name.formatted': 'G F', title: 'T', displayName: 'D' } }])).toEqual([
         { kind: 'attribute', op: 'add', target: { schema: CORE, attribute: 'name', subAttribute: 'givenName' }, value: 'G' },
         { kind: 'attribute', op: 'add', target: { schema: CORE, attribute: 'name', subAttribute: 'formatted' }, value: 'G F' },
         { kind: 'attribute', op: 'add', target: { schema: CORE, attribute: 'title' }, value: 'T' },
@@ -108,9 +105,7 @@ describe('parsePatchRequest', () => {
     });
 
     it('nested objects in path-less values', () => {
-      expect(
-        parse([{ op: 'replace', value: { name: { givenName: 'x', FAMILYNAME: 'y' }, [ENT]: { department: 'd', Manager: 'm1' } } }]),
-      ).toEqual([
+      expect(parse([{ op: 'replace', value: { name: { givenName: 'x', FAMILYNAME: 'y' }, [ENT]: { department: 'd', Manager: 'm1' } } }])).toEqual([
         { kind: 'attribute', op: 'replace', target: { schema: CORE, attribute: 'name', subAttribute: 'givenName' }, value: 'x' },
         { kind: 'attribute', op: 'replace', target: { schema: CORE, attribute: 'name', subAttribute: 'familyName' }, value: 'y' },
         { kind: 'attribute', op: 'replace', target: { schema: ENT, attribute: 'department' }, value: 'd' },
@@ -137,7 +132,11 @@ describe('parsePatchRequest', () => {
       ['validator change', { op: 'replace', path: `${ENT}:manager`, value: 'mgr-2' }, { op: 'replace', value: { value: 'mgr-2' } }],
       ['validator remove', { op: 'replace', path: `${ENT}:manager`, value: '' }, { op: 'remove' }],
       ['whitespace clears', { op: 'replace', path: `${ENT}:manager`, value: '   ' }, { op: 'remove' }],
-      ['tenant 2024', { op: 'add', path: `${ENT}:manager`, value: '2c2f6fb8-254f-492e-b7fe-c09c5a61c8a2' }, { op: 'add', value: { value: '2c2f6fb8-254f-492e-b7fe-c09c5a61c8a2' } }],
+      [
+        'tenant 2024',
+        { op: 'add', path: `${ENT}:manager`, value: '2c2f6fb8-254f-492e-b7fe-c09c5a61c8a2' },
+        { op: 'add', value: { value: '2c2f6fb8-254f-492e-b7fe-c09c5a61c8a2' } },
+      ],
       [
         'tutorial array with $ref',
         { op: 'Add', path: 'manager', value: [{ $ref: 'http://example.com/scim/Users/00aa00aa', value: '00aa00aa-bb11-cc22-dd33-44ee44ee44ee' }] },
@@ -197,19 +196,44 @@ describe('parsePatchRequest', () => {
 
     it('group rename (§2.7)', () => {
       expect(parse([{ op: 'Replace', path: 'displayName', value: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName' }], GROUP_RESOURCE)).toEqual([
-        { kind: 'attribute', op: 'replace', target: { schema: GROUP, attribute: 'displayName' }, value: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName' },
+        {
+          kind: 'attribute',
+          op: 'replace',
+          target: { schema: GROUP, attribute: 'displayName' },
+          value: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName',
+        },
       ]);
     });
 
     it.each<[string, unknown, PatchOperation[]]>([
-      ['add with $ref null', { op: 'Add', path: 'members', value: [{ $ref: null, value: 'f648f8d5ea4e4cd38e9c' }] }, [{ kind: 'members', action: 'add', ids: ['f648f8d5ea4e4cd38e9c'] }]],
-      ['add several', { op: 'add', path: 'members', value: [{ value: 'a' }, { value: 'b' }, { value: 'a' }] }, [{ kind: 'members', action: 'add', ids: ['a', 'b'] }]],
-      ['add with display', { op: 'add', path: 'members', value: [{ display: 'new User', value: 'u4', type: 'User' }] }, [{ kind: 'members', action: 'add', ids: ['u4'] }]],
+      [
+        'add with $ref null',
+        { op: 'Add', path: 'members', value: [{ $ref: null, value: 'f648f8d5ea4e4cd38e9c' }] },
+        [{ kind: 'members', action: 'add', ids: ['f648f8d5ea4e4cd38e9c'] }],
+      ],
+      [
+        'add several',
+        { op: 'add', path: 'members', value: [{ value: 'a' }, { value: 'b' }, { value: 'a' }] },
+        [{ kind: 'members', action: 'add', ids: ['a', 'b'] }],
+      ],
+      [
+        'add with display',
+        { op: 'add', path: 'members', value: [{ display: 'new User', value: 'u4', type: 'User' }] },
+        [{ kind: 'members', action: 'add', ids: ['u4'] }],
+      ],
       ['add a bare string (Postman garbage)', { op: 'add', path: 'members', value: 'string id 1' }, [{ kind: 'members', action: 'add', ids: ['string id 1'] }]],
       ['add bare strings', { op: 'add', path: 'members', value: ['a', 'b'] }, [{ kind: 'members', action: 'add', ids: ['a', 'b'] }]],
       ['add nothing', { op: 'add', path: 'members', value: [] }, []],
-      ['remove by value list (documented)', { op: 'Remove', path: 'members', value: [{ value: 'u1091' }] }, [{ kind: 'members', action: 'remove', ids: ['u1091'] }]],
-      ['remove by value list with $ref', { op: 'Remove', path: 'members', value: [{ $ref: null, value: 'u1091' }] }, [{ kind: 'members', action: 'remove', ids: ['u1091'] }]],
+      [
+        'remove by value list (documented)',
+        { op: 'Remove', path: 'members', value: [{ value: 'u1091' }] },
+        [{ kind: 'members', action: 'remove', ids: ['u1091'] }],
+      ],
+      [
+        'remove by value list with $ref',
+        { op: 'Remove', path: 'members', value: [{ $ref: null, value: 'u1091' }] },
+        [{ kind: 'members', action: 'remove', ids: ['u1091'] }],
+      ],
       [
         'remove by filter (aadOptscim062020)',
         { op: 'remove', path: 'members[value eq "7f4bc1a3-285e-48ae-8202-5accb43efb0e"]' },
@@ -276,9 +300,7 @@ describe('parsePatchRequest', () => {
       { schemas: 'nonsense', operations: [{ OP: 'add', PATH: 'title', VALUE: 'x' }] },
       { id: 'ignored', schemas: [PATCH_OP_URN], Operations: [{ name: 'addMember', op: 'add', path: 'title', value: 'x' }] },
     ])('body %j', (patch) => {
-      expect(parsePatchRequest(patch, USER_RESOURCE)).toEqual([
-        { kind: 'attribute', op: 'add', target: { schema: CORE, attribute: 'title' }, value: 'x' },
-      ]);
+      expect(parsePatchRequest(patch, USER_RESOURCE)).toEqual([{ kind: 'attribute', op: 'add', target: { schema: CORE, attribute: 'title' }, value: 'x' }]);
     });
 
     it.each([
@@ -314,11 +336,7 @@ describe('parsePatchRequest', () => {
     it.each<[string, Record<string, unknown>, RegExp]>([
       ['an unknown attribute', { nickNames: 'Babs', title: 't' }, /Unknown attribute "nickNames"/],
       ['a misspelled URN', { 'urn:ietf:params:scim:schemas:extension:enterprise:2.0User': { department: 'x' } }, /2\.0User/],
-      [
-        'an undeclared extension attribute',
-        { 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:CustomAttribute': 'x' },
-        /CustomAttribute/,
-      ],
+      ['an undeclared extension attribute', { 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:CustomAttribute': 'x' }, /CustomAttribute/],
       ['an unknown sub-attribute', { 'name.nickName': 'x' }, /name\.nickName/],
       ['a malformed key', { 'emails[type eq': 'x' }, /emails\[type eq/],
       ['two unknown keys', { a1: 'x', b2: 'y' }, /Unknown attributes "a1", "b2"/],
@@ -384,7 +402,10 @@ describe('parsePatchRequest', () => {
           kind: 'attribute',
           op: 'add',
           target: { schema: CORE, attribute: 'emails' },
-          value: [{ value: 'a@x', type: 'work', primary: true }, { value: null, type: 'other' }],
+          value: [
+            { value: 'a@x', type: 'work', primary: true },
+            { value: null, type: 'other' },
+          ],
         },
         { kind: 'attribute', op: 'replace', target: { schema: CORE, attribute: 'phoneNumbers' }, value: [{ value: '+1', type: 'mobile' }] },
         { kind: 'attribute', op: 'remove', target: { schema: CORE, attribute: 'emails' } },
@@ -396,9 +417,26 @@ describe('parsePatchRequest', () => {
       ['a string where a list belongs', { op: 'replace', path: 'emails', value: 'a@x' }, 'invalidValue', /multi-valued/],
       ['an unknown sub-attribute', { op: 'add', path: 'emails', value: [{ value: 'a@x', unknown: 1 }] }, 'invalidSyntax', /"emails\.unknown"/],
       ['a type outside canonicalValues', { op: 'add', path: 'emails', value: [{ value: 'a@x', type: 'private' }] }, 'invalidValue', /"work", "home", "other"/],
-      ['two primaries', { op: 'add', path: 'emails', value: [{ value: 'a@x', primary: true }, { value: 'b@x', type: 'other', primary: true }] }, 'invalidValue', /one value.*primary/],
+      [
+        'two primaries',
+        {
+          op: 'add',
+          path: 'emails',
+          value: [
+            { value: 'a@x', primary: true },
+            { value: 'b@x', type: 'other', primary: true },
+          ],
+        },
+        'invalidValue',
+        /one value.*primary/,
+      ],
       ['a number for a string', { op: 'replace', path: `${ENT}:employeeNumber`, value: 12345 }, 'invalidValue', /must be a string/],
-      ['a value filter on a type outside canonicalValues', { op: 'add', path: 'addresses[type eq "home"].locality', value: 'X' }, 'invalidValue', /"addresses\.type" must be one of/],
+      [
+        'a value filter on a type outside canonicalValues',
+        { op: 'add', path: 'addresses[type eq "home"].locality', value: 'X' },
+        'invalidValue',
+        /"addresses\.type" must be one of/,
+      ],
       ['a string for a boolean sub-attribute', { op: 'add', path: 'emails', value: [{ value: 'a@x', primary: 'yes' }] }, 'invalidValue', /true or false/],
     ])('refuses %s', (_, operation, scimType, detail) => {
       expectScimError(() => parse([operation]), scimType, detail);
@@ -494,8 +532,12 @@ describe('parsePatchRequest', () => {
       );
     });
 
-    it('refuses a member sub-attribute RFC 7643 §4.2 does not declare (Postman\'s displayName), naming it', () => {
-      expectScimError(() => parse([{ op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'u4' }] }], GROUP_RESOURCE), 'invalidSyntax', /"members\.displayName"/);
+    it("refuses a member sub-attribute RFC 7643 §4.2 does not declare (Postman's displayName), naming it", () => {
+      expectScimError(
+        () => parse([{ op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'u4' }] }], GROUP_RESOURCE),
+        'invalidSyntax',
+        /"members\.displayName"/,
+      );
     });
 
     it('handles a huge member list quickly', () => {
@@ -551,7 +593,15 @@ describe('parsePatchRequest', () => {
       '{"op":"add","value":{"unknown":{"deep":[{"prototype":{"polluted":true}}]}}}',
       '{"op":"remove","path":"members","value":[{"value":"a","__proto__":{"polluted":true}}]}',
     ])('value %s → invalidPath', (operation) => {
-      expectScimError(() => parsePatchRequest(JSON.parse(`{"Operations":[${operation}]}`), GROUP_RESOURCE.name === 'Group' && operation.includes('members') ? GROUP_RESOURCE : USER_RESOURCE), 'invalidPath', /is not allowed in a key/);
+      expectScimError(
+        () =>
+          parsePatchRequest(
+            JSON.parse(`{"Operations":[${operation}]}`),
+            GROUP_RESOURCE.name === 'Group' && operation.includes('members') ? GROUP_RESOURCE : USER_RESOURCE,
+          ),
+        'invalidPath',
+        /is not allowed in a key/,
+      );
     });
 
     it('a __proto__ key in the body itself is harmless', () => {

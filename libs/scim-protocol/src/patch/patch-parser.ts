@@ -123,7 +123,13 @@ class OperationParser {
     return operations;
   }
 
-  private operationsFor(op: PatchOpName, path: Exclude<ResolvedPath, { kind: 'unknown' }>, value: unknown, hasValue: boolean, pathless: boolean): PatchOperation[] {
+  private operationsFor(
+    op: PatchOpName,
+    path: Exclude<ResolvedPath, { kind: 'unknown' }>,
+    value: unknown,
+    hasValue: boolean,
+    pathless: boolean,
+  ): PatchOperation[] {
     if (path.kind === 'schema') return this.schemaOperations(op, path.schema, value);
     if (path.kind === 'common') {
       // Clients echo `schemas`; the server owns it. `meta` is readOnly (RFC 7643 §3.1).
@@ -161,8 +167,7 @@ class OperationParser {
     // An extension that is read-only as a whole (the Group entitlements) cannot be removed
     // either: silently succeeding would tell the client it had turned the flags off.
     if (writable.length === 0) throw ScimError.mutability(`"${schema.id}" is readOnly`);
-    return writable
-      .map((attribute) => ({ kind: 'attribute', op: 'remove', target: { schema: schema.id, attribute: attribute.name } }));
+    return writable.map((attribute) => ({ kind: 'attribute', op: 'remove', target: { schema: schema.id, attribute: attribute.name } }));
   }
 
   private removeOperations(target: PatchTarget, definition: SchemaAttribute, value: unknown, hasValue: boolean): PatchOperation[] {
@@ -194,9 +199,7 @@ class OperationParser {
     if (definition.type !== 'complex') {
       if (definition.multiValued) {
         if (!Array.isArray(value)) throw ScimError.invalidValue(`"${name}" is multi-valued; send a list`);
-        const items = value
-          .map((item) => coerceScalar(definition, item, name))
-          .filter((item) => item !== CLEAR);
+        const items = value.map((item) => coerceScalar(definition, item, name)).filter((item) => item !== CLEAR);
         if (items.length === 0) return op === 'replace' ? clear() : [];
         return set(items);
       }

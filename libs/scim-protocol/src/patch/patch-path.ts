@@ -110,7 +110,9 @@ function filterValue(sub: SchemaAttribute, value: string | number | boolean | nu
         // a type that is not stored (issue #10: nothing is dropped silently).
         const canonical = sub.canonicalValues.find((v) => v.toLowerCase() === value.toLowerCase());
         if (canonical === undefined) {
-          throw ScimError.invalidValue(`"${label}" must be one of ${sub.canonicalValues.map((v) => JSON.stringify(v)).join(', ')}, not ${JSON.stringify(value)}`);
+          throw ScimError.invalidValue(
+            `"${label}" must be one of ${sub.canonicalValues.map((v) => JSON.stringify(v)).join(', ')}, not ${JSON.stringify(value)}`,
+          );
         }
         return canonical;
       }

@@ -78,9 +78,11 @@ describe('parseResourceBody', () => {
       displayName: 'displayName',
       members: [],
     });
-    expect(
-      parseResourceBody({ schemas: [GROUP], displayName: 'G', members: [{ value: 'u1', display: 'x' }, { value: 'u1' }, 'u2'] }, GROUP_RESOURCE),
-    ).toEqual({ schemas: [GROUP], displayName: 'G', members: [{ value: 'u1' }, { value: 'u2' }] });
+    expect(parseResourceBody({ schemas: [GROUP], displayName: 'G', members: [{ value: 'u1', display: 'x' }, { value: 'u1' }, 'u2'] }, GROUP_RESOURCE)).toEqual({
+      schemas: [GROUP],
+      displayName: 'G',
+      members: [{ value: 'u1' }, { value: 'u2' }],
+    });
   });
 
   it('ignores the read-only group entitlements in every shape a POST or PUT may carry them', () => {

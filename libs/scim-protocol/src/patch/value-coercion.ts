@@ -51,7 +51,9 @@ export function coerceScalar(definition: SchemaAttribute, raw: unknown, label: s
       if (definition.canonicalValues) {
         const canonical = definition.canonicalValues.find((value) => value.toLowerCase() === raw.trim().toLowerCase());
         if (canonical === undefined) {
-          throw ScimError.invalidValue(`"${label}" must be one of ${definition.canonicalValues.map((v) => JSON.stringify(v)).join(', ')}, not ${JSON.stringify(raw)}`);
+          throw ScimError.invalidValue(
+            `"${label}" must be one of ${definition.canonicalValues.map((v) => JSON.stringify(v)).join(', ')}, not ${JSON.stringify(raw)}`,
+          );
         }
         return canonical;
       }

@@ -53,10 +53,7 @@ export function findSchema(resource: ResourceSchema, urn: string): Schema | unde
  * Splits `urn:…:User:name.givenName` into the known schema and `name.givenName`.
  * A prefix match on known URNs, because schema URNs themselves contain ':' and '.'.
  */
-export function splitSchemaPrefix(
-  resource: ResourceSchema,
-  name: string,
-): { schema: Schema; rest: string } | undefined {
+export function splitSchemaPrefix(resource: ResourceSchema, name: string): { schema: Schema; rest: string } | undefined {
   const lower = name.toLowerCase();
   let best: Schema | undefined;
   for (const schema of allSchemas(resource)) {
@@ -70,19 +67,14 @@ export function splitSchemaPrefix(
  * Resolves already-split name parts. Unqualified names look in the core schema first
  * (RFC 7644 §3.10), then in the extensions when exactly one of them has the name.
  */
-export function resolveAttributeParts(
-  resource: ResourceSchema,
-  parts: AttributeNameParts,
-): ResolvedAttribute | undefined {
+export function resolveAttributeParts(resource: ResourceSchema, parts: AttributeNameParts): ResolvedAttribute | undefined {
   let candidates: readonly Schema[];
   if (parts.uri !== undefined) {
     const schema = findSchema(resource, parts.uri);
     if (!schema) return undefined;
     candidates = [schema];
   } else {
-    candidates = findAttribute(resource.core, parts.attribute)
-      ? [resource.core]
-      : resource.extensions.filter((ext) => findAttribute(ext, parts.attribute));
+    candidates = findAttribute(resource.core, parts.attribute) ? [resource.core] : resource.extensions.filter((ext) => findAttribute(ext, parts.attribute));
     if (candidates.length !== 1) return undefined;
   }
   const schema = candidates[0];

@@ -11,7 +11,7 @@ export const ENTERPRISE_USER_SCHEMA: Schema = deepFreeze({
     a('organization', 'string', 'Name of an organization.'),
     a('division', 'string', 'Name of a division.'),
     a('department', 'string', 'Name of the department; the app creates or matches a department by name.'),
-    a('manager', 'complex', "The user's manager. Returned as {\"value\": id}.", {
+    a('manager', 'complex', 'The user\'s manager. Returned as {"value": id}.', {
       subAttributes: [
         a('value', 'string', 'The id of the SCIM resource representing the manager.'),
         a('$ref', 'reference', 'The URI of the SCIM resource representing the manager.', {

@@ -19,9 +19,4 @@ export const GROUP_RESOURCE: ResourceSchema = deepFreeze({
 });
 
 /** Every schema served by GET /Schemas. */
-export const ALL_SCHEMAS = deepFreeze([
-  USER_SCHEMA,
-  ENTERPRISE_USER_SCHEMA,
-  GROUP_SCHEMA,
-  FRANKLI_GROUP_SCHEMA,
-]);
+export const ALL_SCHEMAS = deepFreeze([USER_SCHEMA, ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, FRANKLI_GROUP_SCHEMA]);

@@ -1,15 +1,7 @@
 // RFC 7643 §7 schema representation. These objects are served as-is by GET /Schemas, so
 // optional characteristics are omitted rather than set to null (Entra rejects nulls).
 
-export type AttributeType =
-  | 'string'
-  | 'boolean'
-  | 'decimal'
-  | 'integer'
-  | 'dateTime'
-  | 'binary'
-  | 'reference'
-  | 'complex';
+export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'binary' | 'reference' | 'complex';
 
 export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
 export type Returned = 'always' | 'never' | 'default' | 'request';
@@ -53,12 +45,7 @@ export interface ResourceSchema {
 type AttributeOptions = Partial<Omit<SchemaAttribute, 'name' | 'type' | 'description'>>;
 
 /** Builds an attribute with RFC 7643 §2.2 defaults, so the definitions below list only what differs. */
-export function defineAttribute(
-  name: string,
-  type: AttributeType,
-  description: string,
-  options: AttributeOptions = {},
-): SchemaAttribute {
+export function defineAttribute(name: string, type: AttributeType, description: string, options: AttributeOptions = {}): SchemaAttribute {
   // Keys in RFC 7643 §8.7.1 order, so /Schemas reads like the RFC.
   return {
     name,

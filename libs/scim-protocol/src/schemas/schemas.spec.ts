@@ -8,10 +8,7 @@ const RETURNED = ['always', 'never', 'default', 'request'];
 const UNIQUENESS = ['none', 'server', 'global'];
 
 function describeAttributes(attributes: readonly SchemaAttribute[], prefix = ''): string[] {
-  return attributes.flatMap((attribute) => [
-    `${prefix}${attribute.name}`,
-    ...describeAttributes(attribute.subAttributes ?? [], `${prefix}${attribute.name}.`),
-  ]);
+  return attributes.flatMap((attribute) => [`${prefix}${attribute.name}`, ...describeAttributes(attribute.subAttributes ?? [], `${prefix}${attribute.name}.`)]);
 }
 
 /** RFC 7643 §7 checks for one attribute and its sub-attributes. */

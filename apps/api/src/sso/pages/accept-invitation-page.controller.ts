@@ -50,7 +50,9 @@ export class AcceptInvitationPageController {
     const sso = invitation ? await this.sso.find(invitation.organizationId) : null;
     const parts = [`<h1>Join ${escapeHtml(product)}</h1>`];
     if (!invitation) {
-      parts.push('<p class="error" role="alert">This invitation link is not valid (already used, replaced by a newer one, expired or mistyped). Ask an admin to send a new one.</p>');
+      parts.push(
+        '<p class="error" role="alert">This invitation link is not valid (already used, replaced by a newer one, expired or mistyped). Ask an admin to send a new one.</p>',
+      );
     } else {
       if (sso?.enabled) {
         const start = new URLSearchParams({ organizationId: invitation.organizationId, ...(invitation.email ? { email: invitation.email } : {}) });

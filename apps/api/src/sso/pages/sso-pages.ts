@@ -53,6 +53,12 @@ export function ssoReturnPage(productName: string): RenderedPage {
 export function sendPage(reply: FastifyReply, status: number, page: RenderedPage, headers: Record<string, string> = {}): void {
   void reply
     .status(status)
-    .headers({ ...headers, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': page.csp, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' })
+    .headers({
+      ...headers,
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': page.csp,
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    })
     .send(page.html);
 }
