@@ -158,6 +158,16 @@ describe.each(testEngines())('mass-deprovisioning guard on %s', (engine) => {
       expect(item).toMatchObject({ userId: expect.any(String), userName: expect.any(String), requestedAt: expect.any(String) });
       expect(item.requestId).toBe(requests.get(item.userId));
     }
+    // Keyset pages (`?cursor=`) walk the same 15 people, 4 at a time, each once.
+    const walked: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page = expectStatus(await org.get(`/api/v1/directories/${dir.id}/held-deprovisions?limit=4&cursor=${cursor}`), 200).body;
+      expect(page.items.length).toBeLessThanOrEqual(4);
+      walked.push(...page.items.map((i: Json) => i.userId as string));
+      cursor = page.nextCursor as string | null;
+    }
+    expect(walked.sort()).toEqual(held.items.map((i: Json) => i.userId as string).sort());
     // The log: 10 successes and 15 held, one event per request.
     expect((await events(org, dir.id, { outcome: 'held' })).length).toBe(15);
     expect(await heldMails(dir.id)).toBe(1);

@@ -56,8 +56,9 @@ export class DirectoriesController {
     if (byKeyset(q)) {
       const { rows, more } = await this.directories.listByKeyset(admin.organizationId, q);
       const states = await this.states.of(rows);
+      const guards = await this.directories.guardsOf(rows.map((d) => d.id));
       return keysetPageOf(
-        rows.map((d) => ({ ...mapDirectory(d, this.config.publicUrl), state: states.get(d.id) })),
+        rows.map((d) => ({ ...mapDirectory(d, this.config.publicUrl, guards.get(d.id)), state: states.get(d.id) })),
         rows.at(-1)?.id,
         more,
         q,

@@ -12,6 +12,8 @@ import type { DirectoryScope } from '../org-structure/org-structure.service';
 import { effectiveAdminSql } from './admin-rights';
 import { NOT_DEPROVISIONING, PeopleLifecycle, setArchived, snapshot } from './people-lifecycle';
 import { DeprovisionReason, User } from './user.entity';
+import { findKeysetPage } from '../common/keyset';
+import { keysetPosition, PageQuery } from '../common/page';
 
 /** What a deactivation or deletion did: archived now, suspended until the grace ends, held by the tripped guard, or nothing new. */
 export type DeprovisionOutcome = 'archived' | 'pending' | 'held' | 'unchanged';
@@ -150,6 +152,12 @@ export class DeprovisionGuardService {
       skip: page.offset,
       take: page.limit,
     });
+  }
+
+  /** The same people by keyset in id order (`?cursor=`). */
+  async heldByKeyset(organizationId: string, directoryId: string, q: PageQuery): Promise<{ rows: User[]; more: boolean }> {
+    await this.directoryOf(this.dataSource.manager, organizationId, directoryId);
+    return findKeysetPage(this.dataSource.getRepository(User), { organizationId, directoryId, deprovisionState: 'held' }, keysetPosition(q), q.limit);
   }
 
   /**

@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
-import { pageOf, PageQuery } from '../common/page';
+import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { DeprovisionGuardService } from './deprovision-guard.service';
 import { HeldDeprovisionDecisionDto, HeldDeprovisionDecisionResponse, HeldDeprovisionPage } from './dto/held-deprovision.dto';
@@ -20,11 +20,15 @@ const BAD_INPUT = ApiBadRequestResponse({ type: ErrorResponse, description: 'VAL
 export class HeldDeprovisionsController {
   constructor(private readonly guard: DeprovisionGuardService) {}
 
-  /** The held people, oldest request first. */
+  /** The held people: oldest request first with numbered pages, in id order by keyset (`?cursor=`). */
   @Get()
   @DIRECTORY_ID
   @NOT_FOUND
   async list(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Query() q: PageQuery): Promise<HeldDeprovisionPage> {
+    if (byKeyset(q)) {
+      const { rows, more } = await this.guard.heldByKeyset(admin.organizationId, id, q);
+      return keysetPageOf(rows.map(mapHeldDeprovision), rows.at(-1)?.id, more, q);
+    }
     const [items, total] = await this.guard.held(admin.organizationId, id, { offset: (q.page - 1) * q.limit, limit: q.limit });
     return pageOf(items.map(mapHeldDeprovision), total, q);
   }

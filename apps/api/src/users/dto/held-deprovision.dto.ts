@@ -29,12 +29,14 @@ export class HeldDeprovisionResponse {
 
 export class HeldDeprovisionPage {
   items!: HeldDeprovisionResponse[];
-  /** @example 42 */
-  total!: number;
-  /** @example 1 */
-  page!: number;
+  /** Held people in all pages (numbered paging only). @example 42 */
+  total?: number;
+  /** Numbered paging only. @example 1 */
+  page?: number;
   /** @example 50 */
   limit!: number;
+  /** Keyset paging only (`cursor` sent): pass as `cursor` for the next page; null on the last page. @example "MS4wYjlmNmMxZS01YzQzLTRkMGUtOWE1My0xZjdmMWMyYTllMTA" */
+  nextCursor?: string | null;
 }
 
 /** What a decision did. */
