@@ -16,6 +16,7 @@
 //
 // The MySQL database named in BENCH_DATABASE_URL (default bench_test on 127.0.0.1) is dropped
 // and recreated: its name must contain "test".
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -305,7 +306,14 @@ async function bigGroupPhase(port, token, adminToken, organizationId, directoryI
 async function main() {
   await resetDatabase();
   const port = await freePort();
-  const env = { ...process.env, DATABASE_URL, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production' };
+  const env = {
+    ...process.env,
+    DATABASE_URL,
+    PORT: String(port),
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    NODE_ENV: 'production',
+    SECRETS_ENCRYPTION_KEY: process.env.SECRETS_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+  };
   const setup = spawnSync(
     process.execPath,
     [join(root, 'dist/apps/api/src/cli.js'), 'setup', '--org', 'Bench', '--admin-email', 'bench@contoso.com', '--json'],

@@ -146,7 +146,13 @@ async function startService(database) {
   url.pathname = `/${database}`;
   await freshDatabase(database);
   const port = await freePort();
-  const env = { DATABASE_URL: url.toString(), PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'production' };
+  const env = {
+    DATABASE_URL: url.toString(),
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'production',
+    SECRETS_ENCRYPTION_KEY: process.env.SECRETS_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+  };
   const setup = spawnSync(process.execPath, ['dist/apps/api/src/cli.js', 'setup', '--org', 'Bench', '--admin-email', 'bench@contoso.com', '--json'], {
     cwd: root,
     env: { ...process.env, ...env },

@@ -5,6 +5,7 @@
 // BENCH_GROUPS groups and 25 users per group, then times each group's PATCH adding its 25 members
 // (Entra's batch), CONCURRENCY at a time (default 1), and prints the median and p95 in ms and
 // the PATCHes per second per engine.
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -46,7 +47,14 @@ async function reset(url) {
 async function run(url) {
   await reset(url);
   const port = await freePort();
-  const env = { ...process.env, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: url,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    SECRETS_ENCRYPTION_KEY: process.env.SECRETS_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+  };
   const setup = spawnSync(
     process.execPath,
     [join(root, 'dist/apps/api/src/cli.js'), 'setup', '--org', 'Timing', '--admin-email', 'timing@contoso.com', '--json'],

@@ -6,6 +6,7 @@
 // admin API's keyset pages (`/api/v1/users?cursor=`) and SCIM's cursor pages (`/Users?cursor=`)
 // of 50 from the first page to page 2,000, then times page 1 and page 2,000 alternately (20 each;
 // numbered pages, `page=` and `startIndex=`, for contrast). Prints the medians in ms.
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -84,7 +85,14 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function main() {
   await reset();
   const port = await freePort();
-  const env = { ...process.env, DATABASE_URL, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const env = {
+    ...process.env,
+    DATABASE_URL,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    SECRETS_ENCRYPTION_KEY: process.env.SECRETS_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+  };
   const setup = spawnSync(
     process.execPath,
     [join(root, 'dist/apps/api/src/cli.js'), 'setup', '--org', 'Depth', '--admin-email', 'depth@contoso.com', '--json'],
