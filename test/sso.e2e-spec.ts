@@ -256,6 +256,17 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
       expect((await exchange(pending.code!)).body.code).toBe('SSO_CODE_INVALID');
     });
 
+    it('refuses a suspended person (a deprovisioning pending or held by the guard), and their earlier code', async () => {
+      const { id } = await invitedPerson('pending.leaver@example.test');
+      await addAccount('pending-leaver', entraAccount('pending.leaver@example.test'));
+      expectStatus(await exchange((await signIn('pending-leaver')).code!), 200);
+      const earlier = await signIn('pending-leaver');
+      // The state a pending deprovision leaves (test/deprovision-guard drives it through SCIM).
+      await h.dataSource.query('UPDATE users SET suspended_at = ? WHERE id = ?', [dateParam(h.dataSource, new Date()), id]);
+      expect(refusal(await signIn('pending-leaver'))).toEqual({ status: 403, code: 'SSO_ACCOUNT_DISABLED' });
+      expect((await exchange(earlier.code!)).body.code).toBe('SSO_CODE_INVALID');
+    });
+
     it('refuses a tenant that is not allowed, and a token without tid while the list is set', async () => {
       await invitedPerson('guest@example.test');
       await addAccount('guest', entraAccount('guest@example.test', { tid: OTHER_TENANT }));

@@ -143,7 +143,7 @@ export class SsoSignInService {
     });
     if (!row) throw invalid;
     const [person]: Array<{ id: string }> = await this.dataSource.query(
-      "SELECT id FROM users WHERE id = ? AND organization_id = ? AND status = 'active' AND archived_at IS NULL",
+      "SELECT id FROM users WHERE id = ? AND organization_id = ? AND status = 'active' AND archived_at IS NULL AND suspended_at IS NULL",
       [row.userId, row.organizationId],
     );
     if (!person) throw invalid;
@@ -193,6 +193,8 @@ export class SsoSignInService {
     const user = await m.findOne(User, { where: { organizationId, id: userId }, ...writeLock(m.dataSource) });
     if (!user) throw noAccount();
     if (user.archivedAt) throw new DomainError('SSO_ACCOUNT_DISABLED', 'This account is archived; ask an admin');
+    // Suspended: a deprovisioning pending or held by the mass-deprovisioning guard; no access meanwhile.
+    if (user.suspendedAt) throw new DomainError('SSO_ACCOUNT_DISABLED', 'This account is suspended; ask an admin');
     if (user.status === 'uninvited') throw new DomainError('SSO_NOT_INVITED', 'You have not been invited yet; ask an admin to invite you');
     if (user.status === 'invited') await this.invitations.acceptBySignInWithin(m, organizationId, user.id, now);
     if (link) {
