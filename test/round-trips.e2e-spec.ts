@@ -1,43 +1,9 @@
-import type { DataSource, QueryRunner } from 'typeorm';
 import { testEngines } from './support/databases';
 import { startTestApp, TestApp } from './support/app';
 import { ENTERPRISE, expectStatus, patchOp, ScimClient, uniqueName } from './support/scim-client';
+import { statementRecorder } from './support/statements';
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-
-/**
- * Counts the statements the app sends to the database (BEGIN and COMMIT included), by wrapping
- * every query runner the data source hands out.
- */
-function statementCounter(dataSource: DataSource): { during(work: () => Promise<unknown>): Promise<string[]> } {
-  let log: string[] | null = null;
-  const wrapped = new WeakSet<QueryRunner>();
-  const driver = dataSource.driver as unknown as { createQueryRunner(mode?: unknown): QueryRunner };
-  const create = driver.createQueryRunner.bind(driver);
-  driver.createQueryRunner = (mode?: unknown) => {
-    const runner = create(mode);
-    if (!wrapped.has(runner)) {
-      wrapped.add(runner);
-      const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-      (runner as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
-        log?.push(String(args[0]).replace(/\s+/g, ' ').slice(0, 80));
-        return query(...args);
-      };
-    }
-    return runner;
-  };
-  return {
-    async during(work) {
-      log = [];
-      try {
-        await work();
-        return log;
-      } finally {
-        log = null;
-      }
-    },
-  };
-}
 
 /**
  * Issue #13: the database round trips of each request of Entra's cycle, asserted exactly, so a
@@ -49,7 +15,8 @@ function statementCounter(dataSource: DataSource): { during(work: () => Promise<
 describe.each(testEngines())('database round trips per SCIM request (%s)', (engine) => {
   let h: TestApp;
   let scim: ScimClient;
-  let counter: ReturnType<typeof statementCounter>;
+  // Every statement the app sends (BEGIN and COMMIT included).
+  let recorder: ReturnType<typeof statementRecorder>;
 
   beforeAll(async () => {
     // The provisioning log's batch writer flushes on a timer too: hold it for the test (its
@@ -61,7 +28,7 @@ describe.each(testEngines())('database round trips per SCIM request (%s)', (engi
     }));
     scim = (await (await h.organization()).directory()).scim();
     await scim.get('/Users?count=1');
-    counter = statementCounter(h.dataSource);
+    recorder = statementRecorder(h.dataSource);
   });
   afterAll(() => h.close());
 
@@ -80,9 +47,9 @@ describe.each(testEngines())('database round trips per SCIM request (%s)', (engi
   it('matches the table', async () => {
     const counts: Record<string, number> = {};
     const measure = async (name: string, work: () => Promise<unknown>) => {
-      const log = await counter.during(work);
+      const log = await recorder.during(work);
       counts[name] = log.length;
-      if (process.env.SHOW_SQL) process.stdout.write(`-- ${name}\n${log.join('\n')}\n`);
+      if (process.env.SHOW_SQL) process.stdout.write(`-- ${name}\n${log.map((st) => st.sql.replace(/\s+/g, ' ').slice(0, 80)).join('\n')}\n`);
     };
     // Warm the org-structure mappings once, as every create but the first of a cycle finds them.
     await scim.create(entraUser(uniqueName('warm')));
