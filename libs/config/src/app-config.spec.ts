@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from './app-config';
 
@@ -154,6 +155,69 @@ describe('secrets and single sign-on settings', () => {
     expect(() => loadConfig({ SECRETS_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/SECRETS_ENCRYPTION_KEY/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SECRETS_ENCRYPTION_KEY: required when NODE_ENV=production/);
     expect(loadConfig({ NODE_ENV: 'production', SECRETS_ENCRYPTION_KEY: key }).env).toBe('production');
+  });
+
+  describe('SECRETS_ENCRYPTION_KEY_FILE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-key-'));
+    const fileWith = (name: string, content: string): string => {
+      const file = join(dir, name);
+      writeFileSync(file, content, { mode: 0o600 });
+      return file;
+    };
+    /** The problems of a refused configuration, which must never show the file's content. */
+    const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        if (e instanceof ConfigError) return e.problems;
+        throw e;
+      }
+      throw new Error('expected a ConfigError');
+    };
+
+    it('reads the key from the file it names, a trailing newline ignored, in production too', () => {
+      const file = fileWith('key', `${key}\n`);
+      expect(loadConfig({ SECRETS_ENCRYPTION_KEY_FILE: file }).secrets.key).toEqual(Buffer.alloc(32, 7));
+      const c = loadConfig({ NODE_ENV: 'production', SECRETS_ENCRYPTION_KEY_FILE: file });
+      expect(c.env).toBe('production');
+      expect(c.secrets.key).toEqual(Buffer.alloc(32, 7));
+    });
+
+    it('refuses a file that does not hold 32 bytes of base64, naming the variable and the file, never the content', () => {
+      const short = Buffer.alloc(16, 9).toString('base64');
+      for (const content of [short, 'not base64 at all!', Buffer.alloc(32, 9).toString('hex'), '']) {
+        const file = fileWith('bad', content);
+        const problems = problemsOf({ NODE_ENV: 'production', SECRETS_ENCRYPTION_KEY_FILE: file });
+        expect(problems).toEqual([`SECRETS_ENCRYPTION_KEY_FILE: ${file} must hold 32 random bytes in base64 (openssl rand -base64 32)`]);
+        if (content) expect(problems.join('\n')).not.toContain(content);
+      }
+    });
+
+    it('refuses a file that cannot be read, naming the variable, the file and the cause', () => {
+      const missing = join(dir, 'missing.key');
+      expect(problemsOf({ NODE_ENV: 'production', SECRETS_ENCRYPTION_KEY_FILE: missing })).toEqual([
+        `SECRETS_ENCRYPTION_KEY_FILE: cannot read ${missing} (ENOENT)`,
+      ]);
+      expect(problemsOf({ SECRETS_ENCRYPTION_KEY_FILE: dir })).toEqual([`SECRETS_ENCRYPTION_KEY_FILE: cannot read ${dir} (EISDIR)`]);
+    });
+
+    it('takes exactly one of SECRETS_ENCRYPTION_KEY and SECRETS_ENCRYPTION_KEY_FILE', () => {
+      const file = fileWith('one', key);
+      const problems = problemsOf({ NODE_ENV: 'production', SECRETS_ENCRYPTION_KEY: key, SECRETS_ENCRYPTION_KEY_FILE: file });
+      expect(problems).toEqual(['SECRETS_ENCRYPTION_KEY_FILE: set either SECRETS_ENCRYPTION_KEY or SECRETS_ENCRYPTION_KEY_FILE, not both']);
+      expect(problems.join('\n')).not.toContain(key);
+      expect(problemsOf({ SECRETS_ENCRYPTION_KEY: key, SECRETS_ENCRYPTION_KEY_FILE: file })).toEqual(problems);
+      expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+        'SECRETS_ENCRYPTION_KEY: required when NODE_ENV=production: set it to 32 random bytes in base64 (openssl rand -base64 32), or set SECRETS_ENCRYPTION_KEY_FILE to a file holding them',
+      ]);
+    });
+
+    it('a bad SECRETS_ENCRYPTION_KEY is named without its value', () => {
+      const bad = Buffer.alloc(31, 5).toString('base64');
+      const problems = problemsOf({ SECRETS_ENCRYPTION_KEY: bad });
+      expect(problems).toEqual(['SECRETS_ENCRYPTION_KEY: must be 32 random bytes in base64 (openssl rand -base64 32)']);
+      expect(problems.join('\n')).not.toContain(bad);
+    });
   });
 
   it('http issuers only with OIDC_ALLOW_HTTP; the return page defaults to this API', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -49,6 +50,10 @@ const trustProxy = z.string().transform((raw, ctx): TrustProxy => {
   ctx.addIssue({ code: 'custom', message: 'must be false, true (every hop), a hop count from 1 to 100, or a comma-separated list of proxy addresses/CIDRs' });
   return z.NEVER;
 });
+
+/** What SECRETS_ENCRYPTION_KEY (or the file SECRETS_ENCRYPTION_KEY_FILE names) holds. */
+const KEY_FORM = '32 random bytes in base64 (openssl rand -base64 32)';
+const isEncryptionKey = (v: string): boolean => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32;
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -103,10 +108,8 @@ const envSchema = z.object({
     .url({ message: 'must be an absolute https URL, e.g. https://login.microsoftonline.com' })
     .refine((v) => /^https?:\/\//.test(v), 'must start with https:// (http:// only when NODE_ENV=test)')
     .default('https://login.microsoftonline.com'),
-  SECRETS_ENCRYPTION_KEY: z
-    .string()
-    .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
-    .optional(),
+  SECRETS_ENCRYPTION_KEY: z.string().refine(isEncryptionKey, `must be ${KEY_FORM}`).optional(),
+  SECRETS_ENCRYPTION_KEY_FILE: z.string().min(1).optional(),
   SECRETS_KEY_FILE: z.string().min(1).default('./data/secrets.key'),
   OIDC_ALLOW_HTTP: booleanFlag.default(false),
   SSO_RETURN_URL: z
@@ -164,8 +167,8 @@ export interface AppConfig {
   entra: { authorityUrl: string };
   /**
    * The key that encrypts secrets the service must read back (SSO client secrets), AES-256-GCM.
-   * `key` is SECRETS_ENCRYPTION_KEY; unset outside production, the service generates and keeps
-   * one in `keyFile` (see secrets/secret-box.ts).
+   * `key` is SECRETS_ENCRYPTION_KEY or the content of SECRETS_ENCRYPTION_KEY_FILE; unset outside
+   * production, the service generates and keeps one in `keyFile` (see sso/secret-box.ts).
    */
   secrets: { key: Buffer | null; keyFile: string };
   /** Single sign-on (OIDC). `allowHttp` permits http:// issuers (local testing only). */
@@ -206,6 +209,38 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The key that seals stored secrets: SECRETS_ENCRYPTION_KEY itself, or read from the file
+ * SECRETS_ENCRYPTION_KEY_FILE names (a Docker or Kubernetes secret, the compose files' generated
+ * key), never both. Production needs one of them; elsewhere null lets SecretBox generate a
+ * development key. A problem names the variable and the file, never what the file holds.
+ */
+function encryptionKeyOf(e: { NODE_ENV: string; SECRETS_ENCRYPTION_KEY?: string; SECRETS_ENCRYPTION_KEY_FILE?: string }): Buffer | null {
+  const file = e.SECRETS_ENCRYPTION_KEY_FILE;
+  if (e.SECRETS_ENCRYPTION_KEY && file) {
+    throw new ConfigError(['SECRETS_ENCRYPTION_KEY_FILE: set either SECRETS_ENCRYPTION_KEY or SECRETS_ENCRYPTION_KEY_FILE, not both']);
+  }
+  if (e.SECRETS_ENCRYPTION_KEY) return Buffer.from(e.SECRETS_ENCRYPTION_KEY, 'base64');
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError([`SECRETS_ENCRYPTION_KEY_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+    }
+    // A trailing newline (echo, a secret store) is not part of the key.
+    const key = text.trim();
+    if (!isEncryptionKey(key)) throw new ConfigError([`SECRETS_ENCRYPTION_KEY_FILE: ${file} must hold ${KEY_FORM}`]);
+    return Buffer.from(key, 'base64');
+  }
+  if (e.NODE_ENV === 'production') {
+    throw new ConfigError([
+      `SECRETS_ENCRYPTION_KEY: required when NODE_ENV=production: set it to ${KEY_FORM}, or set SECRETS_ENCRYPTION_KEY_FILE to a file holding them`,
+    ]);
+  }
+  return null;
+}
+
 /** Parses and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings in .env files mean "not set", not "set to nothing".
@@ -219,9 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.ENTRA_AUTHORITY_URL.startsWith('http://') && e.NODE_ENV !== 'test') {
     throw new ConfigError(['ENTRA_AUTHORITY_URL: must start with https:// (http:// only when NODE_ENV=test)']);
   }
-  if (e.NODE_ENV === 'production' && !e.SECRETS_ENCRYPTION_KEY) {
-    throw new ConfigError(['SECRETS_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes in base64: openssl rand -base64 32)']);
-  }
+  const secretsKey = encryptionKeyOf(e);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const limits = { queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS, connectRetrySeconds: e.DB_CONNECT_RETRY_SECONDS };
   const database: DatabaseConfig = e.DATABASE_URL.startsWith('sqlite:')
@@ -256,7 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     provisioningLog: { retentionDays: e.PROVISIONING_LOG_RETENTION_DAYS, flushIntervalMs: 250, batchSize: 200, maxQueue: 10_000 },
     oauth: { accessTokenMinutes: e.OAUTH_ACCESS_TOKEN_MINUTES },
     entra: { authorityUrl: e.ENTRA_AUTHORITY_URL.replace(/\/+$/, '') },
-    secrets: { key: e.SECRETS_ENCRYPTION_KEY ? Buffer.from(e.SECRETS_ENCRYPTION_KEY, 'base64') : null, keyFile: e.SECRETS_KEY_FILE },
+    secrets: { key: secretsKey, keyFile: e.SECRETS_KEY_FILE },
     sso: { allowHttp: e.OIDC_ALLOW_HTTP, returnUrl: e.SSO_RETURN_URL ?? `${publicUrl}/sso/return` },
   };
 }

@@ -12,9 +12,10 @@ const VERSION = 'v1';
 /**
  * AES-256-GCM for secrets the service must read back (an SSO client secret) and for the sealed
  * state of an SSO attempt (the flow cookie). Each purpose has its own key derived (HKDF-SHA256)
- * from SECRETS_ENCRYPTION_KEY; `context` (e.g. the organisation id) is authenticated too, so a
- * sealed value copied to another row does not open. Without SECRETS_ENCRYPTION_KEY (never in
- * production, see libs/config) a key is generated once into SECRETS_KEY_FILE.
+ * from SECRETS_ENCRYPTION_KEY (or the file SECRETS_ENCRYPTION_KEY_FILE names); `context` (e.g.
+ * the organisation id) is authenticated too, so a sealed value copied to another row does not
+ * open. Without either (never in production, see libs/config) a key is generated once into
+ * SECRETS_KEY_FILE.
  */
 @Injectable()
 export class SecretBox {
@@ -64,7 +65,7 @@ export class SecretBox {
       mkdirSync(dirname(file), { recursive: true });
       // 'wx': exactly one process creates the file; the others read the key it wrote.
       writeFileSync(file, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
-      this.logger.warn(`SECRETS_ENCRYPTION_KEY is not set: generated a development key in ${file}`);
+      this.logger.warn(`Neither SECRETS_ENCRYPTION_KEY nor SECRETS_ENCRYPTION_KEY_FILE is set: generated a development key in ${file}`);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
