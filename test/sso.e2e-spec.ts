@@ -15,6 +15,7 @@ import { OrgHandle, TestApp } from './support/app';
 import { expectStatus, Json, tutorialUser } from './support/scim-client';
 import { SmtpListener, startSmtpListener } from './support/smtp';
 import { PUBLIC_URL } from './support/app';
+import { PasswordSignInPolicy } from '../apps/api/src/credentials/password-sign-in-policy';
 
 const execFileAsync = promisify(execFile);
 
@@ -377,6 +378,8 @@ describe.each(testEngines())('single sign-on on %s', (engine) => {
 
   describe('password sign-in can be turned off once SSO works', () => {
     it('then password sign-in and password invitations are refused; the invitation page offers only SSO', async () => {
+      // credentials/ asks the policy; single sign-on registered the rule that can say no.
+      expect(h.app.get(PasswordSignInPolicy).registered).toBe('sso');
       const other = await h.organization('SSO-only org');
       expectStatus(await admin('put', '/api/v1/sso', ssoConfig(), other), 200);
       const withPassword = await activePerson(other, smtp, 'pw.user@example.test');

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { dbErrorLogFields, Transactions } from '@app/database';
 import { notFound } from '../common/domain-error';
+import { mayHoldAccessSql } from '../users/access-rule';
 import { effectiveAdminSql } from '../users/admin-rights';
 import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
 import { ApiToken } from './api-token.entity';
@@ -91,7 +92,7 @@ export class ApiTokensService implements PersonAccessHook {
       .where('t.token_hash = :hash', { hash: hashToken(secret) })
       .andWhere('t.revoked_at IS NULL')
       .andWhere('(t.expires_at IS NULL OR t.expires_at > :now)', { now })
-      .andWhere(`u.archived_at IS NULL AND u.suspended_at IS NULL AND ${effectiveAdminSql('u')}`)
+      .andWhere(`${mayHoldAccessSql('u')} AND ${effectiveAdminSql('u')}`)
       .getRawOne<{ tokenId: string; userId: string; organizationId: string }>();
     if (!row) return null;
     if (this.usage.shouldRecord(row.tokenId)) {

@@ -9,6 +9,7 @@ import { InvitationAcceptanceService } from './invitation-acceptance.service';
 import { LoginLimiter } from './login-limiter';
 import { OAuthTokenController } from './oauth-token.controller';
 import { PasswordHasher } from './password-hasher';
+import { PasswordSignInPolicy } from './password-sign-in-policy';
 import { RouteAuthGuard } from './route-auth.guard';
 import { SessionsService } from './sessions.service';
 import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './strategies';
@@ -21,6 +22,7 @@ import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './st
     SessionsService,
     LoginLimiter,
     PasswordHasher,
+    PasswordSignInPolicy,
     InvitationAcceptanceService,
     AdminTokenStrategy,
     PersonStrategy,
@@ -28,6 +30,6 @@ import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './st
     RouteAuthGuard,
   ],
   // RouteAuthGuard is the app's APP_GUARD (app.module.ts).
-  exports: [ApiTokensService, InvitationAcceptanceService, RouteAuthGuard, SessionsService],
+  exports: [ApiTokensService, InvitationAcceptanceService, PasswordSignInPolicy, RouteAuthGuard, SessionsService],
 })
 export class CredentialsModule {}

@@ -7,10 +7,12 @@ import { DomainError } from '../common/domain-error';
 import { Invitation } from '../invitations/invitation.entity';
 import { invitationRef } from '../invitations/invitations.service';
 import { MailService } from '../mail/mail.service';
+import { mayHoldAccess } from '../users/access-rule';
 import { markActive } from '../users/people-writes';
 import { UserCredential } from '../users/user-credential.entity';
 import { User } from '../users/user.entity';
 import { PasswordHasher } from './password-hasher';
+import { PasswordSignInPolicy } from './password-sign-in-policy';
 
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -26,6 +28,7 @@ export class InvitationAcceptanceService {
     private readonly tx: Transactions,
     private readonly passwords: PasswordHasher,
     private readonly mail: MailService,
+    private readonly passwordPolicy: PasswordSignInPolicy,
   ) {}
 
   /**
@@ -38,7 +41,7 @@ export class InvitationAcceptanceService {
     const hash = looksLike('inv', token) ? hashToken(token) : null;
     const preview = hash ? await this.dataSource.getRepository(Invitation).findOne({ where: { tokenHash: hash }, relations: { user: true } }) : null;
     assertUsable(preview);
-    if (await passwordSignInDisabled(this.dataSource, preview.organizationId)) {
+    if (!(await this.passwordPolicy.allowed(this.dataSource, preview.organizationId))) {
       throw new DomainError('PASSWORD_SIGN_IN_DISABLED', 'This organisation signs in with single sign-on only');
     }
     assertStrong(password, preview.user?.email ?? null);
@@ -47,7 +50,7 @@ export class InvitationAcceptanceService {
       const invitation = await m.findOne(Invitation, { where: { tokenHash: hash! }, ...writeLock(m.dataSource) });
       assertUsable(invitation);
       const user = await m.findOne(User, { where: { id: invitation.userId, organizationId: invitation.organizationId }, ...writeLock(m.dataSource) });
-      if (!user || user.archivedAt || user.suspendedAt) throw invalidInvitation();
+      if (!user || !mayHoldAccess(user)) throw invalidInvitation();
       const now = new Date();
       await m.delete(UserCredential, { userId: user.id });
       await m.insert(UserCredential, { userId: user.id, organizationId: user.organizationId, passwordHash, updatedAt: now });
@@ -86,26 +89,12 @@ export class InvitationAcceptanceService {
   }
 }
 
-/**
- * Whether the organisation has turned password sign-in off (SSO only, issue #12 §1). The SQL form
- * is PASSWORD_SIGN_IN_DISABLED_SQL, for queries that select the accounts that may sign in.
- */
-async function passwordSignInDisabled(dataSource: DataSource, organizationId: string): Promise<boolean> {
-  const rows: unknown[] = await dataSource.query(`SELECT 1 FROM sso_configs sc WHERE sc.organization_id = ? AND ${PASSWORD_SIGN_IN_DISABLED_SQL}`, [
-    organizationId,
-  ]);
-  return rows.length > 0;
-}
-
-/** The condition, on `sso_configs sc`, that password sign-in is off for the organisation. */
-export const PASSWORD_SIGN_IN_DISABLED_SQL = "sc.password_sign_in = 'disabled'";
-
 const invalidInvitation = (): DomainError =>
   new DomainError('INVITATION_INVALID', 'This invitation link is not valid (already used, replaced by a newer one, or mistyped)');
 
 /** An invitation that can still be accepted, expiry aside: not used, not replaced, its person neither archived nor suspended. */
 function isOpen(invitation: Invitation): boolean {
-  return !invitation.acceptedAt && !invitation.revokedAt && !invitation.user?.archivedAt && !invitation.user?.suspendedAt;
+  return !invitation.acceptedAt && !invitation.revokedAt && (!invitation.user || mayHoldAccess(invitation.user));
 }
 
 function isUsable(invitation: Invitation): boolean {

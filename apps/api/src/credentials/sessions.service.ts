@@ -5,11 +5,12 @@ import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { dateParam, dbErrorLogFields, normalizedKey, Transactions } from '@app/database';
 import { DomainError } from '../common/domain-error';
+import { maySignInSql } from '../users/access-rule';
 import { effectiveAdminSql } from '../users/admin-rights';
 import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
-import { PASSWORD_SIGN_IN_DISABLED_SQL } from './invitation-acceptance.service';
 import { LoginLimiter } from './login-limiter';
 import { PasswordHasher } from './password-hasher';
+import { PasswordSignInPolicy } from './password-sign-in-policy';
 import { hashToken, issueToken, looksLike } from '../auth/secret-token';
 import { Session } from './session.entity';
 import { UsageThrottle } from '../auth/usage-throttle';
@@ -56,6 +57,7 @@ export class SessionsService implements PersonAccessHook {
     private readonly tx: Transactions,
     private readonly limiter: LoginLimiter,
     private readonly passwords: PasswordHasher,
+    private readonly passwordPolicy: PasswordSignInPolicy,
     lifecycle: PeopleLifecycle,
   ) {
     lifecycle.register(this);
@@ -64,17 +66,7 @@ export class SessionsService implements PersonAccessHook {
   async login(input: LoginInput, ip: string): Promise<SignedIn> {
     const emailKey = normalizedKey(input.email);
     const attempt = await this.limiter.begin(emailKey, ip);
-    const accounts: Array<{ id: string; organization_id: string; password_hash: string }> = await this.dataSource.query(
-      `SELECT u.id, u.organization_id, c.password_hash FROM users u JOIN user_credentials c ON c.user_id = u.id
-        WHERE u.email_key = ? AND u.status = 'active' AND u.archived_at IS NULL AND u.suspended_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM sso_configs sc WHERE sc.organization_id = u.organization_id AND ${PASSWORD_SIGN_IN_DISABLED_SQL})
-          ${input.organizationId ? 'AND u.organization_id = ?' : ''}
-        ORDER BY u.created_at LIMIT ${MAX_ACCOUNTS_PER_EMAIL}`,
-      input.organizationId ? [emailKey, input.organizationId] : [emailKey],
-    );
-    const matches = [];
-    for (const account of accounts) if (await this.passwords.verify(account.password_hash, input.password)) matches.push(account);
-    if (accounts.length === 0) await this.passwords.verifyNone(input.password);
+    const matches = await this.matchingAccounts(emailKey, input);
     if (matches.length === 0) {
       await this.limiter.failed();
       throw invalid();
@@ -91,6 +83,22 @@ export class SessionsService implements PersonAccessHook {
     }
     const [account] = matches;
     return this.open(account.organization_id, account.id);
+  }
+
+  /** The accounts of this email whose password this is (one per organisation, at most). */
+  private async matchingAccounts(emailKey: string, input: LoginInput): Promise<Array<{ id: string; organization_id: string }>> {
+    const accounts: Array<{ id: string; organization_id: string; password_hash: string }> = await this.dataSource.query(
+      `SELECT u.id, u.organization_id, c.password_hash FROM users u JOIN user_credentials c ON c.user_id = u.id
+        WHERE u.email_key = ? AND ${maySignInSql('u')}
+          AND ${this.passwordPolicy.allowedSql('u.organization_id')}
+          ${input.organizationId ? 'AND u.organization_id = ?' : ''}
+        ORDER BY u.created_at LIMIT ${MAX_ACCOUNTS_PER_EMAIL}`,
+      input.organizationId ? [emailKey, input.organizationId] : [emailKey],
+    );
+    const matches = [];
+    for (const account of accounts) if (await this.passwords.verify(account.password_hash, input.password)) matches.push(account);
+    if (accounts.length === 0) await this.passwords.verifyNone(input.password);
+    return matches;
   }
 
   /** A new session for a person who proved who they are (a password above, or single sign-on). */
@@ -118,7 +126,7 @@ export class SessionsService implements PersonAccessHook {
     const [row]: Array<{ sessionId: string; userId: string; organizationId: string; isAdmin: number | boolean }> = await this.dataSource.query(
       `SELECT s.id AS sessionId, s.user_id AS userId, s.organization_id AS organizationId, ${effectiveAdminSql('u')} AS isAdmin
          FROM sessions s JOIN users u ON u.id = s.user_id AND u.organization_id = s.organization_id
-        WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.archived_at IS NULL AND u.suspended_at IS NULL AND u.status = 'active'`,
+        WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND ${maySignInSql('u')}`,
       [hashToken(secret), dateParam(this.dataSource, now)],
     );
     if (!row) return null;

@@ -8,6 +8,7 @@ import { Directory } from '../directories/directory.entity';
 import { DirectoryState, DirectoryStates } from '../directories/directory-states';
 import { MailService } from '../mail/mail.service';
 import { Organization } from '../organizations/organization.entity';
+import { mayHoldAccessSql } from '../users/access-rule';
 import { effectiveAdminSql } from '../users/admin-rights';
 import { DirectoryHealthMark, ProvisioningEvent } from './provisioning-event.entity';
 import { DirectoryHealthResponse, WindowCountsResponse } from './dto/provisioning-log.dto';
@@ -260,10 +261,14 @@ export class DirectoryHealthService {
   }
 }
 
-/** The organisation's admins who can read email: not archived, with an address, admin directly or by group. */
+/**
+ * The organisation's admins who can act on an alert: who may hold access (neither archived nor
+ * suspended: someone being deprovisioned can no longer sign in to look, and is leaving), with an
+ * address, admin directly or by group. The mass-deprovisioning guard alerts the same people.
+ */
 async function adminsOf(m: EntityManager, organizationId: string): Promise<string[]> {
   const rows: Array<{ email: string }> = await m.query(
-    `SELECT u.email AS email FROM users u WHERE u.organization_id = ? AND u.archived_at IS NULL AND u.email IS NOT NULL AND ${effectiveAdminSql('u')}`,
+    `SELECT u.email AS email FROM users u WHERE u.organization_id = ? AND ${mayHoldAccessSql('u')} AND u.email IS NOT NULL AND ${effectiveAdminSql('u')}`,
     [organizationId],
   );
   return [...new Set(rows.map((r) => r.email))];

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Transactions } from '@app/database';
 import { DomainError } from '../common/domain-error';
+import { PasswordSignInPolicy, PasswordSignInRule } from '../credentials/password-sign-in-policy';
 import { issuerProblem, OidcClient, ProviderSettings } from './oidc-client';
 import { SecretBox } from './secret-box';
 import { PasswordSignIn, SsoConfig } from './sso-config.entity';
@@ -28,17 +29,28 @@ export const tenantIdsOf = (c: SsoConfig): string[] => JSON.parse(c.allowedTenan
  * SecretBox and never shown again. Enabling reads the issuer's discovery document first, so a
  * mistyped issuer is refused when it is saved, not when someone tries to sign in. Passwords can be
  * turned off only once an SSO sign-in has worked with the current issuer and client, so a broken
- * configuration cannot lock everyone out.
+ * configuration cannot lock everyone out; the "off" is this service's PasswordSignInRule, which
+ * credentials/ reads for password sign-in and invitation acceptance.
  */
 @Injectable()
-export class SsoConfigService {
+export class SsoConfigService implements PasswordSignInRule {
+  readonly ruleName = 'sso';
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: Transactions,
     private readonly box: SecretBox,
     private readonly oidc: OidcClient,
-  ) {}
+    passwordPolicy: PasswordSignInPolicy,
+  ) {
+    passwordPolicy.register(this);
+  }
+
+  /** PasswordSignInRule: an organisation set to sign in with SSO only (`passwordSignIn: disabled`). */
+  disabledSql(organizationIdSql: string): string {
+    return `EXISTS (SELECT 1 FROM sso_configs sc_pw WHERE sc_pw.organization_id = ${organizationIdSql} AND sc_pw.password_sign_in = 'disabled')`;
+  }
 
   get redirectUri(): string {
     return `${this.config.publicUrl}/api/v1/auth/sso/callback`;

@@ -9,6 +9,7 @@ import { hashToken, issueToken, looksLike } from '../auth/secret-token';
 import { SessionsService, SignedIn } from '../credentials/sessions.service';
 import { DomainError } from '../common/domain-error';
 import { InvitationAcceptanceService } from '../credentials/invitation-acceptance.service';
+import { mayHoldAccess, maySignInSql } from '../users/access-rule';
 import { User } from '../users/user.entity';
 import { OidcClient, VerifiedIdentity } from './oidc-client';
 import { SecretBox } from './secret-box';
@@ -143,7 +144,7 @@ export class SsoSignInService {
     });
     if (!row) throw invalid;
     const [person]: Array<{ id: string }> = await this.dataSource.query(
-      "SELECT id FROM users WHERE id = ? AND organization_id = ? AND status = 'active' AND archived_at IS NULL AND suspended_at IS NULL",
+      `SELECT u.id FROM users u WHERE u.id = ? AND u.organization_id = ? AND ${maySignInSql('u')}`,
       [row.userId, row.organizationId],
     );
     if (!person) throw invalid;
@@ -192,9 +193,8 @@ export class SsoSignInService {
     const userId = link ? link.userId : await this.firstSignInCandidate(m, organizationId, identity, entra);
     const user = await m.findOne(User, { where: { organizationId, id: userId }, ...writeLock(m.dataSource) });
     if (!user) throw noAccount();
-    if (user.archivedAt) throw new DomainError('SSO_ACCOUNT_DISABLED', 'This account is archived; ask an admin');
     // Suspended: a deprovisioning pending or held by the mass-deprovisioning guard; no access meanwhile.
-    if (user.suspendedAt) throw new DomainError('SSO_ACCOUNT_DISABLED', 'This account is suspended; ask an admin');
+    if (!mayHoldAccess(user)) throw new DomainError('SSO_ACCOUNT_DISABLED', `This account is ${user.archivedAt ? 'archived' : 'suspended'}; ask an admin`);
     if (user.status === 'uninvited') throw new DomainError('SSO_NOT_INVITED', 'You have not been invited yet; ask an admin to invite you');
     if (user.status === 'invited') await this.invitations.acceptBySignInWithin(m, organizationId, user.id, now);
     if (link) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { normalizedKey } from '@app/database';
+import { mayHoldAccess } from './access-rule';
 import type { User } from './user.entity';
 
 /**
@@ -36,8 +37,8 @@ export const snapshot = (u: Pick<User, 'archivedAt' | 'emailKey' | 'suspendedAt'
   suspendedAt: u.suspendedAt ?? null,
 });
 
-/** Without access: archived, or suspended while a deprovisioning is pending or held. */
-const accessCut = (s: PersonSnapshot): boolean => s.archivedAt !== null || (s.suspendedAt ?? null) !== null;
+/** Without access: archived, or suspended while a deprovisioning is pending or held (access-rule.ts). */
+const accessCut = (s: PersonSnapshot): boolean => !mayHoldAccess(s);
 
 /** The deprovisioning columns of a person with nothing pending, held or rejected. */
 export const NOT_DEPROVISIONING = {
