@@ -30,6 +30,6 @@ import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './st
     RouteAuthGuard,
   ],
   // RouteAuthGuard is the app's APP_GUARD (app.module.ts).
-  exports: [ApiTokensService, InvitationAcceptanceService, PasswordSignInPolicy, RouteAuthGuard, SessionsService],
+  exports: [ApiTokensService, InvitationAcceptanceService, LoginLimiter, PasswordSignInPolicy, RouteAuthGuard, SessionsService],
 })
 export class CredentialsModule {}

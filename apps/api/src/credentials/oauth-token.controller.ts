@@ -91,7 +91,14 @@ export class OAuthTokenController {
     void reply.headers(OAUTH_NO_STORE);
     const { clientId, clientSecret } = tokenRequestOf(request);
     const attempt = await this.limiter.begin(clientId.toLowerCase(), request.ip, 'oauth-client');
-    const issued = await this.clients.issueAccessToken(clientId, clientSecret);
+    let issued: Awaited<ReturnType<OAuthClientsService['issueAccessToken']>>;
+    try {
+      issued = await this.clients.issueAccessToken(clientId, clientSecret);
+    } catch (err) {
+      // The check did not run (the database went away): a 503, and no failed authentication.
+      await this.limiter.abandon(attempt);
+      throw err;
+    }
     if (!issued) {
       await this.limiter.failed();
       throw invalidClient();

@@ -66,7 +66,14 @@ export class SessionsService implements PersonAccessHook {
   async login(input: LoginInput, ip: string): Promise<SignedIn> {
     const emailKey = normalizedKey(input.email);
     const attempt = await this.limiter.begin(emailKey, ip);
-    const matches = await this.matchingAccounts(emailKey, input);
+    let matches: Array<{ id: string; organization_id: string }>;
+    try {
+      matches = await this.matchingAccounts(emailKey, input);
+    } catch (err) {
+      // The check did not run (e.g. the database went away): a 503, never a wrong password.
+      await this.limiter.abandon(attempt);
+      throw err;
+    }
     if (matches.length === 0) {
       await this.limiter.failed();
       throw invalid();

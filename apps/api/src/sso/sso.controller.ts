@@ -1,9 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiNotFoundResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiExcludeEndpoint,
+  ApiFoundResponse,
+  ApiNotFoundResponse,
+  ApiQuery,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { isDatabaseUnavailable } from '@app/database';
+import { isDatabaseUnavailable, normalizedKey } from '@app/database';
 import { LoginResponse } from '../credentials/dto/auth.dto';
+import { LoginLimiter } from '../credentials/login-limiter';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
 import { AdminAuth, Public } from '../auth/guards';
 import type { AdminPrincipal } from '../auth/principals';
@@ -52,7 +61,11 @@ export class SsoConfigController {
     return mapSsoConfig(await this.configs.put(admin.organizationId, body), this.configs.redirectUri);
   }
 
-  /** The provider identity pinned to a person by their first SSO sign-in. */
+  /**
+   * The provider identity pinned to a person by their first SSO sign-in (issuer, Entra tenant,
+   * object id or subject, when it was linked, the last SSO sign-in). It stays until unpinned:
+   * a later change of the person's email or externalId does not move it.
+   */
   @Get('users/:id/sso-link')
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'NOT_FOUND (not linked)' })
   async link(@CurrentAdmin() admin: AdminPrincipal, @Param('id', ParseUUIDPipe) id: string): Promise<SsoLinkResponse> {
@@ -80,24 +93,34 @@ export class SsoFlowController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly signIns: SsoSignInService,
     private readonly users: UsersService,
+    private readonly limiter: LoginLimiter,
   ) {}
 
-  /** Starts a sign-in: 302 to the organisation's provider (by `organizationId`, or by the organisation of `email`). */
+  /**
+   * Starts a sign-in: 302 to the organisation's provider (by `organizationId`, or by the
+   * organisation of `email`). Refused starts are limited like failed sign-ins (per email or
+   * organisation from one address, per address, per email or organisation), so `?email=` cannot
+   * be used to sweep addresses for the organisations they belong to.
+   */
   @Get('start')
   @ApiFoundResponse({ description: 'To the identity provider; refusals are HTML pages (SSO_NOT_CONFIGURED, ORGANIZATION_REQUIRED)' })
+  @ApiTooManyRequestsResponse({
+    description: 'TOO_MANY_LOGIN_ATTEMPTS (an HTML page): too many refused starts from this address or for this email; see Retry-After',
+  })
   @ApiQuery({ name: 'organizationId', required: false, description: 'The organisation to sign in to', example: '2e4e003c-33fd-439a-9d39-7ebb8c624dab' })
   @ApiQuery({ name: 'email', required: false, description: "Or the person's work email (also sent as login_hint)", example: 'ada@contoso.com' })
   async start(
     @Query('email') email: string | undefined,
     @Query('organizationId') organizationId: string | undefined,
+    @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    const asked = { email: typeof email === 'string' ? email : undefined, organizationId: typeof organizationId === 'string' ? organizationId : undefined };
+    const account = asked.organizationId ? `organization:${asked.organizationId.toLowerCase()}` : asked.email ? `email:${normalizedKey(asked.email)}` : null;
     await this.page(reply, async () => {
-      const org = await this.signIns.organizationFor({
-        email: typeof email === 'string' ? email : undefined,
-        organizationId: typeof organizationId === 'string' ? organizationId : undefined,
-      });
-      const flow = await this.signIns.start(org, typeof email === 'string' ? email : undefined);
+      const flow = await this.limiter.attempt(account, req.ip, 'sso-start', async () =>
+        this.signIns.start(await this.signIns.organizationFor(asked), asked.email),
+      );
       void reply
         .status(302)
         .header('set-cookie', this.flowCookie(flow.cookie, FLOW_TTL_SECONDS))
@@ -119,12 +142,16 @@ export class SsoFlowController {
     });
   }
 
-  /** Turns the one-time code of the return URL into a session token (as POST /api/v1/auth/login answers). */
+  /**
+   * Turns the one-time code of the return URL into a session token (as POST /api/v1/auth/login
+   * answers). A wrong code counts as a failed sign-in of the address (LOGIN_MAX_FAILURES_PER_IP).
+   */
   @Post('exchange')
   @HttpCode(200)
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'SSO_CODE_INVALID (used, older than 60 s, or mistyped)' })
-  async exchange(@Body() body: SsoExchangeRequest): Promise<LoginResponse> {
-    const { session, secret } = await this.signIns.exchange(body.code);
+  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'TOO_MANY_LOGIN_ATTEMPTS: too many wrong codes from this address; see Retry-After' })
+  async exchange(@Body() body: SsoExchangeRequest, @Req() req: FastifyRequest): Promise<LoginResponse> {
+    const { session, secret } = await this.limiter.attempt(null, req.ip, 'sso-exchange', () => this.signIns.exchange(body.code));
     return { token: secret, expiresAt: session.expiresAt.toISOString(), user: mapUser(await this.users.get(session.organizationId, session.userId)) };
   }
 
