@@ -144,6 +144,26 @@ describe.each(testEngines())('directory health on %s', (engine) => {
     expect(await failingMails(other)).toHaveLength(1);
   });
 
+  it('emails the admins who may hold access: not one who is suspended (a deprovisioning pending or held), nor one archived', async () => {
+    const other = await h.organization();
+    const d = await other.directory();
+    const admin = async (email: string): Promise<string> =>
+      expectStatus(await h.send('post', '/api/v1/users', other.adminToken, { email, isAdmin: true }), 201).body.id as string;
+    await admin('deputy.health@example.test');
+    const suspended = await admin('leaving.health@example.test');
+    const archived = await admin('gone.health@example.test');
+    // What the mass-deprovisioning guard sets on someone whose removal is pending or held.
+    await h.dataSource.query('UPDATE users SET suspended_at = created_at WHERE id = ?', [suspended]);
+    expectStatus(await h.send('post', `/api/v1/users/${archived}/archive`, other.adminToken), 200);
+    const name = uniqueName('twice');
+    await d.scim().create(simpleUser(name));
+    for (let i = 0; i < 3; i++) expectStatus(await d.scim().post('/Users', simpleUser(name)), 409);
+    expect(expectStatus(await h.send('get', `/api/v1/directories/${d.id}/health`, other.adminToken), 200).body.state).toBe('failing');
+    const recipients = (await failingMails(d)).map((m) => m.recipient as string);
+    expect(recipients).toHaveLength(2);
+    expect(recipients).toEqual(expect.arrayContaining(['deputy.health@example.test', expect.stringMatching(/^admin\d+@example\.test$/)]));
+  });
+
   it('answers no 5xx and stores no token', async () => {
     expect(h.serverErrors()).toEqual([]);
     const dump = JSON.stringify(await h.app.get(DataSource).query('SELECT * FROM provisioning_events'));
