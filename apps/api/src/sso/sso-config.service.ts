@@ -24,6 +24,9 @@ const notConfigured = (): DomainError => new DomainError('SSO_NOT_CONFIGURED', '
 
 export const tenantIdsOf = (c: SsoConfig): string[] => JSON.parse(c.allowedTenantIds) as string[];
 
+/** Whether an organisation with these settings (null: no single sign-on) lets people use a password; SsoConfigService.disabledSql is its SQL form. */
+export const passwordSignInAllowed = (c: SsoConfig | null): boolean => c?.passwordSignIn !== 'disabled';
+
 /**
  * An organisation's single sign-on settings (issue #12 §1). The client secret is sealed with
  * SecretBox and never shown again. Enabling reads the issuer's discovery document first, so a
@@ -47,7 +50,7 @@ export class SsoConfigService implements PasswordSignInRule {
     passwordPolicy.register(this);
   }
 
-  /** PasswordSignInRule: an organisation set to sign in with SSO only (`passwordSignIn: disabled`). */
+  /** PasswordSignInRule: an organisation set to sign in with SSO only (`passwordSignIn: disabled`; `passwordSignInAllowed` for a row in memory). */
   disabledSql(organizationIdSql: string): string {
     return `EXISTS (SELECT 1 FROM sso_configs sc_pw WHERE sc_pw.organization_id = ${organizationIdSql} AND sc_pw.password_sign_in = 'disabled')`;
   }

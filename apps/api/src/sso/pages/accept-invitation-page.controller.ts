@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Public } from '../../auth/guards';
 import { InvitationAcceptanceService } from '../../credentials/invitation-acceptance.service';
-import { SsoConfigService } from '../sso-config.service';
+import { passwordSignInAllowed, SsoConfigService } from '../sso-config.service';
 import { escapeHtml, renderPage } from './html-page';
 import { sendPage } from './sso-pages';
 
@@ -58,7 +58,7 @@ export class AcceptInvitationPageController {
         const start = new URLSearchParams({ organizationId: invitation.organizationId, ...(invitation.email ? { email: invitation.email } : {}) });
         parts.push(`<a class="button" href="/api/v1/auth/sso/start?${escapeHtml(start.toString())}">Sign in with ${escapeHtml(sso.providerName)}</a>`);
       }
-      if (!sso || sso.passwordSignIn === 'allowed') {
+      if (passwordSignInAllowed(sso)) {
         if (sso?.enabled) parts.push('<p class="or">or choose a password</p>');
         parts.push(`<form><label for="password">Choose a password (at least 10 characters)</label>
 <input id="password" name="password" type="password" minlength="10" required autocomplete="new-password">
