@@ -112,7 +112,9 @@ export class DatabaseGate {
           },
           (err: unknown) => {
             this.waiters.delete(abandon);
-            if (!abandoned) reject(err instanceof Error ? err : new Error(String(err)));
+            // Not `instanceof Error`: an error made in another realm (e.g. Jest's sandbox) fails that
+            // test, and wrapping it would drop the driver's code that marks an outage (503, not 500).
+            if (!abandoned) reject(typeof err === 'object' && err !== null ? (err as Error) : new Error(String(err)));
           },
         );
       });
