@@ -5,6 +5,7 @@ import { ListResponse } from '@app/scim-protocol';
 import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
+import { SCIM_PATH } from '../directories/directory-urls.util';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
 import { LogNote, type OperationNote } from '../provisioning-log/operation-note';
 import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource, versionPrecondition } from './scim-http';
@@ -14,7 +15,7 @@ import type { ListQuery } from './scim-users.service';
 /** SCIM 2.0 Groups (RFC 7644 §3, ENTRA.md §2.7). Documented by /scim/v2/Schemas rather than OpenAPI. */
 @ApiExcludeController()
 @DirectoryAuth()
-@Controller('scim/v2/Groups')
+@Controller(`${SCIM_PATH}/Groups`)
 export class ScimGroupsController {
   constructor(private readonly groups: ScimGroupsService) {}
 

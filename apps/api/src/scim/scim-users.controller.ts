@@ -5,6 +5,7 @@ import { ListResponse } from '@app/scim-protocol';
 import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
+import { SCIM_PATH } from '../directories/directory-urls.util';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
 import { LogNote, type OperationNote } from '../provisioning-log/operation-note';
 import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource, versionPrecondition } from './scim-http';
@@ -13,7 +14,7 @@ import { ListQuery, ScimUsersService } from './scim-users.service';
 /** SCIM 2.0 Users (RFC 7644 §3). Documented by /scim/v2/Schemas rather than OpenAPI. */
 @ApiExcludeController()
 @DirectoryAuth()
-@Controller('scim/v2/Users')
+@Controller(`${SCIM_PATH}/Users`)
 export class ScimUsersController {
   constructor(private readonly users: ScimUsersService) {}
 
