@@ -11,8 +11,13 @@ export function isBlank(value: unknown): value is null | undefined | string {
 /**
  * The text to store, or null (clear) when `value` is blank or not a string. A non-blank value
  * is kept as sent: SCIM stores values exactly as the client sent them (ENTRA.md, Microsoft's
- * tutorial), and the admin REST API trims its input before it gets here (`@Trim()`).
+ * tutorial). For the SCIM mappers.
  */
 export function blankToNull(value: unknown): string | null {
   return typeof value === 'string' && !isBlank(value) ? value : null;
+}
+
+/** The same rule, the text stored trimmed: for what an admin types into the app (people administration). */
+export function trimmedOrNull(value: unknown): string | null {
+  return blankToNull(value)?.trim() ?? null;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull, Not } from 'typeorm';
 import { normalizedKey, Transactions, writeLock } from '@app/database';
-import { blankToNull } from '@app/scim-protocol';
+import { trimmedOrNull } from '@app/scim-protocol';
 import { DomainError, notFound } from '../common/domain-error';
 import { Department } from '../org-structure/department.entity';
 import { Role } from '../org-structure/role.entity';
@@ -78,11 +78,16 @@ export class PeopleAdminService {
         m,
         actor.organizationId,
         email,
-        { givenName: blankToNull(input.firstName), familyName: blankToNull(input.lastName), title: blankToNull(input.title), isAdmin: input.isAdmin ?? false },
+        {
+          givenName: trimmedOrNull(input.firstName),
+          familyName: trimmedOrNull(input.lastName),
+          title: trimmedOrNull(input.title),
+          isAdmin: input.isAdmin ?? false,
+        },
         now,
       );
-      for (const [field, column] of Object.entries(HR_FIELDS)) user[column] = blankToNull(input[field as keyof typeof HR_FIELDS]);
-      user.displayName = blankToNull(input.displayName) ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || email);
+      for (const [field, column] of Object.entries(HR_FIELDS)) user[column] = trimmedOrNull(input[field as keyof typeof HR_FIELDS]);
+      user.displayName = trimmedOrNull(input.displayName) ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || email);
       await this.applyLinks(m, user, input);
       await m.insert(User, user);
       return user.id;
@@ -97,7 +102,7 @@ export class PeopleAdminService {
         const refused = Object.entries(DIRECTORY_OWNED)
           .filter(([field, column]) => {
             const next = changes[field as keyof Changes];
-            return next !== undefined && blankToNull(next) !== (user[column] ?? null);
+            return next !== undefined && trimmedOrNull(next) !== (user[column] ?? null);
           })
           .map(([field]) => field);
         if (refused.length) throw managedByDirectory(refused);
@@ -112,13 +117,13 @@ export class PeopleAdminService {
         setEmail(user, changes.email);
       }
       if (user.directoryId === null) {
-        if (changes.firstName !== undefined) user.givenName = blankToNull(changes.firstName);
-        if (changes.lastName !== undefined) user.familyName = blankToNull(changes.lastName);
-        if (changes.displayName !== undefined) user.displayName = blankToNull(changes.displayName);
-        if (changes.title !== undefined) user.title = blankToNull(changes.title);
+        if (changes.firstName !== undefined) user.givenName = trimmedOrNull(changes.firstName);
+        if (changes.lastName !== undefined) user.familyName = trimmedOrNull(changes.lastName);
+        if (changes.displayName !== undefined) user.displayName = trimmedOrNull(changes.displayName);
+        if (changes.title !== undefined) user.title = trimmedOrNull(changes.title);
         for (const [field, column] of Object.entries(HR_FIELDS)) {
           const next = changes[field as keyof typeof HR_FIELDS];
-          if (next !== undefined) user[column] = blankToNull(next);
+          if (next !== undefined) user[column] = trimmedOrNull(next);
         }
       }
       if (changes.isAdmin !== undefined && changes.isAdmin !== null) user.isAdmin = changes.isAdmin;
@@ -243,7 +248,7 @@ export class PeopleAdminService {
       user.managerId = await ref(m, User, 'managerId', org, input.managerId);
     }
     if (input.grade !== undefined || roleChanged) {
-      const grade = input.grade !== undefined ? blankToNull(input.grade) : user.grade;
+      const grade = input.grade !== undefined ? trimmedOrNull(input.grade) : user.grade;
       const role = user.roleId ? await m.findOneBy(Role, { id: user.roleId }) : null;
       if (grade !== null && !role?.grades.includes(grade)) {
         // A grade the new role does not have is dropped when only the role changed.
