@@ -2,10 +2,11 @@ import type { Response } from 'supertest';
 import { DeprovisionSweeper } from '../apps/api/src/users/deprovision-sweeper';
 import { testEngines } from './support/databases';
 import { OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher.service';
-import { eventually, mailTo, nthMailTo, PASSWORD, startWithMail, tokenOf } from './support/people';
+import { eventually, mailTo, nthMailTo, PASSWORD, tokenOf } from './support/people';
 import { DirectoryHandle, OrgHandle, TestApp } from './support/app';
 import { expectStatus, Json, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim-client';
-import { SmtpListener, startSmtpListener } from './support/smtp';
+import { MailApp, startMailApp } from './support/mail-app';
+import type { SmtpListener } from './support/smtp';
 
 const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const HELD_SUBJECT = /^Deprovisioning from .* is on hold/;
@@ -21,15 +22,14 @@ describe.each(testEngines())('mass-deprovisioning guard on %s', (engine) => {
   let smtp: SmtpListener;
   let h: TestApp;
 
+  let mail: MailApp;
+
   beforeAll(async () => {
-    smtp = await startSmtpListener();
-    h = await startWithMail(engine, smtp.url);
+    mail = await startMailApp(engine);
+    ({ smtp, h } = mail);
   });
 
-  afterAll(async () => {
-    await h?.close();
-    await smtp?.close();
-  });
+  afterAll(async () => mail?.close());
 
   interface Person {
     id: string;

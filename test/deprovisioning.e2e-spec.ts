@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { PeopleLifecycle } from '../apps/api/src/users/people-lifecycle';
 import { testEngines } from './support/databases';
-import { nthMailTo, mailTo, PASSWORD, signIn, startWithMail, tokenOf } from './support/people';
+import { nthMailTo, mailTo, PASSWORD, signIn, tokenOf } from './support/people';
 import { OrgHandle, TestApp } from './support/app';
 import { expectScimError, expectStatus, Json, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim-client';
-import { SmtpListener, startSmtpListener } from './support/smtp';
+import { MailOrg, startMailOrg } from './support/mail-app';
+import type { SmtpListener } from './support/smtp';
 
 /**
  * Issue #9 §1, §2, §10: archiving (SCIM DELETE, `active` false, the admin archive) ends the
@@ -18,17 +19,14 @@ describe.each(testEngines())('deprovisioning on %s', (engine) => {
   let org: OrgHandle;
   let scim: ScimClient;
 
+  let mail: MailOrg;
+
   beforeAll(async () => {
-    smtp = await startSmtpListener();
-    h = await startWithMail(engine, smtp.url);
-    org = await h.organization('Deprovisioning org');
-    scim = (await org.directory()).scim();
+    mail = await startMailOrg(engine, 'Deprovisioning org');
+    ({ smtp, h, org, scim } = mail);
   });
 
-  afterAll(async () => {
-    await h?.close();
-    await smtp?.close();
-  });
+  afterAll(async () => mail?.close());
 
   const admin = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: Json) => h.send(method, path, org.adminToken, body);
   const me = async (token: string): Promise<number> => (await h.send('get', '/api/v1/me', token)).status;

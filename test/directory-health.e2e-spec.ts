@@ -2,10 +2,10 @@ import { DataSource } from 'typeorm';
 import { Directory } from '../apps/api/src/directories/directory.entity';
 import { ProvisioningEvent } from '../apps/api/src/provisioning-log/provisioning-event.entity';
 import { testEngines } from './support/databases';
-import { startWithMail } from './support/people';
 import { DirectoryHandle, OrgHandle, TestApp } from './support/app';
 import { expectStatus, Json, ScimClient, simpleUser, uniqueName } from './support/scim-client';
-import { SmtpListener, startSmtpListener } from './support/smtp';
+import { MailOrg, startMailOrg } from './support/mail-app';
+import type { SmtpListener } from './support/smtp';
 
 /**
  * Issue 11 §2 and §4: a directory's health state through its transitions (never-connected,
@@ -19,18 +19,14 @@ describe.each(testEngines())('directory health on %s', (engine) => {
   let dir: DirectoryHandle;
   let scim: ScimClient;
 
+  let mail: MailOrg;
+
   beforeAll(async () => {
-    smtp = await startSmtpListener();
-    h = await startWithMail(engine, smtp.url);
-    org = await h.organization();
-    dir = await org.directory();
-    scim = dir.scim();
+    mail = await startMailOrg(engine);
+    ({ smtp, h, org, dir, scim } = mail);
   });
 
-  afterAll(async () => {
-    await h?.close();
-    await smtp?.close();
-  });
+  afterAll(async () => mail?.close());
 
   const health = async (d: DirectoryHandle = dir): Promise<Json> => expectStatus(await org.get(`/api/v1/directories/${d.id}/health`), 200).body;
   const listed = async (d: DirectoryHandle = dir): Promise<string> => {

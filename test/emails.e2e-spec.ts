@@ -4,10 +4,11 @@ import { DataSource } from 'typeorm';
 import { dateParam, normalizedKey, resolveDataSourceOptions } from '@app/database';
 import { ENTITIES } from '../apps/api/src/entities';
 import { createTestDatabase, testEngines } from './support/databases';
-import { mailTo, nthMailTo, PASSWORD, startWithMail, tokenOf } from './support/people';
+import { mailTo, nthMailTo, PASSWORD, tokenOf } from './support/people';
 import { OrgHandle, TestApp } from './support/app';
 import { expectScimError, expectStatus, Json, ScimClient, simpleUser, uniqueName } from './support/scim-client';
-import { SmtpListener, startSmtpListener } from './support/smtp';
+import { MailOrg, startMailOrg } from './support/mail-app';
+import type { SmtpListener } from './support/smtp';
 
 /**
  * Issue #9 §9: an email is one plain address (SCIM 400 invalidValue, REST 400
@@ -22,17 +23,14 @@ describe.each(testEngines())('emails on %s', (engine) => {
   let org: OrgHandle;
   let scim: ScimClient;
 
+  let mail: MailOrg;
+
   beforeAll(async () => {
-    smtp = await startSmtpListener();
-    h = await startWithMail(engine, smtp.url);
-    org = await h.organization('Emails org');
-    scim = (await org.directory()).scim();
+    mail = await startMailOrg(engine, 'Emails org');
+    ({ smtp, h, org, scim } = mail);
   });
 
-  afterAll(async () => {
-    await h?.close();
-    await smtp?.close();
-  });
+  afterAll(async () => mail?.close());
 
   const admin = (method: 'get' | 'post' | 'patch' | 'delete', path: string, body?: Json) => h.send(method, path, org.adminToken, body);
   const withWork = (userName: string, email: string, extra: Json = {}): Json =>

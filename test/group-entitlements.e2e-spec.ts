@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher.service';
 import { testEngines } from './support/databases';
-import { mailTo, nthMailTo, PASSWORD, signIn, startWithMail, tokenOf } from './support/people';
-import { DirectoryHandle, OrgHandle, TestApp } from './support/app';
+import { mailTo, nthMailTo, PASSWORD, signIn, tokenOf } from './support/people';
+import { OrgHandle, TestApp } from './support/app';
 import { expectScimError, expectStatus, Json, patchOp, ScimClient, simpleUser, uniqueName } from './support/scim-client';
-import { SmtpListener, startSmtpListener } from './support/smtp';
+import { MailOrg, startMailOrg } from './support/mail-app';
+import type { SmtpListener } from './support/smtp';
 
 const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const FRANKLI = 'urn:ietf:params:scim:schemas:extension:frankli:2.0:Group';
@@ -20,21 +21,16 @@ describe.each(testEngines())('group entitlements on %s', (engine) => {
   let smtp: SmtpListener;
   let h: TestApp;
   let org: OrgHandle;
-  let dir: DirectoryHandle;
   let scim: ScimClient;
 
+  let mail: MailOrg;
+
   beforeAll(async () => {
-    smtp = await startSmtpListener();
-    h = await startWithMail(engine, smtp.url);
-    org = await h.organization('Entitlements org');
-    dir = await org.directory();
-    scim = dir.scim(true);
+    mail = await startMailOrg(engine, 'Entitlements org', { flag: true });
+    ({ smtp, h, org, scim } = mail);
   });
 
-  afterAll(async () => {
-    await h?.close();
-    await smtp?.close();
-  });
+  afterAll(async () => mail?.close());
 
   const person = async (): Promise<{ id: string; email: string }> => {
     const email = uniqueName('member');

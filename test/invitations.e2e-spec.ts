@@ -7,6 +7,7 @@ import { ENTERPRISE, expectStatus, Json, ScimClient, simpleUser, uniqueName } fr
 import { testEngines } from './support/databases';
 import { dumpDatabase } from './support/dump';
 import { acceptLink, eventually, mailTo, nthMailTo, PASSWORD, signIn, startWithMail, tokenOf } from './support/people';
+import { MailOrg, startMailOrg } from './support/mail-app';
 import { freePort, SmtpListener, startSmtpListener } from './support/smtp';
 
 /**
@@ -20,18 +21,14 @@ describe.each(testEngines())('invitations on %s', (engine) => {
   let dir: DirectoryHandle;
   let scim: ScimClient;
 
+  let mail: MailOrg;
+
   beforeAll(async () => {
-    smtp = await startSmtpListener();
-    h = await startWithMail(engine, smtp.url);
-    org = await h.organization('Invitations org');
-    dir = await org.directory();
-    scim = dir.scim();
+    mail = await startMailOrg(engine, 'Invitations org');
+    ({ smtp, h, org, dir, scim } = mail);
   });
 
-  afterAll(async () => {
-    await h?.close();
-    await smtp?.close();
-  });
+  afterAll(async () => mail?.close());
 
   const admin = (method: 'get' | 'post' | 'patch', path: string, body?: Json) => h.send(method, path, org.adminToken, body);
   const accept = (token: string, password = PASSWORD) => h.send('post', '/api/v1/invitations/accept', '', { token, password });

@@ -98,6 +98,14 @@ describe.each(testEngines())('people administration on %s', (engine) => {
     expect((await org.user(person.id)).email).toBe('edited@example.test');
   });
 
+  it('DESIGN §1.7 blank clears: "   " stores nothing on create and clears names and HR fields on edit; other text is stored trimmed', async () => {
+    const person = await createPerson({ email: 'blank.clears@example.test', firstName: '   ', lastName: ' Lovelace ', costCenter: '  ', nickName: 'Ada' });
+    expect(await org.user(person.id)).toMatchObject({ firstName: null, lastName: 'Lovelace', hr: { costCenter: null, nickName: 'Ada' } });
+    const edited = expectStatus(await send('patch', `/api/v1/users/${person.id}`, { lastName: '\t ', nickName: '   ', division: ' Research ' }), 200).body;
+    expect(edited).toMatchObject({ firstName: null, lastName: null, hr: { nickName: null, division: 'Research' } });
+    expect(await org.user(person.id)).toMatchObject({ lastName: null, hr: { nickName: null, division: 'Research' } });
+  });
+
   it('a directory-managed person: directory-owned fields are refused, app-owned ones change and survive the next sync', async () => {
     const scimUser = await scim.create(
       simpleUser(uniqueName('managed'), { title: 'Staff Engineer', name: { givenName: 'Ada' }, [ENTERPRISE]: { department: 'R&D' } }),

@@ -582,6 +582,57 @@ describe.each(testEngines())('SCIM /Users on %s', (engine) => {
       scim = dirA.scim();
     });
 
+    it('§1.7 blank clears: "   " clears a field through PATCH (by path, sub-attribute, path-less and enterprise keys) and through PUT', async () => {
+      const userName = uniqueName('blank-clears');
+      const full = {
+        displayName: 'Ada Lovelace',
+        nickName: 'Ada',
+        title: 'Engineer',
+        name: { givenName: 'Ada', familyName: 'Lovelace' },
+        [ENTERPRISE]: { employeeNumber: 'E-1', costCenter: 'CC-1' },
+      };
+      const user = await scim.create(simpleUser(userName, full));
+      await scim.patchUser(
+        user.id,
+        { op: 'replace', path: 'nickName', value: '   ' },
+        { op: 'replace', path: 'name.givenName', value: ' \t ' },
+        { op: 'replace', value: { title: '   ', [`${ENTERPRISE}:employeeNumber`]: '  ' } },
+      );
+      const patched = await scim.user(user.id);
+      expect(patched).toMatchObject({ displayName: 'Ada Lovelace', name: { familyName: 'Lovelace' }, [ENTERPRISE]: { costCenter: 'CC-1' } });
+      expect([patched.nickName, patched.title, patched.name.givenName, patched[ENTERPRISE].employeeNumber]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
+      expect(await org.user(user.id)).toMatchObject({
+        firstName: null,
+        lastName: 'Lovelace',
+        title: null,
+        hr: { nickName: null, employeeNumber: null, costCenter: 'CC-1' },
+      });
+
+      // Control: PUT with the values sets them again; PUT with whitespace-only values clears them.
+      expectStatus(await scim.put(`/Users/${user.id}`, simpleUser(userName, full)), 200);
+      expect(await org.user(user.id)).toMatchObject({ firstName: 'Ada', title: 'Engineer', hr: { nickName: 'Ada', employeeNumber: 'E-1' } });
+      const blanks = {
+        displayName: 'Ada Lovelace',
+        nickName: '   ',
+        title: ' ',
+        name: { givenName: '  ', familyName: 'Lovelace' },
+        [ENTERPRISE]: { employeeNumber: '   ', costCenter: 'CC-1' },
+      };
+      const put = expectStatus(await scim.put(`/Users/${user.id}`, simpleUser(userName, blanks)), 200).body;
+      expect([put.nickName, put.title, put.name.givenName, put[ENTERPRISE].employeeNumber]).toEqual([undefined, undefined, undefined, undefined]);
+      expect(await org.user(user.id)).toMatchObject({
+        firstName: null,
+        lastName: 'Lovelace',
+        title: null,
+        hr: { nickName: null, employeeNumber: null, costCenter: 'CC-1' },
+      });
+    });
+
     it('adopts an in-app account whose email is the userName in another case (same id), and restores its prior status after deactivation', async () => {
       const email = uniqueName('in-app.Person');
       const id = await org.insertInAppUser(email, 'active');

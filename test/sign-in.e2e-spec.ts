@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { dateParam } from '@app/database';
 import { PRUNE_BATCH } from '../apps/api/src/credentials/login-limiter';
-import { activePerson, nthMailTo, PASSWORD, signIn, startWithMail, tokenOf } from './support/people';
+import { activePerson, nthMailTo, PASSWORD, signIn, tokenOf } from './support/people';
 import { testEngines } from './support/databases';
 import { OrgHandle, TestApp } from './support/app';
 import { expectStatus, Json } from './support/scim-client';
-import { SmtpListener, startSmtpListener } from './support/smtp';
+import { MailApp, startMailApp } from './support/mail-app';
+import type { SmtpListener } from './support/smtp';
 
 const LIMITS = { perAccount: 3, perIp: 8, perAccountAnyAddress: 12, windowMs: 15 * 60_000 };
 
@@ -21,18 +22,17 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
   let h: TestApp;
   let org: OrgHandle;
 
+  let mail: MailApp;
+
   beforeAll(async () => {
-    smtp = await startSmtpListener();
     // Behind one balancer (TRUST_PROXY=1) the client address is the last X-Forwarded-For entry,
     // the one the balancer appended: tests act as many clients by setting it.
-    h = await startWithMail(engine, smtp.url, (c) => ({ ...c, trustProxy: 1, loginLimits: LIMITS }));
+    mail = await startMailApp(engine, (c) => ({ ...c, trustProxy: 1, loginLimits: LIMITS }));
+    ({ smtp, h } = mail);
     org = await h.organization('Sign-in org');
   });
 
-  afterAll(async () => {
-    await h?.close();
-    await smtp?.close();
-  });
+  afterAll(async () => mail?.close());
 
   let clients = 0;
   /** A request from its own client address, so per-address limits only count what a test meant. */

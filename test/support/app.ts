@@ -10,9 +10,6 @@ import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '@app/config';
 import { assertTestDatabase, normalizedKey } from '@app/database';
 import { createApp } from '../../apps/api/src/bootstrap';
-import { Department } from '../../apps/api/src/org-structure/department.entity';
-import { Role } from '../../apps/api/src/org-structure/role.entity';
-import { Site } from '../../apps/api/src/org-structure/site.entity';
 import type { SetupResult } from '../../apps/api/src/setup/organizations.service';
 import { createOrganization, insertPerson } from '../../apps/api/src/testing/factories';
 import { createTestDatabase, Engine, TestDatabase } from './databases';
@@ -192,8 +189,8 @@ export class OrgHandle {
   async insertEntity(kind: 'sites' | 'departments' | 'roles', name: string): Promise<string> {
     const id = randomUUID();
     const now = new Date();
-    const target = { sites: Site, departments: Department, roles: Role }[kind];
-    await this.h.dataSource.getRepository(target).insert({ id, organizationId: this.id, name, nameKey: normalizedKey(name), createdAt: now, updatedAt: now });
+    // The table name finds its entity (the org-kind table: apps/api/src/org-structure/org-kinds.ts).
+    await this.h.dataSource.getRepository(kind).insert({ id, organizationId: this.id, name, nameKey: normalizedKey(name), createdAt: now, updatedAt: now });
     return id;
   }
 

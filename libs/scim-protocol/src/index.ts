@@ -21,6 +21,8 @@ export type { Pagination, PaginationOptions } from './pagination';
 export { decodeCursor, encodeCursor, pageCursors, parseListPaging } from './cursor-pagination';
 export type { CursorPosition, ListPaging } from './cursor-pagination';
 export { parseDateTime } from './datetime';
+export { blankToNull, isBlank, trimmedOrNull } from './blank.util';
+export { entraBoolean } from './entra-boolean.util';
 export { refuseDiscoveryFilter, singleValuedQuery } from './query-params';
 export type { RawQuery } from './query-params';
 

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { HashColumn, IdColumn, RefColumn, SecretPrefixColumn, TimestampColumn } from '../common/columns';
 import { User } from '../users/user.entity';
 
 /** An admin's credential for the REST API; only its SHA-256 hash is stored. */
@@ -23,10 +23,10 @@ export class ApiToken {
   @Column({ type: 'varchar', length: 255 })
   name!: string;
 
-  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  @HashColumn('token_hash')
   tokenHash!: string;
 
-  @Column({ name: 'token_prefix', type: 'varchar', length: 16 })
+  @SecretPrefixColumn('token_prefix')
   tokenPrefix!: string;
 
   @TimestampColumn('created_at')

@@ -1,5 +1,5 @@
-import { Column, Entity, Index } from 'typeorm';
-import { IdColumn, TimestampColumn } from '../common/columns';
+import { Entity, Index } from 'typeorm';
+import { HashColumn, IdColumn, TimestampColumn } from '../common/columns';
 
 /**
  * One failed sign-in under one key, counted over a sliding window. The key is a hash
@@ -14,7 +14,7 @@ export class LoginFailure {
   @IdColumn()
   id!: string;
 
-  @Column({ name: 'key_hash', type: 'varchar', length: 64 })
+  @HashColumn('key_hash')
   keyHash!: string;
 
   @TimestampColumn('at')

@@ -1,5 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { HashColumn, IdColumn, RefColumn, TimestampColumn } from '../common/columns';
 import { User } from '../users/user.entity';
 
 /** A signed-in person's bearer session; only the token's SHA-256 hash is stored. */
@@ -20,7 +20,7 @@ export class Session {
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_sessions_user' })
   user?: User;
 
-  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  @HashColumn('token_hash')
   tokenHash!: string;
 
   @TimestampColumn('created_at')

@@ -1,6 +1,7 @@
 import { DeprovisionGuard, settingsOf } from './deprovision-guard.entity';
 import { DirectoryToken } from './directory-token.entity';
 import { Directory } from './directory.entity';
+import { oauthTokenUrl, scimTenantUrl } from './directory-urls.util';
 import { DirectoryResponse, DirectoryTokenResponse } from './dto/directory.dto';
 import { OAuthClientResponse } from './dto/oauth-client.dto';
 import { OAuthClient } from './oauth-client.entity';
@@ -12,8 +13,8 @@ export function mapDirectory(d: Directory, publicUrl: string, guard: Deprovision
     id: d.id,
     name: d.name,
     status: d.status,
-    scimBaseUrl: `${publicUrl}/scim/v2`,
-    tokenUrl: `${publicUrl}/oauth/token`,
+    scimBaseUrl: scimTenantUrl(publicUrl),
+    tokenUrl: oauthTokenUrl(publicUrl),
     entraTenantId: d.entraTenantId,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),

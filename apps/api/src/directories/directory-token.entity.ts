@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { HashColumn, IdColumn, RefColumn, SecretPrefixColumn, TimestampColumn } from '../common/columns';
 import { Directory } from './directory.entity';
 
 /** A named SCIM bearer token of a directory; only its SHA-256 hash is stored. */
@@ -26,11 +26,11 @@ export class DirectoryToken {
   @Column({ type: 'varchar', length: 1000, nullable: true })
   description!: string | null;
 
-  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  @HashColumn('token_hash')
   tokenHash!: string;
 
   /** The first characters of the secret, so admins can tell tokens apart. */
-  @Column({ name: 'token_prefix', type: 'varchar', length: 16 })
+  @SecretPrefixColumn('token_prefix')
   tokenPrefix!: string;
 
   @TimestampColumn('created_at')

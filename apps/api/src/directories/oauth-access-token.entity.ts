@@ -1,5 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { HashColumn, IdColumn, RefColumn, TimestampColumn } from '../common/columns';
 import { OAuthClient } from './oauth-client.entity';
 
 /**
@@ -26,7 +26,7 @@ export class OAuthAccessToken {
   @JoinColumn({ name: 'client_id', foreignKeyConstraintName: 'FK_oauth_access_tokens_client' })
   client?: OAuthClient;
 
-  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  @HashColumn('token_hash')
   tokenHash!: string;
 
   @TimestampColumn('created_at')

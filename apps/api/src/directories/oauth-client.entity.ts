@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { HashColumn, IdColumn, RefColumn, SecretPrefixColumn, TimestampColumn } from '../common/columns';
 import { Directory } from './directory.entity';
 
 /**
@@ -26,11 +26,11 @@ export class OAuthClient {
   @Column({ type: 'varchar', length: 255 })
   name!: string;
 
-  @Column({ name: 'secret_hash', type: 'varchar', length: 64 })
+  @HashColumn('secret_hash')
   secretHash!: string;
 
   /** The first characters of the secret, so admins can tell clients apart. */
-  @Column({ name: 'secret_prefix', type: 'varchar', length: 16 })
+  @SecretPrefixColumn('secret_prefix')
   secretPrefix!: string;
 
   @TimestampColumn('created_at')

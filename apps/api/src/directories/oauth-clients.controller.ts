@@ -7,6 +7,7 @@ import type { AdminPrincipal } from '../auth/principals';
 import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { mapOAuthClient } from './directories.mapper';
+import { oauthTokenUrl } from './directory-urls.util';
 import { CreatedOAuthClientResponse, CreateOAuthClientDto, OAuthClientPage } from './dto/oauth-client.dto';
 import { OAuthClientsService } from './oauth-clients.service';
 
@@ -27,7 +28,7 @@ export class OAuthClientsController {
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'VALIDATION_FAILED: the body breaks a rule (message lists them)' })
   async create(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: CreateOAuthClientDto): Promise<CreatedOAuthClientResponse> {
     const { client, secret } = await this.clients.mint(admin.organizationId, id, body.name);
-    return { ...mapOAuthClient(client), clientSecret: secret, tokenUrl: `${this.config.publicUrl}/oauth/token` };
+    return { ...mapOAuthClient(client), clientSecret: secret, tokenUrl: oauthTokenUrl(this.config.publicUrl) };
   }
 
   /** The directory's clients, revoked ones included; secrets are never shown again. */

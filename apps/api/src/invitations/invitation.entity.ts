@@ -1,5 +1,5 @@
-import { Entity, Index, JoinColumn, ManyToOne, Column } from 'typeorm';
-import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { HashColumn, IdColumn, RefColumn, TimestampColumn } from '../common/columns';
 import { User } from '../users/user.entity';
 
 /**
@@ -27,7 +27,7 @@ export class Invitation {
   @RefColumn('invited_by', { nullable: true })
   invitedBy!: string | null;
 
-  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  @HashColumn('token_hash')
   tokenHash!: string;
 
   @TimestampColumn('created_at')

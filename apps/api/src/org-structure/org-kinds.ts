@@ -8,17 +8,29 @@ import { Site } from './site.entity';
 /** What sites, departments and roles share, keyed by kind. */
 export type OrgEntity = Site | Department | Role;
 
-export const ORG_ENTITY: Record<OrgKind, EntityTarget<OrgEntity>> = { site: Site, department: Department, role: Role };
+/**
+ * The org-kind table, the one place each kind is described: its entity (which names its table),
+ * the users column that links a person to one, and the 404 of an unknown id.
+ */
+export const ORG_KIND_TABLE = {
+  site: { entity: Site, userColumn: 'site_id', notFound: 'SITE_NOT_FOUND', label: 'Site' },
+  department: { entity: Department, userColumn: 'department_id', notFound: 'DEPARTMENT_NOT_FOUND', label: 'Department' },
+  role: { entity: Role, userColumn: 'role_id', notFound: 'ROLE_NOT_FOUND', label: 'Role' },
+} as const satisfies Record<OrgKind, { entity: EntityTarget<OrgEntity>; userColumn: string; notFound: string; label: string }>;
+
+/** The entity class of a kind. */
+export const orgEntity = (kind: OrgKind): EntityTarget<OrgEntity> => ORG_KIND_TABLE[kind].entity;
 
 /** The users column that links a person to an entity of each kind. */
-export const USER_COLUMN = { site: 'site_id', department: 'department_id', role: 'role_id' } as const satisfies Record<OrgKind, string>;
+export type OrgLinkColumn = (typeof ORG_KIND_TABLE)[OrgKind]['userColumn'];
+export const userColumn = (kind: OrgKind): OrgLinkColumn => ORG_KIND_TABLE[kind].userColumn;
 
-const NOT_FOUND = { site: 'SITE_NOT_FOUND', department: 'DEPARTMENT_NOT_FOUND', role: 'ROLE_NOT_FOUND' } as const;
-const LABEL: Record<OrgKind, string> = { site: 'Site', department: 'Department', role: 'Role' };
+/** The table of a kind, as its entity names it (for raw SQL). */
+export const orgTable = (m: EntityManager, kind: OrgKind): string => m.connection.getMetadata(orgEntity(kind)).tableName;
 
 /** The organisation's entity, or the kind's 404. */
 export async function findOrgEntity(m: EntityManager, kind: OrgKind, organizationId: string, id: string): Promise<OrgEntity> {
-  const entity = await m.findOneBy(ORG_ENTITY[kind], { id, organizationId });
-  if (!entity) throw notFound(NOT_FOUND[kind], LABEL[kind], id);
+  const entity = await m.findOneBy(orgEntity(kind), { id, organizationId });
+  if (!entity) throw notFound(ORG_KIND_TABLE[kind].notFound, ORG_KIND_TABLE[kind].label, id);
   return entity;
 }

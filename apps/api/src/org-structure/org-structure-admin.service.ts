@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation, normalizedKey, Transactions } from '@app/database';
 import { DomainError } from '../common/domain-error';
-import { findOrgEntity, ORG_ENTITY, OrgEntity, USER_COLUMN } from './org-kinds';
+import { findOrgEntity, OrgEntity, orgEntity, userColumn } from './org-kinds';
 import { OrgKind } from './org-source-mapping.entity';
 import { SiteAddress } from './org-structure.service';
 import { PeopleLinks } from './people-links';
@@ -33,7 +33,7 @@ export class OrgStructureAdminService {
   async create(organizationId: string, kind: OrgKind, changes: Required<Pick<OrgEntityChanges, 'name'>> & OrgEntityChanges): Promise<OrgEntity> {
     return this.tx.run(async (m) => {
       const now = new Date();
-      const entity = m.create(ORG_ENTITY[kind], {
+      const entity = m.create(orgEntity(kind), {
         id: randomUUID(),
         organizationId,
         name: changes.name,
@@ -43,7 +43,7 @@ export class OrgStructureAdminService {
         createdAt: now,
         updatedAt: now,
       });
-      await this.save(kind, () => m.insert(ORG_ENTITY[kind], entity), changes.name);
+      await this.save(kind, () => m.insert(orgEntity(kind), entity), changes.name);
       return entity;
     });
   }
@@ -60,7 +60,7 @@ export class OrgStructureAdminService {
       }
       entity.updatedAt = new Date();
       const { id: _id, organization: _o, ...columns } = entity;
-      await this.save(kind, () => m.update(ORG_ENTITY[kind], { id }, columns), changes.name ?? entity.name);
+      await this.save(kind, () => m.update(orgEntity(kind), { id }, columns), changes.name ?? entity.name);
       return entity;
     });
   }
@@ -68,7 +68,7 @@ export class OrgStructureAdminService {
   async remove(organizationId: string, kind: OrgKind, id: string, reassignTo?: string): Promise<void> {
     await this.tx.run(async (m) => {
       await findOrgEntity(m, kind, organizationId, id);
-      const column = USER_COLUMN[kind];
+      const column = userColumn(kind);
       if (reassignTo !== undefined) {
         if (reassignTo === id) throw new DomainError('INVALID_REASSIGN', `A ${kind} cannot be merged into itself`);
         const target = await findOrgEntity(m, kind, organizationId, reassignTo);
@@ -85,7 +85,7 @@ export class OrgStructureAdminService {
         await this.people.writer.moveOrgLink(m, organizationId, column, id, null);
         await m.query('DELETE FROM org_source_mappings WHERE organization_id = ? AND kind = ? AND entity_id = ?', [organizationId, kind, id]);
       }
-      await m.delete(ORG_ENTITY[kind], { id, organizationId });
+      await m.delete(orgEntity(kind), { id, organizationId });
     });
   }
 

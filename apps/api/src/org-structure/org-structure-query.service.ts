@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { findKeysetPage } from '../common/keyset';
 import { keysetPosition, PageQuery } from '../common/page';
-import { findOrgEntity, ORG_ENTITY, OrgEntity, USER_COLUMN } from './org-kinds';
+import { findOrgEntity, OrgEntity, orgEntity, userColumn } from './org-kinds';
 import { OrgKind } from './org-source-mapping.entity';
 
 export type WithCount<T> = { entity: T; userCount: number };
@@ -14,7 +14,7 @@ export class OrgStructureQueryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async list<T extends OrgEntity>(organizationId: string, kind: OrgKind, q: PageQuery): Promise<[WithCount<T>[], number]> {
-    const [entities, total] = await this.dataSource.getRepository(ORG_ENTITY[kind]).findAndCount({
+    const [entities, total] = await this.dataSource.getRepository(orgEntity(kind)).findAndCount({
       where: { organizationId },
       order: { name: 'ASC', id: 'ASC' },
       skip: (q.page - 1) * q.limit,
@@ -29,7 +29,7 @@ export class OrgStructureQueryService {
 
   /** The same entities by keyset in id order (`?cursor=`). */
   async listByKeyset<T extends OrgEntity>(organizationId: string, kind: OrgKind, q: PageQuery): Promise<{ rows: WithCount<T>[]; more: boolean }> {
-    const repository = this.dataSource.getRepository<OrgEntity>(ORG_ENTITY[kind]);
+    const repository = this.dataSource.getRepository<OrgEntity>(orgEntity(kind));
     const { rows, more } = await findKeysetPage(repository, { organizationId }, keysetPosition(q), q.limit);
     const counts = await this.counts(
       kind,
@@ -46,7 +46,7 @@ export class OrgStructureQueryService {
   /** One grouped query for a whole page. */
   private async counts(kind: OrgKind, ids: string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
-    const column = USER_COLUMN[kind];
+    const column = userColumn(kind);
     const rows: Array<{ id: string; n: number | string }> = await this.dataSource.query(
       `SELECT ${column} AS id, COUNT(*) AS n FROM users WHERE ${column} IN (${ids.map(() => '?').join(', ')}) GROUP BY ${column}`,
       ids,

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { dateParam, isSqlite, isUniqueViolation, normalizedKey } from '@app/database';
+import { orgTable } from './org-kinds';
 import { OrgKind } from './org-source-mapping.entity';
-
-const TABLES: Record<OrgKind, string> = { site: 'sites', department: 'departments', role: 'roles' };
 
 export interface SiteAddress {
   streetAddress?: string | null;
@@ -83,7 +82,7 @@ export class OrgStructureService {
   }
 
   private async findOrCreateEntity(m: EntityManager, organizationId: string, kind: OrgKind, name: string, address?: SiteAddress): Promise<string> {
-    const table = TABLES[kind];
+    const table = orgTable(m, kind);
     const nameKey = normalizedKey(name);
     const find = async (lock: boolean): Promise<string | undefined> => {
       const rows: Array<{ id: string }> = await m.query(`SELECT id FROM ${table} WHERE organization_id = ? AND name_key = ?${lock ? this.shareLock(m) : ''}`, [

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { USER_COLUMN } from './org-kinds';
+import type { OrgLinkColumn } from './org-kinds';
 
-/** The org-structure link columns of a person. */
-export type OrgLinkColumn = (typeof USER_COLUMN)[keyof typeof USER_COLUMN];
+/** The org-structure link columns of a person (the org-kind table's `userColumn`). */
+export type { OrgLinkColumn } from './org-kinds';
 
 /**
  * The writes to people that a change of the org structure implies (a merge moves them, a delete

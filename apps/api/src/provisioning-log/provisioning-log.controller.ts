@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
@@ -11,6 +11,19 @@ import { DirectoryHealthService } from './directory-health.service';
 import { DirectoryHealthResponse, EventsQuery, ProvisioningEventPage } from './dto/provisioning-log.dto';
 import { ProvisioningLog } from './provisioning-log';
 import { EventScope, ProvisioningEventsService, toCsv } from './provisioning-events.service';
+
+/**
+ * An events route (a directory's, a person's): GET `path`, its `:id`, JSON or CSV, and the 404
+ * of an unknown id.
+ */
+const EventsRoute = (path: string, idDescription: string, idExample: string, notFound: string): MethodDecorator =>
+  applyDecorators(
+    Get(path),
+    ApiParam({ name: 'id', description: idDescription, example: idExample }),
+    ApiProduces('application/json', 'text/csv'),
+    ApiOkResponse({ type: ProvisioningEventPage, description: 'A page of events (or CSV text with Accept: text/csv / format=csv)' }),
+    ApiNotFoundResponse({ type: ErrorResponse, description: notFound }),
+  );
 
 /** The operator's view of provisioning: what arrived from each directory, and how it is going. */
 @ApiTags('Provisioning log')
@@ -30,11 +43,7 @@ export class ProvisioningLogController {
    * (lookups only when they fail). Keyset paging: pass `nextCursor` as `cursor`. `Accept: text/csv`
    * or `format=csv` exports the same selection as CSV (up to 10,000 rows; `X-Next-Cursor` names the rest).
    */
-  @Get('directories/:id/events')
-  @ApiParam({ name: 'id', description: 'The directory id', example: '6d089ccc-c3b0-4b37-8849-f0ddcb198797' })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: ProvisioningEventPage, description: 'A page of events (or CSV text with Accept: text/csv / format=csv)' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'DIRECTORY_NOT_FOUND' })
+  @EventsRoute('directories/:id/events', 'The directory id', '6d089ccc-c3b0-4b37-8849-f0ddcb198797', 'DIRECTORY_NOT_FOUND')
   async directoryEvents(
     @CurrentAdmin() admin: AdminPrincipal,
     @Param('id') id: string,
@@ -47,11 +56,7 @@ export class ProvisioningLogController {
   }
 
   /** One person's provisioning history (as a SCIM User of any directory), newest first; same filters and paging. */
-  @Get('users/:id/events')
-  @ApiParam({ name: 'id', description: 'The person id (also their SCIM id)', example: '2819c223-7f76-453a-919d-413861904646' })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: ProvisioningEventPage, description: 'A page of events (or CSV text with Accept: text/csv / format=csv)' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'USER_NOT_FOUND' })
+  @EventsRoute('users/:id/events', 'The person id (also their SCIM id)', '2819c223-7f76-453a-919d-413861904646', 'USER_NOT_FOUND')
   async userEvents(
     @CurrentAdmin() admin: AdminPrincipal,
     @Param('id') id: string,

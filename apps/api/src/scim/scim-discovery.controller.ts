@@ -13,6 +13,7 @@ import {
   USER_RESOURCE,
 } from '@app/scim-protocol';
 import { DirectoryAuth } from '../auth/guards';
+import { SCIM_PATH, scimTenantUrl } from '../directories/directory-urls.util';
 import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
 import { ScimQuery } from './scim-http';
 import { SCIM_PAGE } from './scim-users.service';
@@ -23,13 +24,13 @@ import { SCIM_PAGE } from './scim-users.service';
  */
 @ApiExcludeController()
 @DirectoryAuth()
-@Controller('scim/v2')
+@Controller(SCIM_PATH)
 export class ScimDiscoveryController {
   private readonly baseUrl: string;
   private readonly resources = [USER_RESOURCE, GROUP_RESOURCE];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.baseUrl = `${config.publicUrl}/scim/v2`;
+    this.baseUrl = scimTenantUrl(config.publicUrl);
   }
 
   /** `/serviceConfiguration` is the route Microsoft's reference server and test collection use. */

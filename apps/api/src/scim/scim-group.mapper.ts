@@ -1,4 +1,4 @@
-import { CORE_GROUP_URN, FRANKLI_GROUP_URN } from '@app/scim-protocol';
+import { blankToNull, CORE_GROUP_URN, FRANKLI_GROUP_URN } from '@app/scim-protocol';
 import type { DirectoryGroup, GroupFields } from '../groups/directory-groups.service';
 
 type Json = Record<string, unknown>;
@@ -35,7 +35,7 @@ export function toScimGroup(dg: DirectoryGroup, baseUrl: string): Json {
   };
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : null);
+const str = (v: unknown): string | null => (typeof v === 'number' ? String(v) : blankToNull(v));
 const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
 
 /**

@@ -1,39 +1,41 @@
-import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ListResponse } from '@app/scim-protocol';
 import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
-import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
+import type { VersionPrecondition } from '../common/version-precondition';
+import { SCIM_PATH } from '../directories/directory-urls.util';
 import { LogNote, type OperationNote } from '../provisioning-log/operation-note';
-import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource, versionPrecondition } from './scim-http';
+import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource } from './scim-http';
+import { IfMatch, IfNoneMatch, ScimContentType, ScimReply } from './scim-params.decorator';
 import { ScimGroupsService } from './scim-groups.service';
 import type { ListQuery } from './scim-users.service';
 
 /** SCIM 2.0 Groups (RFC 7644 §3, ENTRA.md §2.7). Documented by /scim/v2/Schemas rather than OpenAPI. */
 @ApiExcludeController()
 @DirectoryAuth()
-@Controller('scim/v2/Groups')
+@Controller(`${SCIM_PATH}/Groups`)
 export class ScimGroupsController {
   constructor(private readonly groups: ScimGroupsService) {}
 
   @Get()
-  @Header('content-type', SCIM_CONTENT_TYPE)
+  @ScimContentType()
   list(@CurrentDirectory() dir: DirectoryPrincipal, @ScimQuery() query: ListQuery): Promise<ListResponse<Json>> {
     return this.groups.list(dir, query);
   }
 
   @Get(':id')
-  @Header('content-type', SCIM_CONTENT_TYPE)
+  @ScimContentType()
   async get(
     @CurrentDirectory() dir: DirectoryPrincipal,
     @Param('id') id: string,
     @ScimQuery() projection: Projection,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @IfNoneMatch() cached: VersionPrecondition | undefined,
+    @ScimReply() reply: FastifyReply,
   ): Promise<Json | undefined> {
-    return sendResource(reply, await this.groups.get(dir, id, projection), ifNoneMatch);
+    return sendResource(reply, await this.groups.get(dir, id, projection), cached);
   }
 
   @Post()
@@ -41,23 +43,23 @@ export class ScimGroupsController {
   async create(
     @CurrentDirectory() dir: DirectoryPrincipal,
     @Body() body: unknown,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ScimReply() reply: FastifyReply,
     @LogNote() note: OperationNote,
   ): Promise<Json> {
     return sendCreated(reply, await this.groups.create(dir, body, note));
   }
 
   @Put(':id')
-  @Header('content-type', SCIM_CONTENT_TYPE)
+  @ScimContentType()
   async replace(
     @CurrentDirectory() dir: DirectoryPrincipal,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @IfMatch() ifMatch: VersionPrecondition | undefined,
+    @ScimReply() reply: FastifyReply,
     @LogNote() note: OperationNote,
   ): Promise<Json | undefined> {
-    return sendResource(reply, await this.groups.replace(dir, id, body, versionPrecondition(ifMatch), note), undefined);
+    return sendResource(reply, await this.groups.replace(dir, id, body, ifMatch, note), undefined);
   }
 
   /** 204 (ENTRA.md §3: "Returning a body with a list of all the members isn't advisable"); 200 when the client asks for attributes. */
@@ -67,11 +69,11 @@ export class ScimGroupsController {
     @Param('id') id: string,
     @Body() body: unknown,
     @ScimQuery() projection: Projection,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @IfMatch() ifMatch: VersionPrecondition | undefined,
+    @ScimReply() reply: FastifyReply,
     @LogNote() note: OperationNote,
   ): Promise<Json | undefined> {
-    return sendPatched(reply, await this.groups.patch(dir, id, body, projection, versionPrecondition(ifMatch), note));
+    return sendPatched(reply, await this.groups.patch(dir, id, body, projection, ifMatch, note));
   }
 
   @Delete(':id')
@@ -79,9 +81,9 @@ export class ScimGroupsController {
   async remove(
     @CurrentDirectory() dir: DirectoryPrincipal,
     @Param('id') id: string,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: VersionPrecondition | undefined,
     @LogNote() note: OperationNote,
   ): Promise<void> {
-    await this.groups.remove(dir, id, versionPrecondition(ifMatch), note);
+    await this.groups.remove(dir, id, ifMatch, note);
   }
 }

@@ -20,6 +20,7 @@ import {
 } from '@app/scim-protocol';
 import type { DirectoryPrincipal } from '../auth/principals';
 import type { VersionPrecondition } from '../common/version-precondition';
+import { scimTenantUrl } from '../directories/directory-urls.util';
 import { DirectoryGroupsService, GroupFields, MembershipChange } from '../groups/directory-groups.service';
 import type { OperationNote } from '../provisioning-log/operation-note';
 import { GROUP_ATTRIBUTE_MAP } from './group-attribute-map';
@@ -38,7 +39,7 @@ export class ScimGroupsService {
     private readonly groups: DirectoryGroupsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.baseUrl = `${config.publicUrl}/scim/v2`;
+    this.baseUrl = scimTenantUrl(config.publicUrl);
     this.dialect = isSqlite(dataSource) ? 'sqlite' : 'mysql';
   }
 

@@ -57,14 +57,13 @@ const versionOf = (resource: Json): number | undefined => {
 };
 
 /**
- * 200 with the resource and its ETag; 304 without a body when If-None-Match names the version
- * the client already has (RFC 7232 §3.2).
+ * 200 with the resource and its ETag; 304 without a body when If-None-Match (`cached`, from
+ * `@IfNoneMatch()`) names the version the client already has (RFC 7232 §3.2).
  */
-export function sendResource(reply: FastifyReply, resource: Json, ifNoneMatch: string | undefined): Json | undefined {
+export function sendResource(reply: FastifyReply, resource: Json, cached: VersionPrecondition | undefined): Json | undefined {
   const version = versionOf(resource);
   if (version === undefined) return resource;
   void reply.header('etag', etagOf(version));
-  const cached = versionPrecondition(ifNoneMatch);
   if (cached && (cached.kind === 'any' || cached.versions.includes(version))) {
     void reply.status(304);
     return undefined;

@@ -1,4 +1,4 @@
-import { CORE_USER_URN, ENTERPRISE_USER_URN } from '@app/scim-protocol';
+import { blankToNull, CORE_USER_URN, ENTERPRISE_USER_URN } from '@app/scim-protocol';
 import type { GroupRef } from '../groups/directory-groups.service';
 import type { ManagedUser } from '../users/managed-users.service';
 import { directoryActive } from '../users/people-lifecycle';
@@ -15,8 +15,7 @@ function compact<T extends Json>(o: T): T {
 
 const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj) : []);
-// Values arrive checked against the schema (strings are strings); blank never reaches here.
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+// Values arrive checked against the schema (strings are strings); blank clears (blankToNull).
 const sameType = (e: Json, type: string): boolean => typeof e.type === 'string' && e.type.toLowerCase() === type;
 
 /** The object a binding's attribute lives in: the resource, or its enterprise extension object. */
@@ -50,9 +49,9 @@ function place(resource: Json, binding: TextBinding, value: string): void {
 function pick(resource: Json, binding: TextBinding): string | null {
   const container = containerOf(resource, binding, false);
   const { name } = splitBinding(binding);
-  if (binding.type) return str(list(container[name]).find((e) => sameType(e, binding.type as string))?.[binding.sub as string]);
-  if (binding.sub) return str(obj(container[name])[binding.sub]);
-  return str(container[name]);
+  if (binding.type) return blankToNull(list(container[name]).find((e) => sameType(e, binding.type as string))?.[binding.sub as string]);
+  if (binding.sub) return blankToNull(obj(container[name])[binding.sub]);
+  return blankToNull(container[name]);
 }
 
 /**
@@ -96,16 +95,16 @@ export function toScimUser(mu: ManagedUser, baseUrl: string, groups: GroupRef[] 
 export function fieldsFromScim(resource: Json): DirectoryUserFields {
   const enterprise = obj(resource[ENTERPRISE_USER_URN]);
   const emails: EmailField[] = list(resource.emails).flatMap((e) => {
-    const value = str(e.value);
-    return value ? [{ value, type: str(e.type)?.toLowerCase() ?? null, primary: e.primary === true }] : [];
+    const value = blankToNull(e.value);
+    return value ? [{ value, type: blankToNull(e.type)?.toLowerCase() ?? null, primary: e.primary === true }] : [];
   });
   const text = Object.fromEntries(DIRECTORY_TEXT_FIELD_NAMES.map((field) => [field, null])) as Record<DirectoryTextField, string | null>;
   for (const binding of USER_TEXT_BINDINGS) text[binding.field] = pick(resource, binding);
   return {
-    userName: str(resource.userName) ?? '',
+    userName: blankToNull(resource.userName) ?? '',
     text,
     emails,
-    managerId: str(obj(enterprise.manager).value),
+    managerId: blankToNull(obj(enterprise.manager).value),
     // RFC 7643: a user is active unless told otherwise.
     active: resource.active !== false,
   };

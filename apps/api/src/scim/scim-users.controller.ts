@@ -1,38 +1,40 @@
-import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ListResponse } from '@app/scim-protocol';
 import { CurrentDirectory } from '../auth/current-principal.decorator';
 import { DirectoryAuth } from '../auth/guards';
 import type { DirectoryPrincipal } from '../auth/principals';
-import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
+import type { VersionPrecondition } from '../common/version-precondition';
+import { SCIM_PATH } from '../directories/directory-urls.util';
 import { LogNote, type OperationNote } from '../provisioning-log/operation-note';
-import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource, versionPrecondition } from './scim-http';
+import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource } from './scim-http';
+import { IfMatch, IfNoneMatch, ScimContentType, ScimReply } from './scim-params.decorator';
 import { ListQuery, ScimUsersService } from './scim-users.service';
 
 /** SCIM 2.0 Users (RFC 7644 §3). Documented by /scim/v2/Schemas rather than OpenAPI. */
 @ApiExcludeController()
 @DirectoryAuth()
-@Controller('scim/v2/Users')
+@Controller(`${SCIM_PATH}/Users`)
 export class ScimUsersController {
   constructor(private readonly users: ScimUsersService) {}
 
   @Get()
-  @Header('content-type', SCIM_CONTENT_TYPE)
+  @ScimContentType()
   list(@CurrentDirectory() dir: DirectoryPrincipal, @ScimQuery() query: ListQuery): Promise<ListResponse<Json>> {
     return this.users.list(dir, query);
   }
 
   @Get(':id')
-  @Header('content-type', SCIM_CONTENT_TYPE)
+  @ScimContentType()
   async get(
     @CurrentDirectory() dir: DirectoryPrincipal,
     @Param('id') id: string,
     @ScimQuery() projection: Projection,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @IfNoneMatch() cached: VersionPrecondition | undefined,
+    @ScimReply() reply: FastifyReply,
   ): Promise<Json | undefined> {
-    return sendResource(reply, await this.users.get(dir, id, projection), ifNoneMatch);
+    return sendResource(reply, await this.users.get(dir, id, projection), cached);
   }
 
   @Post()
@@ -40,23 +42,23 @@ export class ScimUsersController {
   async create(
     @CurrentDirectory() dir: DirectoryPrincipal,
     @Body() body: unknown,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ScimReply() reply: FastifyReply,
     @LogNote() note: OperationNote,
   ): Promise<Json> {
     return sendCreated(reply, await this.users.create(dir, body, note));
   }
 
   @Put(':id')
-  @Header('content-type', SCIM_CONTENT_TYPE)
+  @ScimContentType()
   async replace(
     @CurrentDirectory() dir: DirectoryPrincipal,
     @Param('id') id: string,
     @Body() body: unknown,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @IfMatch() ifMatch: VersionPrecondition | undefined,
+    @ScimReply() reply: FastifyReply,
     @LogNote() note: OperationNote,
   ): Promise<Json | undefined> {
-    return sendResource(reply, await this.users.replace(dir, id, body, versionPrecondition(ifMatch), note), undefined);
+    return sendResource(reply, await this.users.replace(dir, id, body, ifMatch, note), undefined);
   }
 
   /**
@@ -69,11 +71,11 @@ export class ScimUsersController {
     @Param('id') id: string,
     @Body() body: unknown,
     @ScimQuery() projection: Projection,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @IfMatch() ifMatch: VersionPrecondition | undefined,
+    @ScimReply() reply: FastifyReply,
     @LogNote() note: OperationNote,
   ): Promise<Json | undefined> {
-    return sendPatched(reply, await this.users.patch(dir, id, body, projection, versionPrecondition(ifMatch), note));
+    return sendPatched(reply, await this.users.patch(dir, id, body, projection, ifMatch, note));
   }
 
   @Delete(':id')
@@ -81,9 +83,9 @@ export class ScimUsersController {
   async remove(
     @CurrentDirectory() dir: DirectoryPrincipal,
     @Param('id') id: string,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() ifMatch: VersionPrecondition | undefined,
     @LogNote() note: OperationNote,
   ): Promise<void> {
-    await this.users.remove(dir, id, versionPrecondition(ifMatch), note);
+    await this.users.remove(dir, id, ifMatch, note);
   }
 }

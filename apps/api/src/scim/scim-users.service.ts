@@ -19,6 +19,7 @@ import {
   USER_RESOURCE,
 } from '@app/scim-protocol';
 import type { DirectoryPrincipal } from '../auth/principals';
+import { scimTenantUrl } from '../directories/directory-urls.util';
 import { DirectoryGroupsService, GroupRef } from '../groups/directory-groups.service';
 import { ManagedUser, ManagedUsersService } from '../users/managed-users.service';
 import type { OperationNote } from '../provisioning-log/operation-note';
@@ -51,7 +52,7 @@ export class ScimUsersService {
     private readonly groups: DirectoryGroupsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.baseUrl = `${config.publicUrl}/scim/v2`;
+    this.baseUrl = scimTenantUrl(config.publicUrl);
     this.dialect = isSqlite(dataSource) ? 'sqlite' : 'mysql';
   }
 

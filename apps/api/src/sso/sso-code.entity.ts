@@ -1,12 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '../users/user.entity';
-import { RefColumn, TimestampColumn } from '../common/columns';
+import { HashColumn, RefColumn, TimestampColumn } from '../common/columns';
 
 /** A one-time code the callback hands to the browser (its SHA-256 only); exchanged once, within 60 s. */
 @Entity({ name: 'sso_codes' })
 @Index('IDX_sso_codes_expires', ['expiresAt'])
 export class SsoCode {
-  @Column({ name: 'code_hash', type: 'varchar', length: 64, primary: true })
+  @HashColumn('code_hash', { primary: true })
   codeHash!: string;
 
   @RefColumn('organization_id')

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '../users/user.entity';
-import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { HashColumn, IdColumn, RefColumn, TimestampColumn } from '../common/columns';
 
 /**
  * A provider identity pinned to a person: (tenant `tid` or issuer, `oid` or `sub`). One per
@@ -23,7 +23,7 @@ export class SsoLink {
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_sso_links_user' })
   user?: User;
 
-  @Column({ name: 'identity_hash', type: 'varchar', length: 64 })
+  @HashColumn('identity_hash')
   identityHash!: string;
 
   /** The `iss` of the first ID token (for display; Entra's differs per tenant). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull, Not } from 'typeorm';
 import { normalizedKey, Transactions, writeLock } from '@app/database';
+import { trimmedOrNull } from '@app/scim-protocol';
 import { DomainError, notFound } from '../common/domain-error';
 import { Department } from '../org-structure/department.entity';
 import { Role } from '../org-structure/role.entity';
@@ -77,11 +78,16 @@ export class PeopleAdminService {
         m,
         actor.organizationId,
         email,
-        { givenName: blank(input.firstName), familyName: blank(input.lastName), title: blank(input.title), isAdmin: input.isAdmin ?? false },
+        {
+          givenName: trimmedOrNull(input.firstName),
+          familyName: trimmedOrNull(input.lastName),
+          title: trimmedOrNull(input.title),
+          isAdmin: input.isAdmin ?? false,
+        },
         now,
       );
-      for (const [field, column] of Object.entries(HR_FIELDS)) user[column] = blank(input[field as keyof typeof HR_FIELDS]) ?? null;
-      user.displayName = blank(input.displayName) ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || email);
+      for (const [field, column] of Object.entries(HR_FIELDS)) user[column] = trimmedOrNull(input[field as keyof typeof HR_FIELDS]);
+      user.displayName = trimmedOrNull(input.displayName) ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || email);
       await this.applyLinks(m, user, input);
       await m.insert(User, user);
       return user.id;
@@ -96,7 +102,7 @@ export class PeopleAdminService {
         const refused = Object.entries(DIRECTORY_OWNED)
           .filter(([field, column]) => {
             const next = changes[field as keyof Changes];
-            return next !== undefined && (blank(next as string | null) ?? null) !== (user[column] ?? null);
+            return next !== undefined && trimmedOrNull(next) !== (user[column] ?? null);
           })
           .map(([field]) => field);
         if (refused.length) throw managedByDirectory(refused);
@@ -111,13 +117,13 @@ export class PeopleAdminService {
         setEmail(user, changes.email);
       }
       if (user.directoryId === null) {
-        if (changes.firstName !== undefined) user.givenName = blank(changes.firstName);
-        if (changes.lastName !== undefined) user.familyName = blank(changes.lastName);
-        if (changes.displayName !== undefined) user.displayName = blank(changes.displayName);
-        if (changes.title !== undefined) user.title = blank(changes.title);
+        if (changes.firstName !== undefined) user.givenName = trimmedOrNull(changes.firstName);
+        if (changes.lastName !== undefined) user.familyName = trimmedOrNull(changes.lastName);
+        if (changes.displayName !== undefined) user.displayName = trimmedOrNull(changes.displayName);
+        if (changes.title !== undefined) user.title = trimmedOrNull(changes.title);
         for (const [field, column] of Object.entries(HR_FIELDS)) {
           const next = changes[field as keyof typeof HR_FIELDS];
-          if (next !== undefined) user[column] = blank(next);
+          if (next !== undefined) user[column] = trimmedOrNull(next);
         }
       }
       if (changes.isAdmin !== undefined && changes.isAdmin !== null) user.isAdmin = changes.isAdmin;
@@ -242,7 +248,7 @@ export class PeopleAdminService {
       user.managerId = await ref(m, User, 'managerId', org, input.managerId);
     }
     if (input.grade !== undefined || roleChanged) {
-      const grade = input.grade !== undefined ? blank(input.grade) : user.grade;
+      const grade = input.grade !== undefined ? trimmedOrNull(input.grade) : user.grade;
       const role = user.roleId ? await m.findOneBy(Role, { id: user.roleId }) : null;
       if (grade !== null && !role?.grades.includes(grade)) {
         // A grade the new role does not have is dropped when only the role changed.
@@ -253,12 +259,6 @@ export class PeopleAdminService {
       }
     }
   }
-}
-
-/** Trimmed value, or null for null, blank or whitespace (DESIGN §1.7: blank clears). */
-function blank(v: string | null | undefined): string | null {
-  const t = typeof v === 'string' ? v.trim() : null;
-  return t ? t : null;
 }
 
 const managedByDirectory = (fields: string[]): DomainError =>

@@ -1,4 +1,5 @@
 import { parseDateTime } from '../datetime';
+import { entraBoolean } from '../entra-boolean.util';
 import { ScimError } from '../errors';
 import { AttributeMap, AttributeMapping, ColumnMapping, ConstantValue, FixedElement, SqlDialect } from './attribute-map';
 import { AttrPath, CompareOperator, ComparisonValue, FilterNode, formatAttrPath } from './filter-ast';
@@ -306,7 +307,7 @@ class SqlCompiler {
 
   private booleanComparison(column: ColumnMapping, operator: CompareOperator, value: ComparisonValue, label: string): Compiled {
     // Entra sends booleans as "True"/"False" strings in PATCH; accept the same here.
-    const bool = typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : value;
+    const bool = entraBoolean(value);
     if (typeof bool !== 'boolean') throw ScimError.invalidFilter(`"${label}" is compared with true or false`);
     if (operator !== 'eq' && operator !== 'ne') {
       throw ScimError.invalidFilter(`"${label}" is a boolean; only eq, ne and pr apply`);
@@ -425,7 +426,7 @@ function evaluateConstant(constant: ConstantValue, filter: Extract<FilterNode, {
     throw ScimError.invalidFilter(`"${label}": null can only be compared with eq or ne`);
   }
   if (typeof constant === 'boolean') {
-    const bool = typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : value;
+    const bool = entraBoolean(value);
     if (typeof bool !== 'boolean') throw ScimError.invalidFilter(`"${label}" is compared with true or false`);
     if (operator === 'eq') return bool === constant ? TRUE : FALSE;
     if (operator === 'ne') return bool !== constant ? TRUE : FALSE;

@@ -1,3 +1,4 @@
+import { isBlank } from '../blank.util';
 import { ScimError } from '../errors';
 import { FilterNode } from '../filter/filter-ast';
 import { getProperty, hasProperty, isJsonObject, JsonObject } from '../json-object';
@@ -209,7 +210,7 @@ class OperationParser {
     if (target.filter) {
       // One value selected by a filter: `addresses[type eq "work"]` with an object value.
       const item: unknown = Array.isArray(value) && value.length === 1 ? value[0] : value;
-      if (item === null || (typeof item === 'string' && item.trim() === '')) return clear();
+      if (isBlank(item)) return clear();
       if (!definition.multiValued && isReferenceComplex(definition)) {
         const reference = coerceReference(definition, item, name);
         return reference === CLEAR ? clear() : set(reference);
@@ -228,7 +229,7 @@ class OperationParser {
     }
     // A single complex attribute such as `name`: sub-attributes not sent stay unchanged
     // (RFC 7644 §3.5.2.1/§3.5.2.3), so it becomes one operation per sub-attribute sent.
-    if (value === null || (typeof value === 'string' && value.trim() === '')) return clear();
+    if (isBlank(value)) return clear();
     if (!isJsonObject(value)) throw ScimError.invalidValue(`"${name}" takes an object value`);
     const operations: PatchOperation[] = [];
     for (const [key, subValue] of Object.entries(value)) {
@@ -261,10 +262,9 @@ class OperationParser {
 
 /** Null, blank, an empty list (or one of nulls and blanks) or `{}`: a value that stores nothing. */
 function carriesNoData(value: unknown): boolean {
-  const blank = (v: unknown): boolean => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
-  if (Array.isArray(value)) return value.every(blank);
+  if (Array.isArray(value)) return value.every(isBlank);
   if (isJsonObject(value)) return Object.keys(value).length === 0;
-  return blank(value);
+  return isBlank(value);
 }
 
 function label(definition: SchemaAttribute, sub: SchemaAttribute | undefined): string {

@@ -2,6 +2,7 @@ import { ScimError } from '../errors';
 import { FilterNode } from '../filter/filter-ast';
 import { parsePathExpression, ParsedPath } from '../filter/filter-parser';
 import { parseDateTime } from '../datetime';
+import { entraBoolean } from '../entra-boolean.util';
 import { findAttribute, findSchema, findSubAttribute, resolveAttributeParts } from '../schemas/attribute-resolver';
 import { ResourceSchema, Schema, SchemaAttribute } from '../schemas/schema-types';
 import { assertSafeName } from './forbidden-names';
@@ -93,10 +94,11 @@ function canonicalizeFilter(filter: FilterNode, parent: SchemaAttribute): Filter
 function filterValue(sub: SchemaAttribute, value: string | number | boolean | null, label: string): string | number | boolean | null {
   if (value === null) return null;
   switch (sub.type) {
-    case 'boolean':
-      if (typeof value === 'boolean') return value;
-      if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+    case 'boolean': {
+      const bool = entraBoolean(value);
+      if (bool !== undefined) return bool;
       break;
+    }
     case 'integer':
     case 'decimal':
       if (typeof value === 'number') return value;

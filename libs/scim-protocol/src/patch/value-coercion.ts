@@ -1,4 +1,6 @@
+import { isBlank } from '../blank.util';
 import { parseDateTime } from '../datetime';
+import { entraBoolean } from '../entra-boolean.util';
 import { ScimError } from '../errors';
 import { getProperty, isJsonObject, JsonObject } from '../json-object';
 import { findSubAttribute } from '../schemas/attribute-resolver';
@@ -23,15 +25,14 @@ function describe(value: unknown): string {
  * `"True"`/`"False"` for booleans. A canonical value comes back in its declared spelling.
  */
 export function coerceScalar(definition: SchemaAttribute, raw: unknown, label: string): Coerced<Scalar> {
-  if (raw === null || raw === undefined) return CLEAR;
-  if (typeof raw === 'string' && raw.trim() === '') return CLEAR;
+  if (isBlank(raw)) return CLEAR;
   if (Array.isArray(raw)) throw ScimError.invalidValue(`"${label}" is single-valued, not a list`);
   switch (definition.type) {
-    case 'boolean':
-      if (typeof raw === 'boolean') return raw;
-      // Entra sends "True"/"False" for active (ENTRA.md §2.5, pitfall 2).
-      if (typeof raw === 'string' && /^\s*(true|false)\s*$/i.test(raw)) return raw.trim().toLowerCase() === 'true';
+    case 'boolean': {
+      const bool = entraBoolean(raw);
+      if (bool !== undefined) return bool;
       throw ScimError.invalidValue(`"${label}" must be true or false, not ${describe(raw)}`);
+    }
     case 'integer':
     case 'decimal': {
       const number = typeof raw === 'number' ? raw : NaN;
@@ -116,7 +117,7 @@ export function coerceElements(parent: SchemaAttribute, raw: unknown, label: str
   if (raw === null || raw === undefined) return [];
   if (!Array.isArray(raw)) throw ScimError.invalidValue(`"${label}" is multi-valued; send a list, not ${describe(raw)}`);
   const elements = raw
-    .filter((item) => item !== null && !(typeof item === 'string' && item.trim() === ''))
+    .filter((item) => !isBlank(item))
     .map((item) => coerceElement(parent, item, label))
     .filter((element) => Object.values(element).some((value) => value !== null));
   assertOnePrimary(elements, label);
