@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '@app/database';
 import { DirectoriesService } from '../directories/directories.service';
-import { GroupsService } from '../groups/groups.service';
+import { GroupsAdminService } from '../groups/groups-admin.service';
 import { unlinkDirectory } from '../users/people-writes';
 
 /**
@@ -15,7 +15,7 @@ export class DirectoryRemovalService {
   constructor(
     private readonly tx: Transactions,
     private readonly directories: DirectoriesService,
-    private readonly groups: GroupsService,
+    private readonly groups: GroupsAdminService,
   ) {}
 
   async remove(organizationId: string, directoryId: string): Promise<void> {

@@ -16,7 +16,7 @@ import { Group } from './group.entity';
 /**
  * What a directory sets on a group besides its members. The entitlement flags (`autoInvite`,
  * `grantsAdmin`) are not here on purpose: the organisation grants power, not the directory
- * (DESIGN §5, issue #9), so only GroupsService.updateFlags (the admin API) writes them.
+ * (DESIGN §5, issue #9), so only GroupsAdminService.updateFlags (the admin API) writes them.
  */
 export interface GroupFields {
   displayName: string;

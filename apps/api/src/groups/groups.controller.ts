@@ -6,6 +6,7 @@ import type { AdminPrincipal } from '../auth/principals';
 import { byKeyset, keysetPageOf, PageQuery, pageOf } from '../common/page';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { GroupMemberPage, GroupPage, GroupResponse, ListGroupsQuery, UpdateGroupRequest } from './dto/group.dto';
+import { GroupsAdminService } from './groups-admin.service';
 import { mapGroup, mapGroupMember } from './groups.mapper';
 import { GroupsService } from './groups.service';
 
@@ -13,7 +14,10 @@ import { GroupsService } from './groups.service';
 @AdminAuth()
 @Controller('api/v1/groups')
 export class GroupsController {
-  constructor(private readonly groups: GroupsService) {}
+  constructor(
+    private readonly groups: GroupsService,
+    private readonly groupsAdmin: GroupsAdminService,
+  ) {}
 
   /** Groups the organisation's directories provision, with their member counts; numbered pages, or keyset pages with `cursor`. */
   @Get()
@@ -63,7 +67,7 @@ export class GroupsController {
   @Patch(':id')
   @ApiNotFoundResponse({ type: ErrorResponse, description: 'GROUP_NOT_FOUND' })
   async update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: UpdateGroupRequest): Promise<GroupResponse> {
-    const x = await this.groups.updateFlags(admin.organizationId, id, body);
+    const x = await this.groupsAdmin.updateFlags(admin.organizationId, id, body);
     return mapGroup(x.group, x.memberCount);
   }
 }

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
-import { Transactions, writeLock } from '@app/database';
-import { InvitationsService } from '../invitations/invitations.service';
+import { writeLock } from '@app/database';
 import { notFound } from '../common/domain-error';
 import { keysetPage } from '../common/keyset';
 import { keysetPosition, PageQuery } from '../common/page';
 import { User } from '../users/user.entity';
 import { visibleMember } from './directory-groups.service';
-import { ListGroupsQuery, UpdateGroupRequest } from './dto/group.dto';
+import { ListGroupsQuery } from './dto/group.dto';
 import { Group } from './group.entity';
 import { GroupMember } from './group-member.entity';
 
@@ -17,14 +16,10 @@ export interface GroupWithCount {
   memberCount: number;
 }
 
-/** The admin side of groups. Every query is bounded by the caller's organisation. */
+/** The admin read side of groups. Every query is bounded by the caller's organisation. */
 @Injectable()
 export class GroupsService {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly tx: Transactions,
-    private readonly invitations: InvitationsService,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async list(organizationId: string, q: ListGroupsQuery): Promise<[GroupWithCount[], number]> {
     const [groups, total] = await this.listQuery(organizationId, q)
@@ -94,38 +89,8 @@ export class GroupsService {
     return { users: found.slice(0, q.limit), more: found.length > q.limit };
   }
 
-  /**
-   * Sets the entitlement flags. Switching autoInvite on invites the group's uninvited members in
-   * the same transaction; grantsAdmin takes effect at once, as admin rights are read from
-   * memberships at every request.
-   */
-  async updateFlags(organizationId: string, id: string, flags: UpdateGroupRequest): Promise<GroupWithCount> {
-    await this.tx.run(async (m) => {
-      const group = await this.find(m, organizationId, id, true);
-      const changes = {
-        ...(flags.autoInvite !== undefined ? { autoInvite: flags.autoInvite } : {}),
-        ...(flags.grantsAdmin !== undefined ? { grantsAdmin: flags.grantsAdmin } : {}),
-      };
-      if (Object.keys(changes).length === 0) return;
-      await m.update(Group, { id: group.id }, { ...changes, version: group.version + 1, updatedAt: new Date() });
-      if (flags.autoInvite && !group.autoInvite) await this.invitations.inviteUninvitedMembersWithin(m, organizationId, group.id);
-    });
-    return this.get(organizationId, id);
-  }
-
-  /**
-   * Deletes every group of a directory and their memberships, inside the caller's transaction
-   * (the directory's deletion): the rights those groups gave end with the same commit.
-   */
-  async removeAllForDirectory(m: EntityManager, organizationId: string, directoryId: string): Promise<void> {
-    const scope = 'SELECT g.id FROM `groups` g WHERE g.organization_id = ? AND g.directory_id = ?';
-    // Explicit rather than trusting ON DELETE CASCADE, so both engines do the same whatever
-    // the connection's foreign-key setting.
-    await m.query(`DELETE FROM group_members WHERE group_id IN (${scope})`, [organizationId, directoryId]);
-    await m.query('DELETE FROM `groups` WHERE organization_id = ? AND directory_id = ?', [organizationId, directoryId]);
-  }
-
-  private async find(m: EntityManager, organizationId: string, id: string, lock = false): Promise<Group> {
+  /** One group of the organisation, through `m` (locked for update when `lock`, inside the caller's transaction). */
+  async find(m: EntityManager, organizationId: string, id: string, lock = false): Promise<Group> {
     const group = await m.findOne(Group, { where: { id, organizationId }, ...(lock ? writeLock(m.dataSource) : {}) });
     if (!group) throw notFound('GROUP_NOT_FOUND', 'Group', id);
     return group;
