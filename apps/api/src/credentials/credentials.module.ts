@@ -12,7 +12,9 @@ import { PasswordHasher } from './password-hasher';
 import { PasswordSignInPolicy } from './password-sign-in-policy';
 import { RouteAuthGuard } from './route-auth.guard';
 import { SessionsService } from './sessions.service';
-import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './strategies';
+import { AdminTokenStrategy } from './admin-token.strategy';
+import { DirectoryTokenStrategy } from './directory-token.strategy';
+import { PersonStrategy } from './person.strategy';
 
 @Module({
   imports: [DirectoriesModule, MailModule, UsersModule],

@@ -3,7 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { DirectoryAuth } from '../auth/guards';
 import { RouteAuthGuard } from './route-auth.guard';
-import type { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './strategies';
+import type { AdminTokenStrategy } from './admin-token.strategy';
+import type { DirectoryTokenStrategy } from './directory-token.strategy';
+import type { PersonStrategy } from './person.strategy';
 
 /** A database outage during a token lookup must reach the exception filter as itself (a 503, errors/outage-answers.spec.ts), never as a 401. */
 const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });

@@ -4,7 +4,9 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { DomainError } from '../common/domain-error';
 import { AdminAuth, bearerTokenOf, DirectoryAuth, Public } from '../auth/guards';
 import { RouteAuthGuard } from './route-auth.guard';
-import type { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './strategies';
+import type { AdminTokenStrategy } from './admin-token.strategy';
+import type { DirectoryTokenStrategy } from './directory-token.strategy';
+import type { PersonStrategy } from './person.strategy';
 
 @Controller('unclassified')
 class Unclassified {

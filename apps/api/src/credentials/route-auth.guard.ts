@@ -4,7 +4,9 @@ import type { FastifyRequest } from 'fastify';
 import { bearerTokenOf, ROUTE_ACCESS, RouteAccess } from '../auth/guards';
 import type { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from '../auth/principals';
 import { DomainError } from '../common/domain-error';
-import { AdminTokenStrategy, DirectoryTokenStrategy, PersonStrategy } from './strategies';
+import { AdminTokenStrategy } from './admin-token.strategy';
+import { DirectoryTokenStrategy } from './directory-token.strategy';
+import { PersonStrategy } from './person.strategy';
 
 /**
  * Any failure to authenticate (no header, malformed header, unknown/revoked/expired token, wrong
