@@ -11,16 +11,6 @@ import { ErrorResponse } from '../errors/error-response.dto';
 export type RouteAccess = 'public' | 'admin' | 'person' | 'directory';
 export const ROUTE_ACCESS = 'routeAccess';
 
-/**
- * The bearer token of `Authorization: Bearer <token>`, and nothing else: a token in the query
- * string (`?access_token=`) or the body would end up in access logs, proxies and browser history.
- */
-export function bearerTokenOf(authorization: string | string[] | undefined): string | undefined {
-  if (typeof authorization !== 'string') return undefined;
-  const parts = authorization.split(' ');
-  return parts.length === 2 && /^bearer$/i.test(parts[0]) && parts[1] !== '' ? parts[1] : undefined;
-}
-
 /** No credential needed (sign-in, accepting an invitation, health). */
 export const Public = (): ClassDecorator & MethodDecorator => SetMetadata(ROUTE_ACCESS, 'public' satisfies RouteAccess);
 

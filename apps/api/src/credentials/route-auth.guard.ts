@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { bearerTokenOf, ROUTE_ACCESS, RouteAccess } from '../auth/guards';
+import { bearerTokenOf } from '../auth/bearer-token.util';
+import { ROUTE_ACCESS, RouteAccess } from '../auth/guards';
 import type { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from '../auth/principals';
 import { DomainError } from '../common/domain-error';
 import { AdminTokenStrategy } from './admin-token.strategy';

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource, In, LessThan } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { insertRows, Transactions } from '@app/database';
-import { bearerTokenOf } from '../auth/guards';
+import { bearerTokenOf } from '../auth/bearer-token.util';
 import type { DirectoryPrincipal } from '../auth/principals';
 import { hashToken, looksLike } from '../auth/secret-token';
 import { DirectoryToken } from '../directories/directory-token.entity';
