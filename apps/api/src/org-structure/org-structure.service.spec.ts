@@ -13,7 +13,7 @@ import { Site } from './site.entity';
  * How a directory's values reach sites, departments and roles (through ManagedUsersService, as a
  * SCIM write does), on the real app and a real (SQLite) database.
  */
-describe('OrgStructureService: relinking people to sites, departments and roles', () => {
+describe('OrgStructureAdminService: relinking people to sites, departments and roles', () => {
   let t: ServiceTestApp;
   let people: ManagedUsersService;
   let scope: DirectoryScope;
