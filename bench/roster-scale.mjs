@@ -10,14 +10,16 @@
 //    SCIM the same way; then `userName eq` lookups of people who exist (a match, as in an
 //    incremental cycle) and of people who do not (no match, as in an initial cycle) on the small
 //    and on the large roster: a warm-up, then BENCH_LOOKUPS (1,000) per case at concurrency 8,
-//    in BENCH_ROUNDS (5) rounds alternating the two rosters, so the host's drift hits both alike.
+//    in BENCH_ROUNDS (10) rounds alternating the two rosters, so the host's drift hits both alike.
 // 3. Member Add: a group of the large directory gets every one of its people as members in SQL
 //    (BENCH_PEOPLE members), then BENCH_ADD_ROUNDS (20) PATCHes each adding 25 new members to it,
 //    alternated with the same PATCH on a fresh empty group, one at a time.
 // Prints a table and writes the JSON to bench/results/<date>-roster-scale.json (BENCH_OUT).
+// The API runs with the Node flags of `npm start` (package.json), then BENCH_NODE_ARGS.
 // BENCH_PHASES (rss,lookups,memberadd) runs some of them: without rss both rosters are seeded in
 // SQL instead (faster, but people without emails). BENCH_NODE_ARGS passes flags to the API
-// processes (e.g. "--max-semi-space-size=4"); BENCH_KEEP_DATABASE=1 keeps the database.
+// processes (e.g. "--max-semi-space-size=4"); BENCH_API_STDOUT=<file> keeps their stdout (the
+// logs, --trace-gc); BENCH_KEEP_DATABASE=1 keeps the database.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -36,13 +38,14 @@ import {
   setupOrganization,
   sqlConnection,
   startApi,
+  startFlags,
 } from './lib/service.mjs';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/roster_scale_test';
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
 const SMALL = Number(process.env.BENCH_SMALL ?? 1000);
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ADD_ROUNDS = Number(process.env.BENCH_ADD_ROUNDS ?? 20);
 const BATCH = 25;
@@ -158,10 +161,15 @@ async function rssPhase(env, port, large) {
     const atStart = memoryOf(api.pid);
     const samples = [];
     let peakRss = atStart.rssMb;
+    let peakAt = { users: 0, seconds: 0 };
     let progress = 0;
+    const t0 = Date.now();
     const sample = () => {
       const m = memoryOf(api.pid);
-      peakRss = Math.max(peakRss, m.rssMb);
+      if (m.rssMb > peakRss) {
+        peakRss = m.rssMb;
+        peakAt = { users: progress, seconds: round((Date.now() - t0) / 1000) };
+      }
       return m;
     };
     // The RSS every ~5 % of the cycle, to tell a plateau (heap sizing) from a growth (something kept per user).
@@ -188,6 +196,7 @@ async function rssPhase(env, port, large) {
       rssAtStartMb: round(atStart.rssMb),
       rssAtEndMb: round(atEnd.rssMb),
       peakRssSampledMb: round(peakRss),
+      peakReachedAt: peakAt, // when the sampled RSS last rose: early means warm-up, late means growth
       peakRssMb: round(atEnd.hwmMb), // VmHWM: the kernel's own high-water mark of the process
       samples,
     };
@@ -209,20 +218,38 @@ async function lookupPhase(api, small, large) {
       if (res.status !== 200 || res.body.totalResults !== (exists ? 1 : 0)) throw new Error(`lookup: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       return res.ms;
     });
+  // InnoDB's global counters (the whole server's, other clients included): pages read from disk
+  // and page requests, summed per roster over its timed rounds.
+  const db = await sqlConnection(DATABASE_URL);
+  const innodb = async () =>
+    Object.fromEntries(
+      (await db.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_buffer_pool_reads', 'Innodb_buffer_pool_read_requests')")).map((r) => [
+        r.Variable_name,
+        Number(r.Value),
+      ]),
+    );
   const out = {};
   for (const exists of [true, false]) {
     const name = exists ? 'match' : 'noMatch';
     // Warm-up: the JIT, the connection pool and the buffer pool pages both rosters' lookups read.
     for (const c of Object.values(cases)) await lookups(c, 500, exists);
     const ms = { small: [], large: [] };
+    const pages = { small: { diskReads: 0, requests: 0 }, large: { diskReads: 0, requests: 0 } };
     const perRound = Math.ceil(LOOKUPS / ROUNDS);
     for (let r = 0; r < ROUNDS; r++) {
       // ABBA order, so neither roster always goes first.
-      for (const side of r % 2 === 0 ? ['small', 'large'] : ['large', 'small']) ms[side].push(...(await lookups(cases[side], perRound, exists)));
+      for (const side of r % 2 === 0 ? ['small', 'large'] : ['large', 'small']) {
+        const before = await innodb();
+        ms[side].push(...(await lookups(cases[side], perRound, exists)));
+        const after = await innodb();
+        pages[side].diskReads += after.Innodb_buffer_pool_reads - before.Innodb_buffer_pool_reads;
+        pages[side].requests += after.Innodb_buffer_pool_read_requests - before.Innodb_buffer_pool_read_requests;
+      }
     }
-    out[name] = { small: stats(ms.small), large: stats(ms.large) };
+    out[name] = { small: { ...stats(ms.small), innodbPages: pages.small }, large: { ...stats(ms.large), innodbPages: pages.large } };
     out[name].p95Ratio = round(out[name].large.p95 / out[name].small.p95, 2);
   }
+  await db.close();
   return out;
 }
 
@@ -389,7 +416,7 @@ async function main() {
       concurrency: CONCURRENCY,
       memberAddRounds: ADD_ROUNDS,
       batch: BATCH,
-      nodeArgs: NODE_ARGS,
+      nodeArgs: [...startFlags(), ...NODE_ARGS], // what the API processes ran with
     },
     host: {
       cores: os.cpus().length,

@@ -4,7 +4,7 @@
 // and people seeded straight in SQL. Needs `npm run build` first.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,13 +89,25 @@ export function setupOrganization(env, org, adminEmail) {
   return JSON.parse(setup.stdout);
 }
 
+/** The Node flags production starts the API with: those of package.json's `start` script (`node <flags> dist/…/main.js`). */
+export function startFlags() {
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const words = scripts.start.split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`package.json's start script does not start with node: ${scripts.start}`);
+  return words.slice(1).filter((w) => w.startsWith('--'));
+}
+
 /**
- * Starts `node [nodeArgs] dist/apps/api/src/main.js` with `env` and waits for /health. Its logs
- * (stdout) go to /dev/null, as they would go to a collector; stderr is the bench's.
- * Answers `{ process, pid, base, stop() }`.
+ * Starts `node <start flags> [nodeArgs] dist/apps/api/src/main.js` with `env` and waits for
+ * /health: the flags of `npm start` first, so a bench measures what production runs (a flag in
+ * nodeArgs overrides one of them). Its logs (stdout) go to /dev/null, as they would go to a
+ * collector; stderr is the bench's. Answers `{ process, pid, base, nodeArgs, stop() }`.
  */
 export async function startApi(env, nodeArgs = []) {
-  const api = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps/api/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_API_STDOUT=<file> keeps it instead (e.g. with BENCH_NODE_ARGS=--trace-gc).
+  const stdout = process.env.BENCH_API_STDOUT ? openSync(process.env.BENCH_API_STDOUT, 'a') : 'ignore';
+  const args = [...startFlags(), ...nodeArgs];
+  const api = spawn(process.execPath, [...args, join(root, 'dist/apps/api/src/main.js')], { env, stdio: ['ignore', stdout, 'inherit'] });
   const exited = new Promise((r) => api.once('exit', r));
   const base = `http://127.0.0.1:${env.PORT}`;
   const stop = async () => {
@@ -114,7 +126,7 @@ export async function startApi(env, nodeArgs = []) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { process: api, pid: api.pid, base, stop };
+  return { process: api, pid: api.pid, base, nodeArgs: args, stop };
 }
 
 /**
