@@ -48,6 +48,9 @@ const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ADD_ROUNDS = Number(process.env.BENCH_ADD_ROUNDS ?? 20);
+// A diagnostic: the large roster's lookups drawn from this many of its people only (default: all),
+// so both rosters' lookups touch as many pages and only the size of the indexes differs.
+const LARGE_KEYS = Number(process.env.BENCH_LARGE_KEYS ?? PEOPLE);
 const BATCH = 25;
 const PHASES = (process.env.BENCH_PHASES ?? 'rss,lookups,memberadd').toLowerCase().split(',');
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -207,14 +210,16 @@ async function rssPhase(env, port, large) {
 
 /** Phase 2: `userName eq` lookups on the small and the large roster, alternated. */
 async function lookupPhase(api, small, large) {
-  const pick = (prefix, size, exists) => `${prefix}.${exists ? Math.floor(Math.random() * size) : size + Math.floor(Math.random() * 1e9)}@contoso.com`;
+  // The large roster's LARGE_KEYS people, spread evenly over it.
+  const pick = (prefix, size, exists, keys = size) =>
+    `${prefix}.${exists ? Math.floor(Math.random() * keys) * Math.floor(size / keys) : size + Math.floor(Math.random() * 1e9)}@contoso.com`;
   const cases = {
     small: { token: small.directory.token, prefix: 'small', size: SMALL },
-    large: { token: large.directory.token, prefix: 'large', size: PEOPLE },
+    large: { token: large.directory.token, prefix: 'large', size: PEOPLE, keys: LARGE_KEYS },
   };
   const lookups = async (c, count, exists) =>
     pool(count, async () => {
-      const res = await request(api.port, 'GET', lookupPath(pick(c.prefix, c.size, exists)), c.token);
+      const res = await request(api.port, 'GET', lookupPath(pick(c.prefix, c.size, exists, c.keys)), c.token);
       if (res.status !== 200 || res.body.totalResults !== (exists ? 1 : 0)) throw new Error(`lookup: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       return res.ms;
     });
@@ -444,6 +449,7 @@ async function main() {
       rounds: ROUNDS,
       concurrency: CONCURRENCY,
       memberAddRounds: ADD_ROUNDS,
+      largeKeys: LARGE_KEYS,
       batch: BATCH,
       nodeArgs: [...startFlags(), ...NODE_ARGS], // what the API processes ran with
     },
