@@ -5,87 +5,20 @@
 // BENCH_GROUPS groups and 25 users per group, then times each group's PATCH adding its 25 members
 // (Entra's batch), CONCURRENCY at a time (default 1), and prints the median and p95 in ms and
 // the PATCHes per second per engine.
-import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { startService } from './lib/service.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 40);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 1);
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/member_add_test';
 const SQLITE_PATH = join(tmpdir(), `member-add-${process.pid}.sqlite`);
 const engines = (process.env.ENGINES ?? 'sqlite,mysql').split(',');
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-async function reset(url) {
-  if (url.startsWith('sqlite:')) {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(url.slice('sqlite:'.length) + suffix, { force: true });
-    return;
-  }
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  if (!/test/.test(name)) throw new Error(`Refusing to drop database "${name}": its name must contain "test"`);
-  const { createConnection } = await import('mysql2/promise');
-  u.pathname = '/';
-  const c = await createConnection({ uri: u.toString() });
-  await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
-  await c.end();
-}
-
 async function run(url) {
-  await reset(url);
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    DATABASE_URL: url,
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    SECRETS_ENCRYPTION_KEY: process.env.SECRETS_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
-  };
-  const setup = spawnSync(
-    process.execPath,
-    [join(root, 'dist/apps/api/src/cli.js'), 'setup', '--org', 'Timing', '--admin-email', 'timing@contoso.com', '--json'],
-    { env, encoding: 'utf8' },
-  );
-  if (setup.status !== 0) throw new Error(`setup failed (did you npm run build?): ${setup.stderr}`);
-  const { adminToken } = JSON.parse(setup.stdout);
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const api = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps/api/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://127.0.0.1:${port}`;
-  const call = async (method, path, token, body) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-      body: body && JSON.stringify(body),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.status === 204 ? undefined : res.json();
-  };
+  const { api, adminToken, call } = await startService({ databaseUrl: url, org: 'Timing', adminEmail: 'timing@contoso.com' });
   try {
-    for (
-      let i = 0;
-      !(await fetch(`${base}/health`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      i++
-    ) {
-      if (i > 150) throw new Error('API did not start');
-      await new Promise((r) => setTimeout(r, 200));
-    }
     const dir = await call('POST', '/api/v1/directories', adminToken, { name: 'Timing' });
     const prepared = [];
     for (let g = 0; g < GROUPS; g++) {
@@ -131,8 +64,7 @@ async function run(url) {
     const at = (q) => measured[Math.min(measured.length - 1, Math.floor(q * measured.length))];
     return { median: at(0.5), p95: at(0.95), n: measured.length, perSecond };
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
+    await api.stop();
   }
 }
 

@@ -6,6 +6,7 @@ import { Statement, statementRecorder } from './support/statements';
 /** describe.each over the engines selected that are `engine` (skipped when E2E_ENGINES leaves it out). */
 const onEngine = (engine: 'mysql' | 'sqlite') => (testEngines().includes(engine) ? describe.each([engine]) : describe.skip.each([engine]));
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /** `count` calls of `work`, eight at a time (the fixtures of the other tenants). */
 async function inParallel(count: number, work: () => Promise<unknown>): Promise<void> {
@@ -36,6 +37,10 @@ onEngine('mysql')('query plans of every list request on %s', (engine) => {
   let org: OrgHandle;
   let scim: ScimClient;
   let directoryId: string;
+  let heldDirectoryId: string;
+  let siteId: string;
+  let departmentId: string;
+  let roleId: string;
   let recorder: ReturnType<typeof statementRecorder>;
   const users: Json[] = [];
   const groups: Json[] = [];
@@ -62,6 +67,23 @@ onEngine('mysql')('query plans of every list request on %s', (engine) => {
     }
     await inParallel(200, async () => otherScim.post('/Groups', { schemas: [GROUP], displayName: uniqueName('other group') }));
     for (let i = 0; i < 6; i++) await h.send('post', '/api/v1/departments', org.adminToken, { name: `Plan department ${i}` });
+    // A third directory whose guard holds deprovisions (with no minimum, 20 % of its 20 people
+    // archive at once and the rest are held), so the held-deprovision list has rows; and an OAuth
+    // client on the main directory.
+    const guarded = await org.directory(uniqueName('guarded'), { graceMinutes: 0, minimum: 1 });
+    heldDirectoryId = guarded.id;
+    const guardedScim = guarded.scim();
+    const guardedPeople: Json[] = [];
+    for (let i = 0; i < 20; i++) guardedPeople.push(await guardedScim.create(simpleUser(uniqueName('guarded'))));
+    for (const p of guardedPeople.slice(0, 10)) {
+      expect([200, 204]).toContain(
+        (await guardedScim.patch(`/Users/${p.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: false } }] })).status,
+      );
+    }
+    expectStatus(await h.send('post', `/api/v1/directories/${directoryId}/oauth-clients`, org.adminToken, { name: 'Plan client' }), 201);
+    siteId = await org.insertEntity('sites', 'Plan site');
+    [{ id: departmentId }] = await org.entities('departments');
+    [{ id: roleId }] = await org.entities('roles');
     await h.dataSource.query(
       'ANALYZE TABLE users, user_emails, `groups`, group_members, directories, directory_tokens, api_tokens, sessions, departments, sites, roles, provisioning_events, oauth_clients',
     );
@@ -114,6 +136,9 @@ onEngine('mysql')('query plans of every list request on %s', (engine) => {
     ['SCIM groups with members, startIndex', () => scimGet('/Groups?startIndex=3&count=5')],
     ['SCIM groups, cursor pages', async ({ cursor }) => scimGet(`/Groups?${q({ cursor: await cursor('/Groups?cursor=&count=5'), count: '5' })}`)],
     ['SCIM groups by member', () => scimGet(`/Groups?${q({ filter: `members.value eq "${users[4].id}"`, excludedAttributes: 'members' })}`)],
+    ['SCIM groups externalId eq', () => scimGet(`/Groups?${q({ filter: 'externalId eq "nobody"', excludedAttributes: 'members' })}`)],
+    ['SCIM users by a non-key attribute, startIndex', () => scimGet(`/Users?${q({ filter: 'title eq "Title 2"', startIndex: '2', count: '5' })}`)],
+    ['SCIM users by a non-key attribute, cursor', () => scimGet(`/Users?${q({ cursor: '', filter: 'title eq "Title 2"', count: '5' })}`)],
   ])('%s reads by index', async (_, request) => {
     const cursor = async (path: string): Promise<string> => expectStatus(await scim.get(path), 200).body.nextCursor as string;
     const { statements, plans } = await plansOf(() => request({ cursor }));
@@ -130,6 +155,16 @@ onEngine('mysql')('query plans of every list request on %s', (engine) => {
     ],
     ['people of one directory, keyset', () => get(org.adminToken, `/api/v1/users?${q({ cursor: '', limit: '10', directoryId })}`)],
     ['people by status, numbered', () => get(org.adminToken, '/api/v1/users?status=uninvited&limit=10')],
+    [
+      'people by site, department, role and archived, numbered and keyset',
+      async () => {
+        const filters: Array<Record<string, string>> = [{ siteId }, { departmentId }, { roleId }, { status: 'archived' }];
+        for (const filter of filters) {
+          await get(org.adminToken, `/api/v1/users?${q({ ...filter, limit: '10' })}`);
+          await get(org.adminToken, `/api/v1/users?${q({ ...filter, cursor: '', limit: '10' })}`);
+        }
+      },
+    ],
     [
       'groups, numbered and keyset',
       async () => {
@@ -148,17 +183,50 @@ onEngine('mysql')('query plans of every list request on %s', (engine) => {
       },
     ],
     [
-      'directories and their tokens',
+      'groups of one directory, numbered and keyset',
       async () => {
-        await get(org.adminToken, '/api/v1/directories?cursor=&limit=1');
-        await get(org.adminToken, `/api/v1/directories/${directoryId}/tokens?cursor=&limit=5`);
+        await get(org.adminToken, `/api/v1/groups?${q({ directoryId, limit: '5' })}`);
+        await get(org.adminToken, `/api/v1/groups?${q({ directoryId, cursor: '', limit: '5' })}`);
       },
     ],
     [
-      'departments and roles',
+      'directories and their tokens, numbered and keyset',
       async () => {
-        await get(org.adminToken, '/api/v1/departments?cursor=&limit=3');
-        await get(org.adminToken, '/api/v1/roles?limit=3');
+        await get(org.adminToken, '/api/v1/directories?cursor=&limit=1');
+        await get(
+          org.adminToken,
+          `/api/v1/directories?${q({ cursor: (await get(org.adminToken, '/api/v1/directories?cursor=&limit=1')).nextCursor, limit: '1' })}`,
+        );
+        await get(org.adminToken, '/api/v1/directories?limit=2');
+        await get(org.adminToken, `/api/v1/directories/${directoryId}/tokens?cursor=&limit=5`);
+        await get(org.adminToken, `/api/v1/directories/${directoryId}/tokens?limit=5`);
+      },
+    ],
+    [
+      'OAuth clients, numbered and keyset',
+      async () => {
+        await get(org.adminToken, `/api/v1/directories/${directoryId}/oauth-clients?limit=5`);
+        await get(org.adminToken, `/api/v1/directories/${directoryId}/oauth-clients?cursor=&limit=5`);
+      },
+    ],
+    [
+      'held deprovisions, numbered and keyset',
+      async () => {
+        const held = await get(org.adminToken, `/api/v1/directories/${heldDirectoryId}/held-deprovisions?limit=2`);
+        expect(held.total).toBeGreaterThan(2); // the guard really holds some, so the plan reads rows
+        const first = await get(org.adminToken, `/api/v1/directories/${heldDirectoryId}/held-deprovisions?cursor=&limit=2`);
+        await get(org.adminToken, `/api/v1/directories/${heldDirectoryId}/held-deprovisions?${q({ cursor: first.nextCursor, limit: '2' })}`);
+      },
+    ],
+    ['admin API tokens', () => get(org.adminToken, '/api/v1/api-tokens')],
+    [
+      'sites, departments and roles, numbered and keyset',
+      async () => {
+        for (const kind of ['sites', 'departments', 'roles']) {
+          await get(org.adminToken, `/api/v1/${kind}?limit=3`);
+          const first = await get(org.adminToken, `/api/v1/${kind}?cursor=&limit=3`);
+          if (first.nextCursor) await get(org.adminToken, `/api/v1/${kind}?${q({ cursor: first.nextCursor, limit: '3' })}`);
+        }
       },
     ],
     [
@@ -169,12 +237,38 @@ onEngine('mysql')('query plans of every list request on %s', (engine) => {
         await get(org.adminToken, `/api/v1/users/${users[3].id}/events?limit=10`);
       },
     ],
+    [
+      'the provisioning log filtered, and as CSV',
+      async () => {
+        const since = new Date(Date.now() - 3_600_000).toISOString();
+        const until = new Date(Date.now() + 60_000).toISOString();
+        const filters: Array<Record<string, string>> = [
+          { outcome: 'failure' },
+          { operation: 'create' },
+          { resourceId: users[5].id },
+          { userName: 'plan5@contoso.com' },
+          { since, until },
+          { outcome: 'success', operation: 'create', since },
+        ];
+        for (const filter of filters) {
+          await get(org.adminToken, `/api/v1/directories/${directoryId}/events?${q({ ...filter, limit: '10' })}`);
+        }
+        expectStatus(await h.send('get', `/api/v1/directories/${directoryId}/events?format=csv&limit=10`, org.adminToken), 200);
+      },
+    ],
+    ["a directory's health", () => get(org.adminToken, `/api/v1/directories/${directoryId}/health`)],
   ])('admin API: %s reads by index', async (_, request) => {
     const { statements, plans } = await plansOf(request);
     if (process.env.SHOW_PLANS) process.stdout.write(`${JSON.stringify(plans, null, 1)}\n`);
     expect(statements.length).toBeGreaterThan(1);
     expect(scans(plans)).toEqual([]);
   });
+
+  // The admin API's text search (`q`: a prefix of LOWER(name columns)) and its HR filters
+  // (`employeeNumber`, LOWER(`costCenter`), LOWER(`division`)) have no index: their pages and
+  // COUNT(*) read every person of the organisation (EXPLAIN: users ALL). Indexes for them (stored
+  // lower-case keys) are a schema change of their own; until then they are left out above.
+  it.todo('admin API: people by text (q), employeeNumber, costCenter or division read by index');
 
   it('names the indexes of the lookups Entra sends for every user and group', async () => {
     const keysOf = async (path: string): Promise<string[]> => {
