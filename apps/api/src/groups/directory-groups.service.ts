@@ -135,16 +135,19 @@ export class DirectoryGroupsService {
 
   /** The groups each of these users belongs to (one query), for the User resource's `groups`. */
   async groupsOf(scope: DirectoryScope, userIds: string[]): Promise<Map<string, GroupRef[]>> {
-    const result = new Map<string, GroupRef[]>(userIds.map((id) => [id, []]));
-    if (userIds.length === 0) return result;
-    const rows: Array<{ user_id: string; id: string; display_name: string }> = await this.dataSource.query(
-      `SELECT gm.user_id, g.id, g.display_name FROM group_members gm JOIN \`groups\` g ON g.id = gm.group_id
+    if (userIds.length === 0) return groupRefsOf(userIds, []);
+    const { sql, params } = this.groupsOfStatement(scope, userIds);
+    return groupRefsOf(userIds, await this.dataSource.query(sql, params));
+  }
+
+  /** The query groupsOf runs, for a caller that sends it in a batch with its own (then groupRefsOf reads its rows). */
+  groupsOfStatement(scope: DirectoryScope, userIds: string[]): { sql: string; params: unknown[] } {
+    return {
+      sql: `SELECT gm.user_id, g.id, g.display_name FROM group_members gm JOIN \`groups\` g ON g.id = gm.group_id
         WHERE g.directory_id = ? AND gm.user_id IN (${userIds.map(() => '?').join(', ')})
         ORDER BY g.display_name_key, g.id`,
-      [scope.directoryId, ...userIds],
-    );
-    for (const r of rows) result.get(r.user_id)?.push({ id: r.id, displayName: r.display_name });
-    return result;
+      params: [scope.directoryId, ...userIds],
+    };
   }
 
   async create(scope: DirectoryScope, sent: GroupFields, memberIds: string[]): Promise<DirectoryGroup> {
@@ -322,4 +325,11 @@ function columnsOf(f: GroupFields): Pick<Group, 'displayName' | 'displayNameKey'
     displayNameKey: normalizedKey(f.displayName),
     externalId: f.externalId,
   };
+}
+
+/** The rows of groupsOfStatement as each person's groups (every person of `userIds` has an entry). */
+export function groupRefsOf(userIds: string[], rows: unknown): Map<string, GroupRef[]> {
+  const result = new Map<string, GroupRef[]>(userIds.map((id) => [id, []]));
+  for (const r of rows as Array<{ user_id: string; id: string; display_name: string }>) result.get(r.user_id)?.push({ id: r.id, displayName: r.display_name });
+  return result;
 }
