@@ -238,6 +238,6 @@ export async function batch(m: EntityManager, statements: Array<{ sql: string; p
  */
 async function oneByOne(m: EntityManager, st: { sql: string; params?: unknown[] }): Promise<unknown> {
   if (!m.queryRunner) return m.query(st.sql, st.params ?? []);
-  const result = (await m.queryRunner.query(st.sql, st.params ?? [], true));
+  const result = await m.queryRunner.query(st.sql, st.params ?? [], true);
   return Array.isArray(result.raw) || result.affected === undefined ? result.raw : { affectedRows: result.affected };
 }
