@@ -90,7 +90,7 @@ export class Transactions {
     const pipeline = this.pipelines.get(m);
     if (pipeline) return pipeline.commitWith(statements);
     const out: unknown[] = [];
-    for (const st of statements) out.push(await oneByOne(m, st));
+    for (const st of statements) out.push(await runStatement(m, st));
     return out;
   }
 
@@ -223,7 +223,7 @@ export async function batch(m: EntityManager, statements: Array<{ sql: string; p
   if (statements.length === 0) return [];
   if (statements.length === 1 || isSqlite(m.dataSource)) {
     const out: unknown[] = [];
-    for (const st of statements) out.push(await oneByOne(m, st));
+    for (const st of statements) out.push(await runStatement(m, st));
     return out;
   }
   return m.query<unknown[]>(
@@ -233,10 +233,10 @@ export async function batch(m: EntityManager, statements: Array<{ sql: string; p
 }
 
 /**
- * One statement's raw result as MySQL gives it in a batch: rows for a SELECT, else something
+ * Runs one statement; answers its raw result as MySQL gives it in a batch: rows for a SELECT, else something
  * affectedRows() reads (better-sqlite3's unstructured answer to a write is only its last rowid).
  */
-async function oneByOne(m: EntityManager, st: { sql: string; params?: unknown[] }): Promise<unknown> {
+export async function runStatement(m: EntityManager, st: { sql: string; params?: unknown[] }): Promise<unknown> {
   if (!m.queryRunner) return m.query(st.sql, st.params ?? []);
   const result = await m.queryRunner.query(st.sql, st.params ?? [], true);
   return Array.isArray(result.raw) || result.affected === undefined ? result.raw : { affectedRows: result.affected };

@@ -10,6 +10,7 @@ import {
   insertStatement,
   isUniqueViolation,
   normalizedKey,
+  runStatement,
   selectList,
   Statement,
   Transactions,
@@ -530,7 +531,7 @@ export class ManagedUsersService {
     const write = isNew ? insertStatement(m, User, [user]) : updateStatement(m, User, columnsOnly(columns), { id, version: readVersion });
     try {
       // With `thenCommit`: these statements and the COMMIT travel with the write (a failure commits nothing).
-      const [result] = thenCommit ? await this.tx.commitWith(m, [write, ...thenCommit]) : [await m.query(write.sql, write.params)];
+      const [result] = thenCommit ? await this.tx.commitWith(m, [write, ...thenCommit]) : [await runStatement(m, write)];
       if (!isNew && affectedRows(result) === 0) throw taken(userName);
     } catch (err) {
       if (isActiveEmailViolation(err)) throw emailInUse();
