@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { stdSerializers, type DestinationStream } from 'pino';
+import { destination, stdSerializers, type DestinationStream } from 'pino';
 import type { AppConfig } from '@app/config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -50,6 +50,17 @@ export function serializeError(err: unknown): unknown {
 }
 
 /**
+ * stdout, written in batches: a line waits until 4 KB are queued or 100 ms have passed, so a busy
+ * API makes one write per a dozen lines rather than one per request (on a VM each write is a
+ * system call costing about as much as the rest of a small request's logging). pino flushes what
+ * is queued synchronously when the process exits, a crash included; only a kill -9 loses the last
+ * 100 ms of lines.
+ */
+export function stdoutDestination(): DestinationStream {
+  return destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 });
+}
+
+/**
  * Structured JSON logs, one line per request with its id. The Authorization header, cookies
  * and token-bearing query parameters are redacted; request bodies are never logged; logged errors
  * lose the statement and bound values of failed queries.
@@ -82,7 +93,7 @@ export function loggerParams(config: AppConfig, stream?: DestinationStream): Par
         customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
           err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       },
-      ...(stream ? [stream] : []),
+      stream ?? stdoutDestination(),
     ] as Params['pinoHttp'],
   };
 }

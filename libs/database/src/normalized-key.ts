@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The text a case-insensitive key is made of: compatibility forms folded (NFKC: fullwidth
@@ -19,5 +19,6 @@ export function keyText(value: string): string {
  * everywhere, so a unique index means the same thing on both engines.
  */
 export function normalizedKey(value: string): string {
-  return createHash('sha256').update(keyText(value), 'utf8').digest('hex');
+  // crypto.hash: one call, no Hash object (several keys per SCIM write).
+  return hash('sha256', keyText(value), 'hex');
 }

@@ -21,6 +21,17 @@ export function writeLock(dataSource: DataSource): { lock?: { mode: 'pessimistic
   return isSqlite(dataSource) ? {} : { lock: { mode: 'pessimistic_write' } };
 }
 
+/** The raw-SQL form of writeLock: ` FOR UPDATE` on MySQL, nothing on SQLite. */
+export function forUpdate(dataSource: DataSource): string {
+  return isSqlite(dataSource) ? '' : ' FOR UPDATE';
+}
+
+/** The rows an INSERT, UPDATE or DELETE changed, from either driver's raw result (mysql2's affectedRows, better-sqlite3's changes). */
+export function affectedRows(raw: unknown): number {
+  const r = raw as { affectedRows?: number; changes?: number } | null;
+  return r?.affectedRows ?? r?.changes ?? 0;
+}
+
 /** `items` in slices of at most `size`: keeps IN lists and multi-row INSERTs below the engines' parameter limits. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

@@ -2,7 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { chunks, insertRows, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
+import {
+  batch,
+  chunks,
+  forUpdate,
+  hydrateRows,
+  insertRows,
+  insertStatement,
+  isUniqueViolation,
+  normalizedKey,
+  selectList,
+  Statement,
+  Transactions,
+  updateStatement,
+  writeLock,
+} from '@app/database';
 import { assertIdentifier } from '../common/identifier-text';
 import { DomainError, notFound } from '../common/domain-error';
 import { KeysetPosition, keysetPage, namedParameters } from '../common/keyset';
@@ -135,23 +149,26 @@ export class DirectoryGroupsService {
 
   /** The groups each of these users belongs to (one query), for the User resource's `groups`. */
   async groupsOf(scope: DirectoryScope, userIds: string[]): Promise<Map<string, GroupRef[]>> {
-    const result = new Map<string, GroupRef[]>(userIds.map((id) => [id, []]));
-    if (userIds.length === 0) return result;
-    const rows: Array<{ user_id: string; id: string; display_name: string }> = await this.dataSource.query(
-      `SELECT gm.user_id, g.id, g.display_name FROM group_members gm JOIN \`groups\` g ON g.id = gm.group_id
+    if (userIds.length === 0) return groupRefsOf(userIds, []);
+    const { sql, params } = this.groupsOfStatement(scope, userIds);
+    return groupRefsOf(userIds, await this.dataSource.query(sql, params));
+  }
+
+  /** The query groupsOf runs, for a caller that sends it in a batch with its own (then groupRefsOf reads its rows). */
+  groupsOfStatement(scope: DirectoryScope, userIds: string[]): { sql: string; params: unknown[] } {
+    return {
+      sql: `SELECT gm.user_id, g.id, g.display_name FROM group_members gm JOIN \`groups\` g ON g.id = gm.group_id
         WHERE g.directory_id = ? AND gm.user_id IN (${userIds.map(() => '?').join(', ')})
         ORDER BY g.display_name_key, g.id`,
-      [scope.directoryId, ...userIds],
-    );
-    for (const r of rows) result.get(r.user_id)?.push({ id: r.id, displayName: r.display_name });
-    return result;
+      params: [scope.directoryId, ...userIds],
+    };
   }
 
   async create(scope: DirectoryScope, sent: GroupFields, memberIds: string[]): Promise<DirectoryGroup> {
     assertStorable(sent);
     const fields = { displayName: sent.displayName, externalId: sent.externalId };
     const created = await this.tx.run(async (m) => {
-      await this.assertMembers(m, scope, memberIds);
+      if (memberIds.length) await this.assertMembers(m, scope, memberIds);
       const now = new Date();
       const group = m.create(Group, {
         id: randomUUID(),
@@ -165,12 +182,14 @@ export class DirectoryGroupsService {
         updatedAt: now,
       });
       try {
-        await insertRows(m, Group, [group]);
+        // Entra creates its groups empty: the row and the COMMIT then go in one round trip.
+        if (memberIds.length === 0) await this.tx.commitWith(m, [insertStatement(m, Group, [group])]);
+        else await insertRows(m, Group, [group]);
       } catch (err) {
         if (isUniqueViolation(err)) throw taken(fields.displayName);
         throw err;
       }
-      await this.insertMembers(m, group, memberIds);
+      if (memberIds.length) await this.insertMembers(m, group, memberIds);
       // A new group has no autoInvite (only an admin sets it), so nothing is invited here.
       return memberIds.length ? (await this.hydrate(m, scope, [group], true))[0] : { group, members: [] };
     });
@@ -195,6 +214,10 @@ export class DirectoryGroupsService {
     memberships: MembershipChange[],
     precondition?: VersionPrecondition,
   ): Promise<Group> {
+    const [single] = memberships;
+    if (memberships.length === 1 && single.ids.length <= CHUNK && (single.action === 'add' || single.action === 'remove')) {
+      return this.changeMembers(scope, id, change, { action: single.action, ids: single.ids }, precondition);
+    }
     const updated = await this.tx.run(async (m) => {
       const group = await this.findGroup(m, scope, id, true);
       assertVersion(precondition, group.version);
@@ -216,6 +239,71 @@ export class DirectoryGroupsService {
       return group;
     });
     return updated;
+  }
+
+  /**
+   * update() for Entra's PATCHes, which add or remove one list of members: the group (locked),
+   * the check that the added people are the directory's and which of them are members already
+   * go in one round trip with the START TRANSACTION (they depend on the ids sent only); the
+   * group's write, the membership rows and the COMMIT in a second. The same rules and answers as
+   * update(); a group with autoInvite commits as update() does (the invitations follow the rows).
+   */
+  private async changeMembers(
+    scope: DirectoryScope,
+    id: string,
+    change: (current: Group) => GroupFields,
+    c: { action: 'add' | 'remove'; ids: string[] },
+    precondition?: VersionPrecondition,
+  ): Promise<Group> {
+    const ids = [...new Set(c.ids)];
+    return this.tx.run(async (m) => {
+      const inList = ids.map(() => '?').join(', ');
+      const reads: Statement[] = [
+        {
+          sql: `SELECT ${selectList(m, Group, 'g')} FROM \`groups\` g WHERE g.id = ? AND g.organization_id = ? AND g.directory_id = ?${forUpdate(m.dataSource)}`,
+          params: [id, scope.organizationId, scope.directoryId],
+        },
+      ];
+      if (c.action === 'add' && ids.length) {
+        reads.push(
+          {
+            sql: `SELECT u.id FROM users u WHERE u.organization_id = ? AND ${visibleToDirectorySql('u')} AND u.id IN (${inList})`,
+            params: [scope.organizationId, scope.directoryId, ...ids],
+          },
+          { sql: `SELECT user_id FROM group_members WHERE group_id = ? AND user_id IN (${inList})`, params: [id, ...ids] },
+        );
+      }
+      const [groupRows, visible, existing] = await batch(m, reads);
+      const [group] = hydrateRows(m, Group, groupRows as Array<Record<string, unknown>>);
+      if (!group) throw notFound('GROUP_NOT_FOUND', 'Group', id);
+      assertVersion(precondition, group.version);
+      const sent = change(group);
+      assertStorable(sent);
+      const fields = { displayName: sent.displayName, externalId: sent.externalId };
+      if (visible) assertAllFound(ids, visible as Array<{ id: string }>);
+      Object.assign(group, columnsOf(fields), { version: group.version + 1, updatedAt: new Date() });
+      const writes: Statement[] = [updateStatement(m, Group, { ...columnsOf(fields), version: group.version, updatedAt: group.updatedAt }, { id: group.id })];
+      if (c.action === 'add') {
+        const present = new Set(((existing ?? []) as Array<{ user_id: string }>).map((r) => r.user_id));
+        const rows = ids
+          .filter((userId) => !present.has(userId))
+          .map((userId) => m.create(GroupMember, { groupId: group.id, userId, organizationId: group.organizationId, createdAt: group.updatedAt }));
+        if (rows.length) writes.push(insertStatement(m, GroupMember, rows));
+      } else if (ids.length) {
+        writes.push({ sql: `DELETE FROM group_members WHERE group_id = ? AND user_id IN (${inList})`, params: [group.id, ...ids] });
+      }
+      try {
+        if (group.autoInvite && c.action === 'add') {
+          for (const st of writes) await m.query(st.sql, st.params);
+          // autoInvite (set by an admin): while it is on, joining the group invites the newcomer.
+          await this.invitations.inviteUninvitedWithin(m, group.organizationId, ids);
+        } else await this.tx.commitWith(m, writes);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw taken(fields.displayName);
+        throw err;
+      }
+      return group;
+    });
   }
 
   async remove(scope: DirectoryScope, id: string, precondition?: VersionPrecondition): Promise<void> {
@@ -268,10 +356,7 @@ export class DirectoryGroupsService {
         `SELECT u.id FROM users u WHERE u.organization_id = ? AND ${visibleToDirectorySql('u')} AND u.id IN (${ids.map(() => '?').join(', ')})`,
         [scope.organizationId, scope.directoryId, ...ids],
       );
-      if (found.length === ids.length) continue;
-      const known = new Set(found.map((r) => r.id));
-      const unknown = ids.filter((id) => !known.has(id));
-      throw new DomainError('INVALID_MEMBER', `Members must be users of this directory; unknown: ${unknown.slice(0, 10).join(', ')}`);
+      assertAllFound(ids, found);
     }
   }
 
@@ -301,6 +386,14 @@ export class DirectoryGroupsService {
 
 const taken = (displayName: string): DomainError => new DomainError('GROUP_NAME_TAKEN', `displayName "${displayName}" is already in use`);
 
+/** 400 unless `found` (the visible people among `ids`) is all of them. */
+function assertAllFound(ids: string[], found: Array<{ id: string }>): void {
+  if (found.length === ids.length) return;
+  const known = new Set(found.map((r) => r.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  throw new DomainError('INVALID_MEMBER', `Members must be users of this directory; unknown: ${unknown.slice(0, 10).join(', ')}`);
+}
+
 /** Everyone a membership change adds (the new list, for a replace). */
 function joining(memberships: MembershipChange[]): string[] {
   return [...new Set(memberships.filter((c) => c.action === 'add' || c.action === 'replace').flatMap((c) => c.ids))];
@@ -322,4 +415,11 @@ function columnsOf(f: GroupFields): Pick<Group, 'displayName' | 'displayNameKey'
     displayNameKey: normalizedKey(f.displayName),
     externalId: f.externalId,
   };
+}
+
+/** The rows of groupsOfStatement as each person's groups (every person of `userIds` has an entry). */
+export function groupRefsOf(userIds: string[], rows: unknown): Map<string, GroupRef[]> {
+  const result = new Map<string, GroupRef[]>(userIds.map((id) => [id, []]));
+  for (const r of rows as Array<{ user_id: string; id: string; display_name: string }>) result.get(r.user_id)?.push({ id: r.id, displayName: r.display_name });
+  return result;
 }

@@ -27,6 +27,9 @@ export interface DirectoryScope {
  * a SHARED lock: the failed insert already holds one on that key, and two losers upgrading to
  * exclusive locks would deadlock each other.
  */
+/** A row of the mappings query: which entity a directory's value (kind, normalised key) maps to. */
+export type MappingRow = { kind: OrgKind; source_key: string; entity_id: string };
+
 export interface OrgMention {
   kind: OrgKind;
   value: string;
@@ -39,21 +42,29 @@ export class OrgStructureService {
    * Entity ids for several mentions at once (in order). Values this directory has sent before
    * cost one query together; only first sights go on to find or create the entity.
    */
-  async resolveAll(m: EntityManager, scope: DirectoryScope, mentions: OrgMention[]): Promise<string[]> {
+  async resolveAll(m: EntityManager, scope: DirectoryScope, mentions: OrgMention[], mapped?: MappingRow[]): Promise<string[]> {
     if (mentions.length === 0) return [];
     const keys = mentions.map((x) => normalizedKey(x.value));
-    const rows: Array<{ kind: OrgKind; source_key: string; entity_id: string }> = await m.query(
-      `SELECT kind, source_key, entity_id FROM org_source_mappings WHERE directory_id = ? AND (${mentions
-        .map(() => '(kind = ? AND source_key = ?)')
-        .join(' OR ')})`,
-      [scope.directoryId, ...mentions.flatMap((x, i) => [x.kind, keys[i]])],
-    );
+    const query = this.mappingsStatement(scope, mentions);
+    const rows: MappingRow[] = mapped ?? (query ? await m.query(query.sql, query.params) : []);
     const ids: string[] = [];
     for (const [i, mention] of mentions.entries()) {
       const mapped = rows.find((r) => r.kind === mention.kind && r.source_key === keys[i]);
       ids.push(mapped ? mapped.entity_id : await this.resolveNew(m, scope, mention, keys[i]));
     }
     return ids;
+  }
+
+  /**
+   * The query resolveAll starts with (this directory's mappings of the mentioned values), for a
+   * caller that sends it in a batch with its own and hands resolveAll the rows; null for no mentions.
+   */
+  mappingsStatement(scope: DirectoryScope, mentions: OrgMention[]): { sql: string; params: unknown[] } | null {
+    if (mentions.length === 0) return null;
+    return {
+      sql: `SELECT kind, source_key, entity_id FROM org_source_mappings WHERE directory_id = ? AND (${mentions.map(() => '(kind = ? AND source_key = ?)').join(' OR ')})`,
+      params: [scope.directoryId, ...mentions.flatMap((x) => [x.kind, normalizedKey(x.value)])],
+    };
   }
 
   /** The id of the entity `value` maps to for this directory, creating entity and mapping on first sight. */

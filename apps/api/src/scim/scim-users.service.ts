@@ -20,7 +20,7 @@ import {
 } from '@app/scim-protocol';
 import type { DirectoryPrincipal } from '../auth/principals';
 import { scimTenantUrl } from '../directories/directory-urls.util';
-import { DirectoryGroupsService, GroupRef } from '../groups/directory-groups.service';
+import { DirectoryGroupsService, GroupRef, groupRefsOf } from '../groups/directory-groups.service';
 import { ManagedUser, ManagedUsersService } from '../users/managed-users.service';
 import type { OperationNote } from '../provisioning-log/operation-note';
 import { scimAttributeNames } from './logged-attributes';
@@ -63,13 +63,15 @@ export class ScimUsersService {
   async list(dir: DirectoryPrincipal, q: ListQuery): Promise<ListResponse<Json>> {
     const paging = parseListPaging(q, SCIM_PAGE);
     const predicate = this.predicate(q.filter);
+    // The groups query travels with the page's emails and managers (one round trip).
+    const groups = isAttributeRequested('groups', q, USER_RESOURCE) ? (ids: string[]) => [this.groups.groupsOfStatement(scopeOf(dir), ids)] : undefined;
     if (paging.method === 'index') {
-      const { total, users } = await this.users.findVisible(scopeOf(dir), predicate, paging);
-      const resources = await this.listed(dir, users, q);
+      const { total, users, also } = await this.users.findVisible(scopeOf(dir), predicate, paging, groups);
+      const resources = this.listed(users, q, groups ? also[0] : undefined);
       return listResponse(resources, { totalResults: total, startIndex: paging.startIndex, itemsPerPage: resources.length });
     }
-    const { total, users, more } = await this.users.findVisibleByKeyset(scopeOf(dir), predicate, paging.position, paging.count);
-    const resources = await this.listed(dir, users, q);
+    const { total, users, more, also } = await this.users.findVisibleByKeyset(scopeOf(dir), predicate, paging.position, paging.count, groups);
+    const resources = this.listed(users, q, groups ? also[0] : undefined);
     const cursors = pageCursors(
       paging.position,
       users.map((mu) => mu.user.id),
@@ -78,13 +80,10 @@ export class ScimUsersService {
     return listResponse(resources, { totalResults: total, itemsPerPage: resources.length, ...cursors });
   }
 
-  private async listed(dir: DirectoryPrincipal, users: ManagedUser[], q: ListQuery): Promise<Json[]> {
-    const groups = isAttributeRequested('groups', q, USER_RESOURCE)
-      ? await this.groups.groupsOf(
-          scopeOf(dir),
-          users.map((mu) => mu.user.id),
-        )
-      : new Map<string, GroupRef[]>();
+  /** The page's resources; `groupRows`: the rows of the groups query, when the groups were asked for. */
+  private listed(users: ManagedUser[], q: ListQuery, groupRows: unknown): Json[] {
+    const ids = users.map((mu) => mu.user.id);
+    const groups = groupRows !== undefined ? groupRefsOf(ids, groupRows) : new Map<string, GroupRef[]>();
     return users.map((mu) => this.shape(toScimUser(mu, this.baseUrl, groups.get(mu.user.id)), q));
   }
 
@@ -96,8 +95,10 @@ export class ScimUsersService {
     return compileFilter(ast, USER_ATTRIBUTE_MAP, this.dialect);
   }
 
+  /** The person, their emails, manager and groups in one round trip. */
   async get(dir: DirectoryPrincipal, id: string, projection: ProjectionParams): Promise<Json> {
-    return this.shape(await this.toScim(dir, await this.users.get(scopeOf(dir), id)), projection);
+    const { person, also } = await this.users.getWith(scopeOf(dir), id, [this.groups.groupsOfStatement(scopeOf(dir), [id])]);
+    return this.shape(toScimUser(person, this.baseUrl, groupRefsOf([id], also[0]).get(id)), projection);
   }
 
   async create(dir: DirectoryPrincipal, body: unknown, note: OperationNote = {}): Promise<Json> {

@@ -2,15 +2,28 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
-import { insertRows, isUniqueViolation, normalizedKey, Transactions, writeLock } from '@app/database';
+import {
+  affectedRows,
+  batch,
+  forUpdate,
+  hydrateRows,
+  insertStatement,
+  isUniqueViolation,
+  normalizedKey,
+  runStatement,
+  selectList,
+  Statement,
+  Transactions,
+  updateStatement,
+} from '@app/database';
 import { DomainError, notFound } from '../common/domain-error';
 import { KeysetPosition, keysetPage, namedParameters } from '../common/keyset';
 import { assertVersion, VersionPrecondition } from '../common/version-precondition';
-import { DirectoryScope, OrgMention, OrgStructureService } from '../org-structure/org-structure.service';
+import { DirectoryScope, MappingRow, OrgMention, OrgStructureService } from '../org-structure/org-structure.service';
 import { Role } from '../org-structure/role.entity';
 import { UserEmail } from './user-email.entity';
 import { User } from './user.entity';
-import { visibleToDirectory, visibleToDirectorySql } from './directory-visibility';
+import { visibleToDirectorySql } from './directory-visibility';
 import { emailInUse, isActiveEmailViolation } from './email-conflict';
 import { NOT_DEPROVISIONING, PeopleLifecycle, PersonSnapshot, setArchived, setEmail, setRestored, snapshot } from './people-lifecycle';
 import { DeprovisionGuardService, DeprovisionOutcome } from './deprovision-guard.service';
@@ -52,9 +65,16 @@ export class ManagedUsersService {
 
   /** A person this directory manages and has not deleted, or 404. */
   async get(scope: DirectoryScope, id: string): Promise<ManagedUser> {
+    return (await this.getWith(scope, id, [])).person;
+  }
+
+  /**
+   * The same, in one round trip with `also` (statements of the caller's, e.g. the SCIM groups of
+   * the person), whose raw results come back in order.
+   */
+  async getWith(scope: DirectoryScope, id: string, also: Statement[]): Promise<{ person: ManagedUser; also: unknown[] }> {
     // A read: no transaction (BEGIN and COMMIT would be two more round trips for nothing).
-    const m = this.dataSource.manager;
-    return this.load(m, await this.visibleUser(m, scope, id, false));
+    return this.readPerson(this.dataSource.manager, scope, id, false, also);
   }
 
   /**
@@ -67,16 +87,24 @@ export class ManagedUsersService {
     scope: DirectoryScope,
     predicate: { sql: string; params: unknown[] } | undefined,
     page: { offset: number; count: number },
-  ): Promise<{ total: number; users: ManagedUser[] }> {
+    also?: (userIds: string[]) => Statement[],
+  ): Promise<{ total: number; users: ManagedUser[]; also: unknown[] }> {
     const { where, params } = this.visibleWhere(scope, predicate);
     const m = this.dataSource.manager;
-    if (page.count === 0) return { total: await this.count(m, where, params), users: [] };
-    const users = await this.visibleQuery(m, where, params).orderBy('u.createdAt').addOrderBy('u.id').limit(page.count).offset(page.offset).getMany();
+    if (page.count === 0) return { total: await this.count(m, where, params), users: [], also: [] };
+    // Raw SQL built once (selectList): this runs for every user of every cycle, and a query
+    // builder would rebuild and re-parse the same statement each time.
+    const rows: Array<Record<string, unknown>> = await m.query(
+      `SELECT ${selectList(m, User, 'u')} FROM users u WHERE ${where} ORDER BY u.created_at ASC, u.id ASC LIMIT ? OFFSET ?`,
+      [...params, page.count, page.offset],
+    );
+    const users = hydrateRows(m, User, rows);
     // A page that is not full and not past the end is the last one, so the total is exact
     // without COUNT(*): Entra's per-user lookup (0 or 1 match) is then a single query.
     const lastPage = users.length < page.count && (users.length > 0 || page.offset === 0);
     const total = lastPage ? page.offset + users.length : await this.count(m, where, params);
-    return { total, users: await this.hydrate(m, users) };
+    const hydrated = await this.hydrateWith(m, users, also ? also(users.map((u) => u.id)) : []);
+    return { total, users: hydrated.users, also: hydrated.also };
   }
 
   /**
@@ -89,12 +117,14 @@ export class ManagedUsersService {
     predicate: { sql: string; params: unknown[] } | undefined,
     position: KeysetPosition | undefined,
     count: number,
-  ): Promise<{ total: number; users: ManagedUser[]; more: boolean }> {
+    also?: (userIds: string[]) => Statement[],
+  ): Promise<{ total: number; users: ManagedUser[]; more: boolean; also: unknown[] }> {
     const { where, params } = this.visibleWhere(scope, predicate);
     const m = this.dataSource.manager;
     const { rows, more } = await keysetPage(this.visibleQuery(m, where, params), position, count);
     const total = !position && !more ? rows.length : await this.count(m, where, params);
-    return { total, users: await this.hydrate(m, rows), more };
+    const hydrated = await this.hydrateWith(m, rows, also ? also(rows.map((u) => u.id)) : []);
+    return { total, users: hydrated.users, more, also: hydrated.also };
   }
 
   /** `SELECT u.* FROM users u WHERE <where>` as a query builder (named parameters, same SQL). */
@@ -115,22 +145,89 @@ export class ManagedUsersService {
     return predicate ? { where: `${where} AND (${predicate.sql})`, params: [...params, ...predicate.params] } : { where, params };
   }
 
-  /** Loads emails and managers for a page of users in two queries. */
+  /** Loads emails and managers for a page of users (one round trip). */
   async hydrate(m: EntityManager, users: User[]): Promise<ManagedUser[]> {
-    if (users.length === 0) return [];
-    const ids = users.map((u) => u.id);
-    const emails = await m.find(UserEmail, { where: { userId: In(ids) }, order: { position: 'ASC' } });
+    return (await this.hydrateWith(m, users, [])).users;
+  }
+
+  /** hydrate, with the caller's `also` statements in the same round trip (their raw results come back in order). */
+  private async hydrateWith(m: EntityManager, users: User[], also: Statement[]): Promise<{ users: ManagedUser[]; also: unknown[] }> {
+    if (users.length === 0) return { users: [], also: [] };
     const managerIds = [...new Set(users.map((u) => u.managerId).filter((x): x is string => x !== null))];
-    const managers = managerIds.length ? await m.find(User, { select: { id: true, displayName: true }, where: { id: In(managerIds) } }) : [];
-    const byManager = new Map(managers.map((x) => [x.id, x]));
-    return users.map((user) => {
-      const manager = user.managerId ? byManager.get(user.managerId) : undefined;
-      return {
+    const managers = managerIds.length
+      ? [{ sql: `SELECT mgr.id, mgr.display_name FROM users mgr WHERE mgr.id IN (${managerIds.map(() => '?').join(', ')})`, params: managerIds }]
+      : [];
+    const results = await batch(m, [
+      this.emailsOf(
+        m,
+        users.map((u) => u.id),
+      ),
+      ...managers,
+      ...also,
+    ]);
+    const emailRows = results[0];
+    const managerRows = managers.length ? results[1] : [];
+    const rest = results.slice(1 + managers.length);
+    const emails = hydrateRows(m, UserEmail, emailRows as Array<Record<string, unknown>>);
+    const byManager = new Map((managerRows as ManagerRow[]).map((x) => [x.id, x]));
+    return {
+      users: users.map((user) => {
+        const manager = user.managerId ? byManager.get(user.managerId) : undefined;
+        return {
+          user,
+          emails: emails.filter((e) => e.userId === user.id),
+          manager: manager ? { id: manager.id, displayName: manager.display_name } : null,
+        };
+      }),
+      also: rest,
+    };
+  }
+
+  /** The email rows of these people, in their order. */
+  private emailsOf(m: EntityManager, userIds: string[]): Statement {
+    return {
+      sql: `SELECT ${selectList(m, UserEmail, 'e')} FROM user_emails e WHERE e.user_id IN (${userIds.map(() => '?').join(', ')}) ORDER BY e.position ASC`,
+      params: userIds,
+    };
+  }
+
+  /**
+   * A person the directory sees (locked for a write), with their emails and manager, in one
+   * round trip with `also`; 404 when the directory does not see them. Inside a transaction on
+   * MySQL this also carries its START TRANSACTION.
+   */
+  private async readPerson(
+    m: EntityManager,
+    scope: DirectoryScope,
+    id: string,
+    lock: boolean,
+    also: Statement[] = [],
+  ): Promise<{ person: ManagedUser; also: unknown[] }> {
+    const [userRows, emailRows, managerRows, ...rest] = await batch(m, [
+      {
+        sql: `SELECT ${selectList(m, User, 'u')} FROM users u WHERE u.id = ? AND u.organization_id = ? AND ${visibleToDirectorySql('u')}${lock ? forUpdate(m.dataSource) : ''}`,
+        params: [id, scope.organizationId, scope.directoryId],
+      },
+      this.emailsOf(m, [id]),
+      // The manager by the person's manager_id, read in the same round trip (the rows' order in a batch is the statements').
+      { sql: 'SELECT mgr.id, mgr.display_name FROM users mgr WHERE mgr.id = (SELECT p.manager_id FROM users p WHERE p.id = ?)', params: [id] },
+      ...also,
+    ]);
+    const [user] = hydrateRows(m, User, userRows as Array<Record<string, unknown>>);
+    if (!user) throw notFound('USER_NOT_FOUND', 'User', id);
+    let manager = (managerRows as ManagerRow[])[0] as ManagerRow | undefined;
+    // Unlocked, a manager change may have landed between the two reads: read the one the row names.
+    if (user.managerId !== null && manager?.id !== user.managerId) {
+      manager = (await m.query<ManagerRow[]>('SELECT mgr.id, mgr.display_name FROM users mgr WHERE mgr.id = ?', [user.managerId]))[0];
+    }
+    return {
+      person: {
         user,
-        emails: emails.filter((e) => e.userId === user.id),
-        manager: manager ? { id: manager.id, displayName: manager.displayName } : null,
-      };
-    });
+        emails: hydrateRows(m, UserEmail, emailRows as Array<Record<string, unknown>>),
+        manager: user.managerId !== null && manager ? { id: manager.id, displayName: manager.display_name } : null,
+      },
+      also: rest,
+    };
   }
 
   async create(scope: DirectoryScope, fields: DirectoryUserFields, requestId: string | null = null): Promise<ManagedUser> {
@@ -139,12 +236,20 @@ export class ManagedUsersService {
       const userNameKey = normalizedKey(fields.userName);
       // One query finds both a holder of this userName and an in-app account whose email it is
       // (DESIGN §1.6: customers set UPN = email); a new person, the common case, stops there. An
-      // archived in-app account is not adopted: its address may have gone to someone else.
-      const hits: Array<{ id: string }> = await m.query(
-        `SELECT id FROM users WHERE organization_id = ? AND (user_name_key = ?
+      // archived in-app account is not adopted: its address may have gone to someone else. The
+      // directory's mappings of the person's department, title and site travel with it (and,
+      // inside the transaction, its START TRANSACTION): they do not depend on what it finds.
+      const mentions = mentionsOf(fields, { department: true, role: true, site: true });
+      const mappings = this.orgStructure.mappingsStatement(scope, mentions);
+      const [found, mapped] = await batch(m, [
+        {
+          sql: `SELECT id FROM users WHERE organization_id = ? AND (user_name_key = ?
            OR (email_key = ? AND directory_id IS NULL AND user_name_key IS NULL AND archived_at IS NULL))`,
-        [scope.organizationId, userNameKey, userNameKey],
-      );
+          params: [scope.organizationId, userNameKey, userNameKey],
+        },
+        ...(mappings ? [mappings] : []),
+      ]);
+      const hits = found as Array<{ id: string }>;
       const candidates = hits.length ? await m.find(User, { where: { id: In(hits.map((h) => h.id)) }, order: { createdAt: 'ASC' } }) : [];
       let existing = candidates.find((u) => u.userNameKey === userNameKey);
       if (existing && (existing.directoryId === null || existing.directoryId === scope.directoryId)) {
@@ -173,17 +278,23 @@ export class ManagedUsersService {
       const priorFields = known ? fieldSnapshot(target) : null;
       target.directoryId = scope.directoryId;
       target.scimVisible = true;
-      const manager = await this.applyFields(m, scope, target, fields, true, null);
+      const manager = await this.applyFields(m, scope, target, fields, true, null, (mapped ?? []) as MappingRow[]);
       // A new person sent inactive is archived as before: creating is not deprovisioning anyone.
       const deprovision = known ? await this.applyActive(m, scope, target, fields.active, requestId) : newInactive(target, fields.active);
       // No email pre-check: the unique key on active_email_key answers (save maps it to 409),
-      // which keeps Entra's create at the same number of round trips.
-      await this.save(m, target, readVersion, known === null, fields.userName);
-      const emails = await this.writeEmails(m, target, fields, known !== null);
-      if (known) await this.lifecycle.changed(m, scope.organizationId, target.id, before, snapshot(target));
+      // which keeps Entra's create at the same number of round trips. A new person's row, their
+      // emails and the COMMIT go in one round trip; a relink or adoption (a row read without a
+      // lock, written only if its version still matches) commits separately.
+      const emails = this.emailWrites(m, target, fields, known !== null);
+      if (known === null) await this.save(m, target, readVersion, true, fields.userName, emails.statements);
+      else {
+        await this.save(m, target, readVersion, false, fields.userName);
+        for (const st of emails.statements) await this.tx.defer(m, st.sql, st.params);
+        await this.lifecycle.changed(m, scope.organizationId, target.id, before, snapshot(target));
+      }
       return {
         user: target,
-        emails,
+        emails: emails.rows,
         manager,
         isNew: known === null,
         deprovision,
@@ -224,9 +335,10 @@ export class ManagedUsersService {
     requestId: string | null = null,
   ): Promise<ManagedUser> {
     return this.tx.run(async (m) => {
-      const user = await this.visibleUser(m, scope, id, true);
+      // The person (locked), their emails and manager, and the START TRANSACTION: one round trip.
+      const current = (await this.readPerson(m, scope, id, true)).person;
+      const user = current.user;
       assertVersion(precondition, user.version);
-      const current = await this.load(m, user);
       const fields = change(current);
       assertStorable(fields);
       const version = user.version;
@@ -234,11 +346,20 @@ export class ManagedUsersService {
       const priorFields = fieldSnapshot(user);
       const manager = await this.applyFields(m, scope, user, fields, false, current.manager);
       const deprovision = await this.applyActive(m, scope, user, fields.active, requestId);
-      await this.save(m, user, version, false, fields.userName);
       const emailsChanged = !sameEmails(current.emails, fields.emails);
-      const emails = emailsChanged ? await this.writeEmails(m, user, fields, true) : current.emails;
+      const emails = emailsChanged ? this.emailWrites(m, user, fields, true) : { rows: current.emails, statements: [] };
+      // The consequences (sessions ended…) before the row's write, in the same transaction:
+      // nothing they do reads the row, and the write, the emails and the COMMIT then go in one
+      // round trip. The row is locked, so its version-conditional UPDATE cannot miss.
       await this.lifecycle.changed(m, scope.organizationId, user.id, before, snapshot(user));
-      return { user, emails, manager, deprovision, write: { kind: updateKind(priorFields, user), fields: changedFields(priorFields, user, emailsChanged) } };
+      await this.save(m, user, version, false, fields.userName, emails.statements);
+      return {
+        user,
+        emails: emails.rows,
+        manager,
+        deprovision,
+        write: { kind: updateKind(priorFields, user), fields: changedFields(priorFields, user, emailsChanged) },
+      };
     });
   }
 
@@ -261,25 +382,29 @@ export class ManagedUsersService {
       const deprovision = await this.guard.deprovision(m, scope, user, 'deleted', requestId);
       // Already archived (a deactivated person): the archive now says why the directory let them go.
       if (deprovision === 'unchanged' && user.archivedAt !== null) setArchived(user, 'deleted');
-      await m.update(
-        User,
-        { id: user.id },
-        {
-          scimVisible: false,
-          archivedAt: user.archivedAt,
-          archiveReason: user.archiveReason,
-          activeEmailKey: user.activeEmailKey,
-          suspendedAt: user.suspendedAt,
-          deprovisionState: user.deprovisionState,
-          deprovisionReason: user.deprovisionReason,
-          deprovisionRequestedAt: user.deprovisionRequestedAt,
-          deprovisionRequestId: user.deprovisionRequestId,
-          pendingArchiveAt: user.pendingArchiveAt,
-          version: user.version + 1,
-          updatedAt: new Date(),
-        },
-      );
+      // As in update(): the consequences first, then the row's write with the COMMIT.
       await this.lifecycle.changed(m, scope.organizationId, user.id, before, snapshot(user));
+      await this.tx.commitWith(m, [
+        updateStatement(
+          m,
+          User,
+          {
+            scimVisible: false,
+            archivedAt: user.archivedAt,
+            archiveReason: user.archiveReason,
+            activeEmailKey: user.activeEmailKey,
+            suspendedAt: user.suspendedAt,
+            deprovisionState: user.deprovisionState,
+            deprovisionReason: user.deprovisionReason,
+            deprovisionRequestedAt: user.deprovisionRequestedAt,
+            deprovisionRequestId: user.deprovisionRequestId,
+            pendingArchiveAt: user.pendingArchiveAt,
+            version: user.version + 1,
+            updatedAt: new Date(),
+          },
+          { id: user.id },
+        ),
+      ]);
       return { userName: user.userName, deprovision };
     });
   }
@@ -325,10 +450,11 @@ export class ManagedUsersService {
   }
 
   private async visibleUser(m: EntityManager, scope: DirectoryScope, id: string, lock: boolean): Promise<User> {
-    const user = await m.findOne(User, {
-      where: { id, ...visibleToDirectory(scope) },
-      ...(lock ? writeLock(m.dataSource) : {}),
-    });
+    const rows: Array<Record<string, unknown>> = await m.query(
+      `SELECT ${selectList(m, User, 'u')} FROM users u WHERE u.id = ? AND u.organization_id = ? AND ${visibleToDirectorySql('u')}${lock ? forUpdate(m.dataSource) : ''}`,
+      [id, scope.organizationId, scope.directoryId],
+    );
+    const [user] = hydrateRows(m, User, rows);
     if (!user) throw notFound('USER_NOT_FOUND', 'User', id);
     return user;
   }
@@ -344,6 +470,7 @@ export class ManagedUsersService {
     f: DirectoryUserFields,
     creating: boolean,
     currentManager: ManagedUser['manager'],
+    mapped?: MappingRow[],
   ): Promise<ManagedUser['manager']> {
     const manager = f.managerId === null ? null : currentManager?.id === f.managerId ? currentManager : await this.checkManager(m, scope, user.id, f.managerId);
     const address = workAddressOf(f.text);
@@ -363,11 +490,8 @@ export class ManagedUsersService {
 
     // Org structure follows the directory's values: a changed value re-links (a blank one
     // clears the link); an unchanged value keeps whatever link the person has.
-    const mentions: OrgMention[] = [];
-    if (changed.department && f.text.department) mentions.push({ kind: 'department', value: f.text.department });
-    if (changed.role && f.text.title) mentions.push({ kind: 'role', value: f.text.title });
-    if (changed.site && site) mentions.push({ kind: 'site', value: site, address });
-    const ids = await this.orgStructure.resolveAll(m, scope, mentions);
+    const mentions = mentionsOf(f, changed);
+    const ids = await this.orgStructure.resolveAll(m, scope, mentions, mapped);
     const linked = (kind: OrgMention['kind']): string | null => {
       const i = mentions.findIndex((x) => x.kind === kind);
       return i < 0 ? null : ids[i];
@@ -398,19 +522,17 @@ export class ManagedUsersService {
    * Inserts a new person or updates a known one. Updates are conditional on the version read,
    * so a concurrent create that relinked or adopted the same row first makes this one a 409.
    */
-  private async save(m: EntityManager, user: User, readVersion: number, isNew: boolean, userName: string): Promise<void> {
+  private async save(m: EntityManager, user: User, readVersion: number, isNew: boolean, userName: string, thenCommit?: Statement[]): Promise<void> {
     const now = new Date();
     user.updatedAt = now;
     user.version = readVersion + 1;
+    if (isNew) user.createdAt = now;
+    const { id, ...columns } = user;
+    const write = isNew ? insertStatement(m, User, [user]) : updateStatement(m, User, columnsOnly(columns), { id, version: readVersion });
     try {
-      if (isNew) {
-        user.createdAt = now;
-        await insertRows(m, User, [user]);
-        return;
-      }
-      const { id, ...columns } = user;
-      const result = await m.update(User, { id, version: readVersion }, columnsOnly(columns));
-      if (result.affected === 0) throw taken(userName);
+      // With `thenCommit`: these statements and the COMMIT travel with the write (a failure commits nothing).
+      const [result] = thenCommit ? await this.tx.commitWith(m, [write, ...thenCommit]) : [await runStatement(m, write)];
+      if (!isNew && affectedRows(result) === 0) throw taken(userName);
     } catch (err) {
       if (isActiveEmailViolation(err)) throw emailInUse();
       if (isUniqueViolation(err)) throw taken(userName);
@@ -418,9 +540,8 @@ export class ManagedUsersService {
     }
   }
 
-  /** Replaces the person's email rows (a handful), returning them as stored. */
-  private async writeEmails(m: EntityManager, user: User, f: DirectoryUserFields, hadRows: boolean): Promise<UserEmail[]> {
-    if (hadRows) await m.delete(UserEmail, { userId: user.id });
+  /** The person's email rows (a handful) as they will be stored, and the statements that replace the old ones with them. */
+  private emailWrites(m: EntityManager, user: User, f: DirectoryUserFields, hadRows: boolean): { rows: UserEmail[]; statements: Statement[] } {
     const rows = f.emails.map((e, position) =>
       m.create(UserEmail, {
         id: randomUUID(),
@@ -433,13 +554,25 @@ export class ManagedUsersService {
         primary: e.primary,
       }),
     );
-    await insertRows(m, UserEmail, rows);
-    return rows;
+    const statements = [
+      ...(hadRows ? [{ sql: 'DELETE FROM user_emails WHERE user_id = ?', params: [user.id] }] : []),
+      ...(rows.length ? [insertStatement(m, UserEmail, rows)] : []),
+    ];
+    return { rows, statements };
   }
+}
 
-  private async load(m: EntityManager, user: User): Promise<ManagedUser> {
-    return (await this.hydrate(m, [user]))[0];
-  }
+type ManagerRow = { id: string; display_name: string | null };
+
+/** The org-structure values of `f` to resolve, for the kinds whose value changed. */
+function mentionsOf(f: DirectoryUserFields, changed: Record<OrgMention['kind'], boolean>): OrgMention[] {
+  const address = workAddressOf(f.text);
+  const site = siteNameOf(address);
+  const mentions: OrgMention[] = [];
+  if (changed.department && f.text.department) mentions.push({ kind: 'department', value: f.text.department });
+  if (changed.role && f.text.title) mentions.push({ kind: 'role', value: f.text.title });
+  if (changed.site && site) mentions.push({ kind: 'site', value: site, address });
+  return mentions;
 }
 
 /** A new person the directory sends inactive: archived at once (no one loses access, so the guard has nothing to hold). */
