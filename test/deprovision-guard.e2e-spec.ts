@@ -1,5 +1,5 @@
 import type { Response } from 'supertest';
-import { DeprovisionSweeper } from '../apps/api/src/users/deprovision-sweeper';
+import { DeprovisionSweeper } from '../apps/api/src/users/deprovision-sweeper.service';
 import { testEngines } from './support/databases';
 import { OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher.service';
 import { eventually, mailTo, nthMailTo, PASSWORD, tokenOf } from './support/people';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PeopleLifecycle } from '../apps/api/src/users/people-lifecycle';
+import { UsersLifecycle } from '../apps/api/src/users/users-lifecycle.service';
 import { testEngines } from './support/databases';
 import { nthMailTo, mailTo, PASSWORD, signIn, tokenOf } from './support/people';
 import { OrgHandle, TestApp } from './support/app';
@@ -69,7 +69,7 @@ describe.each(testEngines())('deprovisioning on %s', (engine) => {
   const accept = (token: string) => h.send('post', '/api/v1/invitations/accept', '', { token, password: PASSWORD });
 
   it('every holder of access registered its hook on the people lifecycle', () => {
-    expect(h.app.get(PeopleLifecycle).registered.sort()).toEqual(['api-tokens', 'invitations', 'sessions']);
+    expect(h.app.get(UsersLifecycle).registered.sort()).toEqual(['api-tokens', 'invitations', 'sessions']);
   });
 
   describe('archive ends access in the same transaction; restore gives back the account, never a session or token', () => {
@@ -218,7 +218,7 @@ describe.each(testEngines())('deprovisioning on %s', (engine) => {
 
   it('a failing hook rolls the archive back: the person stays active with their session (same transaction)', async () => {
     const person = await provisionedAdmin('rollback');
-    const lifecycle = h.app.get(PeopleLifecycle);
+    const lifecycle = h.app.get(UsersLifecycle);
     const failing = {
       accessName: 'failing-for-test',
       endAccess: async (): Promise<void> => {

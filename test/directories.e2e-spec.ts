@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { hashToken } from '../apps/api/src/auth/secret-token';
+import { hashToken } from '../apps/api/src/auth/secret-token.util';
 import { testEngines } from './support/databases';
 import { dumpDatabase } from './support/dump';
 import { PUBLIC_URL, startTestApp, TestApp } from './support/app';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dateParam } from '@app/database';
-import { hashToken } from '../apps/api/src/auth/secret-token';
+import { hashToken } from '../apps/api/src/auth/secret-token.util';
 import { OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher.service';
 import { DirectoryHandle, OrgHandle, PUBLIC_URL, TestApp } from './support/app';
 import { ENTERPRISE, expectStatus, Json, ScimClient, simpleUser, uniqueName } from './support/scim-client';

@@ -12,7 +12,7 @@ import { createApp } from '../apps/api/src/bootstrap';
 import { EmailOutbox } from '../apps/api/src/mail/email-outbox.entity';
 import { MailService, OutgoingMail } from '../apps/api/src/mail/mail.service';
 import { DrainResult, OutboxDispatcher } from '../apps/api/src/mail/outbox-dispatcher.service';
-import { SCRUBBED } from '../apps/api/src/mail/templates';
+import { SCRUBBED } from '../apps/api/src/mail/mail.templates';
 import { LogCapture, startTestApp, TestApp } from './support/app';
 import { Engine, testEngines } from './support/databases';
 import { freePort, SmtpListener, startSmtpListener } from './support/smtp';

@@ -1,6 +1,6 @@
 import { dateParam } from '@app/database';
 import { DataSource } from 'typeorm';
-import { hashToken } from '../apps/api/src/auth/secret-token';
+import { hashToken } from '../apps/api/src/auth/secret-token.util';
 import { PUBLIC_URL, startTestApp, TestApp } from './support/app';
 import { bearer } from './support/scim-client';
 import { testEngines } from './support/databases';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
-import { ProvisioningLog } from '../apps/api/src/provisioning-log/provisioning-log';
+import { ProvisioningLog } from '../apps/api/src/provisioning-log/provisioning-log.service';
 import { ProvisioningEvent } from '../apps/api/src/provisioning-log/provisioning-event.entity';
 import { testEngines } from './support/databases';
 import { dumpDatabase } from './support/dump';

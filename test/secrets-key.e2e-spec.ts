@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig } from '@app/config';
 import { openDataSource } from '@app/database';
-import { SecretBox } from '../apps/api/src/sso/secret-box';
+import { SecretBox } from '../apps/api/src/sso/secret-box.service';
 import { createTestDatabase, testEngines, TestDatabase } from './support/databases';
 import { assertBuilt, childEnv, MAIN_JS, ROOT, runCli, startApi } from './support/processes';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dateParam } from '@app/database';
-import { PRUNE_BATCH } from '../apps/api/src/credentials/login-limiter';
+import { PRUNE_BATCH } from '../apps/api/src/credentials/login-limiter.service';
 import { activePerson, nthMailTo, PASSWORD, signIn, tokenOf } from './support/people';
 import { testEngines } from './support/databases';
 import { OrgHandle, TestApp } from './support/app';
@@ -118,7 +118,7 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
     expectStatus(await h.send('get', '/api/v1/me', session), 200);
   });
 
-  it('who may hold access (users/access-rule.ts): while suspended, the password, the session and the API token all answer 401; lifted, they work again', async () => {
+  it('who may hold access (users/access-rule.sql.ts): while suspended, the password, the session and the API token all answer 401; lifted, they work again', async () => {
     const { id, session } = await activePerson(org, smtp, 'held.admin@example.test');
     expectStatus(await admin('patch', `/api/v1/users/${id}`, { isAdmin: true }), 200);
     const token = expectStatus(await h.send('post', '/api/v1/api-tokens', session, { name: 'Held' }), 201).body.token as string;

@@ -15,7 +15,7 @@ import { OrgHandle, TestApp } from './support/app';
 import { expectStatus, Json, tutorialUser } from './support/scim-client';
 import { SmtpListener, startSmtpListener } from './support/smtp';
 import { PUBLIC_URL } from './support/app';
-import { PasswordSignInPolicy } from '../apps/api/src/credentials/password-sign-in-policy';
+import { PasswordSignInPolicy } from '../apps/api/src/credentials/password-sign-in-policy.service';
 
 const execFileAsync = promisify(execFile);
 

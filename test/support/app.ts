@@ -11,7 +11,7 @@ import { AppConfig, loadConfig } from '@app/config';
 import { assertTestDatabase, normalizedKey } from '@app/database';
 import { createApp } from '../../apps/api/src/bootstrap';
 import type { SetupResult } from '../../apps/api/src/setup/organizations.service';
-import { createOrganization, insertPerson } from '../../apps/api/src/testing/factories';
+import { createOrganization, insertPerson } from '../../apps/api/src/testing/factories.util';
 import { createTestDatabase, Engine, TestDatabase } from './databases';
 import { bearer, expectStatus, Json, Method, Recorded, ScimClient, ScimTransport } from './scim-client';
 
@@ -189,7 +189,7 @@ export class OrgHandle {
   async insertEntity(kind: 'sites' | 'departments' | 'roles', name: string): Promise<string> {
     const id = randomUUID();
     const now = new Date();
-    // The table name finds its entity (the org-kind table: apps/api/src/org-structure/org-kinds.ts).
+    // The table name finds its entity (the org-kind table: apps/api/src/org-structure/org-kinds.util.ts).
     await this.h.dataSource.getRepository(kind).insert({ id, organizationId: this.id, name, nameKey: normalizedKey(name), createdAt: now, updatedAt: now });
     return id;
   }

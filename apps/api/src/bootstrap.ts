@@ -6,10 +6,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@app/config';
-import { handleClientError, renderFrameworkError } from './errors/framework-errors';
-import { isOAuthPath } from './errors/oauth-error';
+import { handleClientError, renderFrameworkError } from './errors/framework-errors.util';
+import { isOAuthPath } from './errors/oauth-error.util';
 import { requestIdFrom } from './logging';
-import { ProvisioningLog } from './provisioning-log/provisioning-log';
+import { ProvisioningLog } from './provisioning-log/provisioning-log.service';
 import { AppModule, AppModuleOptions } from './app.module';
 
 const BODY_LIMIT = 1024 * 1024;

@@ -5,7 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { parseArgs } from 'node:util';
 import { ConfigError, ConfigModule, loadConfig } from '@app/config';
 import { buildDataSourceOptions, DatabaseModule, DatabaseStartupError, openDataSource } from '@app/database';
-import { DomainError } from './common/domain-error';
+import { DomainError } from './common/domain.errors';
 import { ENTITIES } from './entities';
 import { BreakGlassService } from './setup/break-glass.service';
 import { SetupModule } from './setup/setup.module';

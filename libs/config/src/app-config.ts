@@ -168,7 +168,7 @@ export interface AppConfig {
   /**
    * The key that encrypts secrets the service must read back (SSO client secrets), AES-256-GCM.
    * `key` is SECRETS_ENCRYPTION_KEY or the content of SECRETS_ENCRYPTION_KEY_FILE; unset outside
-   * production, the service generates and keeps one in `keyFile` (see sso/secret-box.ts).
+   * production, the service generates and keeps one in `keyFile` (see sso/secret-box.service.ts).
    */
   secrets: { key: Buffer | null; keyFile: string };
   /** Single sign-on (OIDC). `allowHttp` permits http:// issuers (local testing only). */

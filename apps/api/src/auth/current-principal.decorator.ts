@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from './principals';
+import type { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from './principal.types';
 
 /** The admin that a guarded admin route was called by. */
 export const CurrentAdmin = createParamDecorator(

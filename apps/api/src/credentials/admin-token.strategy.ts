@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../common/domain-error';
-import { AdminPrincipal } from '../auth/principals';
+import { DomainError } from '../common/domain.errors';
+import { AdminPrincipal } from '../auth/principal.types';
 import { ApiTokensService } from './api-tokens.service';
 import { SessionsService } from './sessions.service';
 

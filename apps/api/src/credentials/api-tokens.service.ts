@@ -3,14 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { dbErrorLogFields, Transactions } from '@app/database';
-import { notFound } from '../common/domain-error';
-import { mayHoldAccessSql } from '../users/access-rule';
-import { effectiveAdminSql } from '../users/admin-rights';
-import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
+import { notFound } from '../common/domain.errors';
+import { mayHoldAccessSql } from '../users/access-rule.sql';
+import { effectiveAdminSql } from '../users/admin-rights.sql';
+import { UsersLifecycle, PersonAccessHook } from '../users/users-lifecycle.service';
 import { ApiToken } from './api-token.entity';
-import { AdminPrincipal } from '../auth/principals';
-import { hashToken, issueToken, looksLike } from '../auth/secret-token';
-import { UsageThrottle } from '../auth/usage-throttle';
+import { AdminPrincipal } from '../auth/principal.types';
+import { hashToken, issueToken, looksLike } from '../auth/secret-token.util';
+import { UsageThrottle } from '../auth/usage-throttle.util';
 
 @Injectable()
 export class ApiTokensService implements PersonAccessHook {
@@ -21,7 +21,7 @@ export class ApiTokensService implements PersonAccessHook {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: Transactions,
-    lifecycle: PeopleLifecycle,
+    lifecycle: UsersLifecycle,
   ) {
     lifecycle.register(this);
   }
@@ -50,7 +50,7 @@ export class ApiTokensService implements PersonAccessHook {
     return { token, secret: issued.token };
   }
 
-  /** Archive or restore (PeopleLifecycle): every live API token of these people is revoked, in the caller's transaction. */
+  /** Archive or restore (UsersLifecycle): every live API token of these people is revoked, in the caller's transaction. */
   async endAccess(m: EntityManager, organizationId: string, userIds: string[]): Promise<void> {
     await m.update(ApiToken, { organizationId, userId: In(userIds), revokedAt: IsNull() }, { revokedAt: new Date() });
   }

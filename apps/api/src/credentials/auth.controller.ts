@@ -2,14 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nest
 import { ApiConflictResponse, ApiNotFoundResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponse } from '../errors/error-response.dto';
 import type { FastifyRequest } from 'fastify';
-import { UsersService } from '../users/users.service';
+import { UsersQueryService } from '../users/users-query.service';
 import { mapUser } from '../users/users.mapper';
 import { UserResponse } from '../users/dto/user.dto';
 import { ApiTokensService } from './api-tokens.service';
 import { CurrentAdmin, CurrentPerson } from '../auth/current-principal.decorator';
 import { ApiTokenList, ApiTokenResponse, CreateApiTokenRequest, CreatedApiTokenResponse, LoginRequest, LoginResponse } from './dto/auth.dto';
-import { AdminAuth, PersonAuth, Public } from '../auth/guards';
-import type { AdminPrincipal, PersonPrincipal } from '../auth/principals';
+import { AdminAuth, PersonAuth, Public } from '../auth/route-access.decorator';
+import type { AdminPrincipal, PersonPrincipal } from '../auth/principal.types';
 import { SessionsService } from './sessions.service';
 import type { ApiToken } from './api-token.entity';
 
@@ -18,7 +18,7 @@ import type { ApiToken } from './api-token.entity';
 export class AuthController {
   constructor(
     private readonly sessions: SessionsService,
-    private readonly users: UsersService,
+    private readonly users: UsersQueryService,
   ) {}
 
   /**
@@ -54,7 +54,7 @@ export class AuthController {
 @PersonAuth()
 @Controller('api/v1/me')
 export class MeController {
-  constructor(private readonly users: UsersService) {}
+  constructor(private readonly users: UsersQueryService) {}
 
   /** The signed-in person (for an admin API token, the admin who owns it). */
   @Get()

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DirectoriesService } from '../directories/directories.service';
 import { EntraTokensService } from '../directories/entra-tokens.service';
 import { OAuthClientsService } from '../directories/oauth-clients.service';
-import { DirectoryPrincipal } from '../auth/principals';
-import { looksLike } from '../auth/secret-token';
+import { DirectoryPrincipal } from '../auth/principal.types';
+import { looksLike } from '../auth/secret-token.util';
 
 /*
  * One of the three ways a bearer token (read from the Authorization header by RouteAuthGuard,

@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiGoneResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/guards';
+import { Public } from '../auth/route-access.decorator';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { mapUser } from '../users/users.mapper';
-import { UsersService } from '../users/users.service';
+import { UsersQueryService } from '../users/users-query.service';
 import { AcceptInvitationRequest, AcceptInvitationResponse } from './dto/invitation-acceptance.dto';
 import { InvitationAcceptanceService } from './invitation-acceptance.service';
 
@@ -12,7 +12,7 @@ import { InvitationAcceptanceService } from './invitation-acceptance.service';
 export class InvitationAcceptanceController {
   constructor(
     private readonly acceptance: InvitationAcceptanceService,
-    private readonly users: UsersService,
+    private readonly users: UsersQueryService,
   ) {}
 
   /** Accepts an invitation: sets the password and makes the person active. No authentication: the token is the proof. */

@@ -2,17 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { dateParam, normalizedKey, Transactions, writeLock } from '@app/database';
-import { hashToken, looksLike } from '../auth/secret-token';
-import { DomainError } from '../common/domain-error';
+import { hashToken, looksLike } from '../auth/secret-token.util';
+import { DomainError } from '../common/domain.errors';
 import { Invitation } from '../invitations/invitation.entity';
 import { invitationRef } from '../invitations/invitations.service';
 import { MailService } from '../mail/mail.service';
-import { mayHoldAccess } from '../users/access-rule';
-import { markActive } from '../users/people-writes';
+import { mayHoldAccess } from '../users/access-rule.sql';
+import { markActive } from '../users/users-writes.util';
 import { UserCredential } from '../users/user-credential.entity';
 import { User } from '../users/user.entity';
-import { PasswordHasher } from './password-hasher';
-import { PasswordSignInPolicy } from './password-sign-in-policy';
+import { PasswordHasher } from './password-hasher.service';
+import { PasswordSignInPolicy } from './password-sign-in-policy.service';
 
 export const MIN_PASSWORD_LENGTH = 10;
 

@@ -1,5 +1,5 @@
 import { Entity, Index } from 'typeorm';
-import { HashColumn, IdColumn, TimestampColumn } from '../common/columns';
+import { HashColumn, IdColumn, TimestampColumn } from '../common/columns.decorator';
 
 /**
  * One failed sign-in under one key, counted over a sliding window. The key is a hash

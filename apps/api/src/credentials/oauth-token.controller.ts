@@ -1,12 +1,12 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConsumes, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../common/domain.errors';
 import { OAuthClientsService } from '../directories/oauth-clients.service';
-import { OAUTH_NO_STORE } from '../errors/oauth-error';
+import { OAUTH_NO_STORE } from '../errors/oauth-error.util';
 import { AccessTokenResponse, OAuthErrorResponse } from './dto/oauth-token.dto';
-import { Public } from '../auth/guards';
-import { LoginLimiter } from './login-limiter';
+import { Public } from '../auth/route-access.decorator';
+import { LoginLimiter } from './login-limiter.service';
 
 const invalidClient = (): DomainError => new DomainError('OAUTH_INVALID_CLIENT', 'Client authentication failed');
 const invalidRequest = (message: string): DomainError => new DomainError('OAUTH_INVALID_REQUEST', message);

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { DirectoryAuth } from '../auth/guards';
+import { DirectoryAuth } from '../auth/route-access.decorator';
 import { RouteAuthGuard } from './route-auth.guard';
 import type { AdminTokenStrategy } from './admin-token.strategy';
 import type { DirectoryTokenStrategy } from './directory-token.strategy';

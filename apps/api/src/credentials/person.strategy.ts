@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PersonPrincipal } from '../auth/principals';
+import { PersonPrincipal } from '../auth/principal.types';
 import { ApiTokensService } from './api-tokens.service';
 import { SessionsService } from './sessions.service';
 

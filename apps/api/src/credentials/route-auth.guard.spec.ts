@@ -1,9 +1,9 @@
 import { Controller, Get, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../common/domain.errors';
 import { bearerTokenOf } from '../auth/bearer-token.util';
-import { AdminAuth, DirectoryAuth, Public } from '../auth/guards';
+import { AdminAuth, DirectoryAuth, Public } from '../auth/route-access.decorator';
 import { RouteAuthGuard } from './route-auth.guard';
 import type { AdminTokenStrategy } from './admin-token.strategy';
 import type { DirectoryTokenStrategy } from './directory-token.strategy';

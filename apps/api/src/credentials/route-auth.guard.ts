@@ -2,9 +2,9 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { bearerTokenOf } from '../auth/bearer-token.util';
-import { ROUTE_ACCESS, RouteAccess } from '../auth/guards';
-import type { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from '../auth/principals';
-import { DomainError } from '../common/domain-error';
+import { ROUTE_ACCESS, RouteAccess } from '../auth/route-access.decorator';
+import type { AdminPrincipal, DirectoryPrincipal, PersonPrincipal } from '../auth/principal.types';
+import { DomainError } from '../common/domain.errors';
 import { AdminTokenStrategy } from './admin-token.strategy';
 import { DirectoryTokenStrategy } from './directory-token.strategy';
 import { PersonStrategy } from './person.strategy';

@@ -1,5 +1,5 @@
 import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { HashColumn, IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { HashColumn, IdColumn, RefColumn, TimestampColumn } from '../common/columns.decorator';
 import { User } from '../users/user.entity';
 
 /** A signed-in person's bearer session; only the token's SHA-256 hash is stored. */

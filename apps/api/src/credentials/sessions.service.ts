@@ -4,16 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { dateParam, dbErrorLogFields, normalizedKey, Transactions } from '@app/database';
-import { DomainError } from '../common/domain-error';
-import { maySignInSql } from '../users/access-rule';
-import { effectiveAdminSql } from '../users/admin-rights';
-import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
-import { LoginLimiter } from './login-limiter';
-import { PasswordHasher } from './password-hasher';
-import { PasswordSignInPolicy } from './password-sign-in-policy';
-import { hashToken, issueToken, looksLike } from '../auth/secret-token';
+import { DomainError } from '../common/domain.errors';
+import { maySignInSql } from '../users/access-rule.sql';
+import { effectiveAdminSql } from '../users/admin-rights.sql';
+import { UsersLifecycle, PersonAccessHook } from '../users/users-lifecycle.service';
+import { LoginLimiter } from './login-limiter.service';
+import { PasswordHasher } from './password-hasher.service';
+import { PasswordSignInPolicy } from './password-sign-in-policy.service';
+import { hashToken, issueToken, looksLike } from '../auth/secret-token.util';
 import { Session } from './session.entity';
-import { UsageThrottle } from '../auth/usage-throttle';
+import { UsageThrottle } from '../auth/usage-throttle.util';
 
 export interface LoginInput {
   email: string;
@@ -58,7 +58,7 @@ export class SessionsService implements PersonAccessHook {
     private readonly limiter: LoginLimiter,
     private readonly passwords: PasswordHasher,
     private readonly passwordPolicy: PasswordSignInPolicy,
-    lifecycle: PeopleLifecycle,
+    lifecycle: UsersLifecycle,
   ) {
     lifecycle.register(this);
   }
@@ -145,7 +145,7 @@ export class SessionsService implements PersonAccessHook {
     return { sessionId: row.sessionId, userId: row.userId, organizationId: row.organizationId, isAdmin: Boolean(Number(row.isAdmin)) };
   }
 
-  /** Archive or restore (PeopleLifecycle): every open session of these people ends, in the caller's transaction. */
+  /** Archive or restore (UsersLifecycle): every open session of these people ends, in the caller's transaction. */
   async endAccess(m: EntityManager, organizationId: string, userIds: string[]): Promise<void> {
     await m.update(Session, { organizationId, userId: In(userIds), revokedAt: IsNull() }, { revokedAt: new Date() });
   }

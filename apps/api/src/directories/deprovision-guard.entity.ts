@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { ID_LENGTH, RefColumn, TimestampColumn } from '../common/columns';
+import { ID_LENGTH, RefColumn, TimestampColumn } from '../common/columns.decorator';
 import { Directory } from './directory.entity';
 
 /** The settings a directory has until an admin changes them (issue 11 §3: on, 20 %, at least 10, 60 min, 10 min grace). */

@@ -2,13 +2,13 @@ import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Inject, Param
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
-import { AdminAuth } from '../auth/guards';
-import type { AdminPrincipal } from '../auth/principals';
-import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page';
+import { AdminAuth } from '../auth/route-access.decorator';
+import type { AdminPrincipal } from '../auth/principal.types';
+import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page.dto';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { DirectoriesService } from './directories.service';
 import { mapDirectory, mapDirectoryToken } from './directories.mapper';
-import { DirectoryStates } from './directory-states';
+import { DirectoryStates } from './directory-states.service';
 import {
   CreateDirectoryDto,
   CreateDirectoryTokenDto,

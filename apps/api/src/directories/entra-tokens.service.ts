@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { DirectoryPrincipal } from '../auth/principals';
-import { DomainError } from '../common/domain-error';
+import { DirectoryPrincipal } from '../auth/principal.types';
+import { DomainError } from '../common/domain.errors';
 
 /** The audience of the tokens Entra's provisioning service obtains for a non-gallery app. */
 export const ENTRA_PROVISIONING_AUDIENCE = '8adf8e6e-67b2-4cf2-a259-e3dc5476c621';

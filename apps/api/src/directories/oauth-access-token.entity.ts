@@ -1,5 +1,5 @@
 import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { HashColumn, IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { HashColumn, IdColumn, RefColumn, TimestampColumn } from '../common/columns.decorator';
 import { OAuthClient } from './oauth-client.entity';
 
 /**

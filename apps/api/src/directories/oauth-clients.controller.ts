@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } f
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
-import { AdminAuth } from '../auth/guards';
-import type { AdminPrincipal } from '../auth/principals';
-import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page';
+import { AdminAuth } from '../auth/route-access.decorator';
+import type { AdminPrincipal } from '../auth/principal.types';
+import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page.dto';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { mapOAuthClient } from './directories.mapper';
 import { oauthTokenUrl } from './directory-urls.util';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transactions } from '@app/database';
 import { DirectoriesService } from '../directories/directories.service';
 import { GroupsAdminService } from '../groups/groups-admin.service';
-import { unlinkDirectory } from '../users/people-writes';
+import { unlinkDirectory } from '../users/users-writes.util';
 
 /**
  * Deleting a directory spans three features: the directory (its row and tokens), the groups it

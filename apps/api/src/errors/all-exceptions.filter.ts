@@ -2,12 +2,12 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { databaseErrorCode, isDatabaseUnavailable } from '@app/database';
 import { isScimError } from '@app/scim-protocol';
-import { databaseUnavailable, DomainError } from '../common/domain-error';
-import { isClientError } from './client-error';
-import { noteFailure } from './failure-note';
-import { isOAuthPath, renderOAuthError } from './oauth-error';
-import { isScimPath, renderScimError } from './scim-error';
-import { renderRestError } from './rest-error';
+import { databaseUnavailable, DomainError } from '../common/domain.errors';
+import { isClientError } from './client-error.util';
+import { noteFailure } from './failure-note.util';
+import { isOAuthPath, renderOAuthError } from './oauth-error.util';
+import { isScimPath, renderScimError } from './scim-error.util';
+import { renderRestError } from './rest-error.util';
 
 /**
  * The single exception filter. It picks the transport by path, so even a 404 for an unknown

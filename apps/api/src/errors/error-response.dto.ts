@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 /**
- * The body of every REST error (rest-error.ts renders it). SCIM routes answer the SCIM Error
+ * The body of every REST error (rest-error.util.ts renders it). SCIM routes answer the SCIM Error
  * schema instead, so this is for /api/v1 only.
  */
 export class ErrorResponse {

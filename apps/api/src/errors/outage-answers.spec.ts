@@ -1,7 +1,7 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { DatabaseUnavailableError } from '@app/database';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../common/domain.errors';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 
 /** What the filter sends, for a request to `url`. */

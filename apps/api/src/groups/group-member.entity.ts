@@ -1,5 +1,5 @@
 import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { ID_LENGTH, RefColumn, TimestampColumn } from '../common/columns';
+import { ID_LENGTH, RefColumn, TimestampColumn } from '../common/columns.decorator';
 import { User } from '../users/user.entity';
 import { Group } from './group.entity';
 

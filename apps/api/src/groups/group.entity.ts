@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { IdColumn, RefColumn, TimestampColumn } from '../common/columns.decorator';
 import { Directory } from '../directories/directory.entity';
 import { Organization } from '../organizations/organization.entity';
 

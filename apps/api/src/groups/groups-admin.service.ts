@@ -4,7 +4,7 @@ import { Transactions } from '@app/database';
 import { InvitationsService } from '../invitations/invitations.service';
 import { UpdateGroupRequest } from './dto/group.dto';
 import { Group } from './group.entity';
-import { GroupsService, GroupWithCount } from './groups.service';
+import { GroupsQueryService, GroupWithCount } from './groups-query.service';
 
 /** The admin writes of groups: the app settings of a group, and removing a directory's groups. */
 @Injectable()
@@ -12,7 +12,7 @@ export class GroupsAdminService {
   constructor(
     private readonly tx: Transactions,
     private readonly invitations: InvitationsService,
-    private readonly groups: GroupsService,
+    private readonly groups: GroupsQueryService,
   ) {}
 
   /**

@@ -1,21 +1,21 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
-import { AdminAuth } from '../auth/guards';
-import type { AdminPrincipal } from '../auth/principals';
-import { byKeyset, keysetPageOf, PageQuery, pageOf } from '../common/page';
+import { AdminAuth } from '../auth/route-access.decorator';
+import type { AdminPrincipal } from '../auth/principal.types';
+import { byKeyset, keysetPageOf, PageQuery, pageOf } from '../common/page.dto';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { GroupMemberPage, GroupPage, GroupResponse, ListGroupsQuery, UpdateGroupRequest } from './dto/group.dto';
 import { GroupsAdminService } from './groups-admin.service';
 import { mapGroup, mapGroupMember } from './groups.mapper';
-import { GroupsService } from './groups.service';
+import { GroupsQueryService } from './groups-query.service';
 
 @ApiTags('Groups')
 @AdminAuth()
 @Controller('api/v1/groups')
 export class GroupsController {
   constructor(
-    private readonly groups: GroupsService,
+    private readonly groups: GroupsQueryService,
     private readonly groupsAdmin: GroupsAdminService,
   ) {}
 

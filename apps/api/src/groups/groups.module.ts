@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { InvitationsModule } from '../invitations/invitations.module';
-import { DirectoryGroupsService } from './directory-groups.service';
+import { GroupsSyncService } from './groups-sync.service';
 import { GroupsAdminService } from './groups-admin.service';
 import { GroupsController } from './groups.controller';
-import { GroupsService } from './groups.service';
+import { GroupsQueryService } from './groups-query.service';
 
 @Module({
   imports: [InvitationsModule],
   controllers: [GroupsController],
-  providers: [DirectoryGroupsService, GroupsService, GroupsAdminService],
-  exports: [DirectoryGroupsService, GroupsService, GroupsAdminService],
+  providers: [GroupsSyncService, GroupsQueryService, GroupsAdminService],
+  exports: [GroupsSyncService, GroupsQueryService, GroupsAdminService],
 })
 export class GroupsModule {}

@@ -1,8 +1,8 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExtraModels, ApiServiceUnavailableResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../auth/guards';
-import { databaseUnavailable } from '../common/domain-error';
+import { Public } from '../auth/route-access.decorator';
+import { databaseUnavailable } from '../common/domain.errors';
 import { ErrorResponse } from '../errors/error-response.dto';
 
 @ApiTags('Health')

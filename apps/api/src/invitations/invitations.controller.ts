@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
-import { AdminAuth } from '../auth/guards';
-import type { AdminPrincipal } from '../auth/principals';
-import { DomainError } from '../common/domain-error';
+import { AdminAuth } from '../auth/route-access.decorator';
+import type { AdminPrincipal } from '../auth/principal.types';
+import { DomainError } from '../common/domain.errors';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { BulkInvitationRequest, BulkInvitationResponse, InvitationResponse } from './dto/invitation.dto';
 import { InvitationsService } from './invitations.service';

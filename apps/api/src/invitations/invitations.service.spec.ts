@@ -2,11 +2,11 @@ import { IsNull } from 'typeorm';
 import { Transactions } from '@app/database';
 import { UserCredential } from '../users/user-credential.entity';
 import type { SetupResult } from '../setup/organizations.service';
-import type { DirectoryScope } from '../org-structure/org-structure.service';
-import { createDirectory, createOrganization, directoryFields, insertPerson } from '../testing/factories';
-import { ServiceTestApp, startServiceTestApp } from '../testing/service-test-app';
-import { ManagedUsersService } from '../users/managed-users.service';
-import { PeopleAdminService } from '../users/people-admin.service';
+import type { DirectoryScope } from '../org-structure/org-structure-sync.service';
+import { createDirectory, createOrganization, directoryFields, insertPerson } from '../testing/factories.util';
+import { ServiceTestApp, startServiceTestApp } from '../testing/service-test-app.util';
+import { UsersSyncService } from '../users/users-sync.service';
+import { UsersAdminService } from '../users/users-admin.service';
 import { User } from '../users/user.entity';
 import { Invitation } from './invitation.entity';
 import { InvitationsService } from './invitations.service';
@@ -24,10 +24,10 @@ describe('InvitationsService: who may be invited', () => {
   const openInvitations = (userId: string): Promise<number> => m().countBy(Invitation, { userId, acceptedAt: IsNull(), revokedAt: IsNull() });
   const uninvited = async (): Promise<string> => (await insertPerson(m(), org.organizationId, `person${++n}@example.test`)).id;
   const withoutEmail = async (): Promise<string> =>
-    (await t.app.get(ManagedUsersService).create(scope, directoryFields(`no-email-${++n}@contoso.test`, {}, { emails: [] }))).user.id;
+    (await t.app.get(UsersSyncService).create(scope, directoryFields(`no-email-${++n}@contoso.test`, {}, { emails: [] }))).user.id;
   const archived = async (): Promise<string> => {
     const id = await uninvited();
-    await t.app.get(PeopleAdminService).archive(actor, id);
+    await t.app.get(UsersAdminService).archive(actor, id);
     return id;
   };
   /** A person who has accepted an invitation: active, with a password. */

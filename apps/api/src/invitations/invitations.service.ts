@@ -3,16 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { chunks, dateParam, insertRows, Transactions, writeLock } from '@app/database';
-import { issueToken } from '../auth/secret-token';
-import { DomainError } from '../common/domain-error';
+import { issueToken } from '../auth/secret-token.util';
+import { DomainError } from '../common/domain.errors';
 import { MailService, OutgoingMail } from '../mail/mail.service';
 import { Organization } from '../organizations/organization.entity';
 import { UserFilter } from '../users/dto/user.dto';
 import { User } from '../users/user.entity';
-import { PeopleLifecycle, PersonAccessHook } from '../users/people-lifecycle';
-import { markInvited } from '../users/people-writes';
+import { UsersLifecycle, PersonAccessHook } from '../users/users-lifecycle.service';
+import { markInvited } from '../users/users-writes.util';
 import { UserCredential } from '../users/user-credential.entity';
-import { UsersService } from '../users/users.service';
+import { UsersQueryService } from '../users/users-query.service';
 import { Invitation } from './invitation.entity';
 
 export type SkipReason = 'notFound' | 'archived' | 'active' | 'noEmail';
@@ -49,13 +49,13 @@ export class InvitationsService implements PersonAccessHook {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tx: Transactions,
     private readonly mail: MailService,
-    private readonly users: UsersService,
-    lifecycle: PeopleLifecycle,
+    private readonly users: UsersQueryService,
+    lifecycle: UsersLifecycle,
   ) {
     lifecycle.register(this);
   }
 
-  /** Archive or restore (PeopleLifecycle): open invitations of these people are cancelled, with their queued email. */
+  /** Archive or restore (UsersLifecycle): open invitations of these people are cancelled, with their queued email. */
   async endAccess(m: EntityManager, organizationId: string, userIds: string[]): Promise<void> {
     await this.cancelOpen(m, organizationId, userIds);
   }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MailTransport } from './mail-transport';
+import { MailTransport } from './mail-transport.service';
 import { MailService } from './mail.service';
 import { OutboxDelivery } from './outbox-delivery.service';
 import { OutboxDispatcher } from './outbox-dispatcher.service';

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { chunks, insertRows, Transactions } from '@app/database';
 import { EmailOutbox } from './email-outbox.entity';
 import { OutboxDispatcher } from './outbox-dispatcher.service';
-import type { MailMessage } from './templates';
+import type { MailMessage } from './mail.templates';
 
 export type OutgoingMail = MailMessage & {
   organizationId: string | null;

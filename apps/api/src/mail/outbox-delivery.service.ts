@@ -5,8 +5,8 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, MailConfig } from '@app/config';
 import { dbErrorLogFields, isDatabaseUnavailable, Transactions } from '@app/database';
 import { EmailOutbox } from './email-outbox.entity';
-import { MailTransport } from './mail-transport';
-import { MailMessage, render, scrubPayload, SECRET_FIELDS } from './templates';
+import { MailTransport } from './mail-transport.service';
+import { MailMessage, render, scrubPayload, SECRET_FIELDS } from './mail.templates';
 
 export interface DrainResult {
   sent: number;

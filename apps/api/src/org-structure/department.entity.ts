@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { IdColumn, RefColumn, TimestampColumn } from '../common/columns.decorator';
 import { Organization } from '../organizations/organization.entity';
 
 /** Created the first time a directory mentions it, then owned by the app (never overwritten by sync). */

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation, normalizedKey, Transactions } from '@app/database';
-import { DomainError } from '../common/domain-error';
-import { findOrgEntity, OrgEntity, orgEntity, userColumn } from './org-kinds';
+import { DomainError } from '../common/domain.errors';
+import { findOrgEntity, OrgEntity, orgEntity, userColumn } from './org-kinds.util';
 import { OrgKind } from './org-source-mapping.entity';
-import { SiteAddress } from './org-structure.service';
-import { PeopleLinks } from './people-links';
+import { SiteAddress } from './org-structure-sync.service';
+import { UserLinks } from './user-links.service';
 import type { Role } from './role.entity';
 import type { Site } from './site.entity';
 
@@ -27,7 +27,7 @@ export interface OrgEntityChanges {
 export class OrgStructureAdminService {
   constructor(
     private readonly tx: Transactions,
-    private readonly people: PeopleLinks,
+    private readonly people: UserLinks,
   ) {}
 
   async create(organizationId: string, kind: OrgKind, changes: Required<Pick<OrgEntityChanges, 'name'>> & OrgEntityChanges): Promise<OrgEntity> {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { findKeysetPage } from '../common/keyset';
-import { keysetPosition, PageQuery } from '../common/page';
-import { findOrgEntity, OrgEntity, orgEntity, userColumn } from './org-kinds';
+import { findKeysetPage } from '../common/keyset.util';
+import { keysetPosition, PageQuery } from '../common/page.dto';
+import { findOrgEntity, OrgEntity, orgEntity, userColumn } from './org-kinds.util';
 import { OrgKind } from './org-source-mapping.entity';
 
 export type WithCount<T> = { entity: T; userCount: number };

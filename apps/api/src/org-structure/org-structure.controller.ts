@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
-import { AdminAuth } from '../auth/guards';
-import type { AdminPrincipal } from '../auth/principals';
-import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page';
+import { AdminAuth } from '../auth/route-access.decorator';
+import type { AdminPrincipal } from '../auth/principal.types';
+import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page.dto';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { Department } from './department.entity';
 import {

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { IdColumn, RefColumn, TimestampColumn } from '../common/columns.decorator';
 import { Organization } from '../organizations/organization.entity';
 
 /** A list stored as JSON text (the same on both engines); empty is NULL. */

@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { IdColumn, TimestampColumn } from '../common/columns';
+import { IdColumn, TimestampColumn } from '../common/columns.decorator';
 
 /** The tenant: every tenant-owned row carries its id. */
 @Entity({ name: 'organizations' })

@@ -5,14 +5,14 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { isUniqueViolation, Transactions } from '@app/database';
 import { DirectoriesService } from '../directories/directories.service';
 import { Directory } from '../directories/directory.entity';
-import { DirectoryState, DirectoryStates } from '../directories/directory-states';
+import { DirectoryState, DirectoryStates } from '../directories/directory-states.service';
 import { MailService } from '../mail/mail.service';
 import { Organization } from '../organizations/organization.entity';
-import { mayHoldAccessSql } from '../users/access-rule';
-import { effectiveAdminSql } from '../users/admin-rights';
+import { mayHoldAccessSql } from '../users/access-rule.sql';
+import { effectiveAdminSql } from '../users/admin-rights.sql';
 import { DirectoryHealthMark, ProvisioningEvent } from './provisioning-event.entity';
 import { DirectoryHealthResponse, WindowCountsResponse } from './dto/provisioning-log.dto';
-import { ProvisioningLog } from './provisioning-log';
+import { ProvisioningLog } from './provisioning-log.service';
 
 const HOUR = 60 * 60_000;
 const DAY = 24 * HOUR;

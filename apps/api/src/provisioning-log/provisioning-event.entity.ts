@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { ID_LENGTH, IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { ID_LENGTH, IdColumn, RefColumn, TimestampColumn } from '../common/columns.decorator';
 
 export const OUTCOMES = ['success', 'failure', 'held'] as const;
 export type Outcome = (typeof OUTCOMES)[number];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../common/domain.errors';
 import { DirectoryToken } from '../directories/directory-token.entity';
 import { ProvisioningEvent } from './provisioning-event.entity';
 import { EventsQuery, MAX_CSV_ROWS, MAX_EVENTS_PAGE, ProvisioningEventResponse } from './dto/provisioning-log.dto';

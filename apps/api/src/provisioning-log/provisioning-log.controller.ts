@@ -2,14 +2,14 @@ import { applyDecorators, Controller, Get, Headers, Param, Query, Res } from '@n
 import { ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
-import { AdminAuth } from '../auth/guards';
-import type { AdminPrincipal } from '../auth/principals';
+import { AdminAuth } from '../auth/route-access.decorator';
+import type { AdminPrincipal } from '../auth/principal.types';
 import { DirectoriesService } from '../directories/directories.service';
 import { ErrorResponse } from '../errors/error-response.dto';
-import { UsersService } from '../users/users.service';
+import { UsersQueryService } from '../users/users-query.service';
 import { DirectoryHealthService } from './directory-health.service';
 import { DirectoryHealthResponse, EventsQuery, ProvisioningEventPage } from './dto/provisioning-log.dto';
-import { ProvisioningLog } from './provisioning-log';
+import { ProvisioningLog } from './provisioning-log.service';
 import { EventScope, ProvisioningEventsService, toCsv } from './provisioning-events.service';
 
 /**
@@ -35,7 +35,7 @@ export class ProvisioningLogController {
     private readonly log: ProvisioningLog,
     private readonly health: DirectoryHealthService,
     private readonly directories: DirectoriesService,
-    private readonly users: UsersService,
+    private readonly users: UsersQueryService,
   ) {}
 
   /**

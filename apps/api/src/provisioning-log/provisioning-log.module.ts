@@ -2,10 +2,10 @@ import { Module } from '@nestjs/common';
 import { DirectoriesModule } from '../directories/directories.module';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
-import { DeprovisionEventsRecorder } from './deprovision-recorder';
+import { DeprovisionEventsRecorder } from './deprovision-recorder.service';
 import { DirectoryHealthService } from './directory-health.service';
 import { ProvisioningEventsService } from './provisioning-events.service';
-import { ProvisioningLog } from './provisioning-log';
+import { ProvisioningLog } from './provisioning-log.service';
 import { ProvisioningLogController } from './provisioning-log.controller';
 
 /**

@@ -12,10 +12,10 @@ import {
   GROUP_RESOURCE,
   USER_RESOURCE,
 } from '@app/scim-protocol';
-import { DirectoryAuth } from '../auth/guards';
+import { DirectoryAuth } from '../auth/route-access.decorator';
 import { SCIM_PATH, scimTenantUrl } from '../directories/directory-urls.util';
-import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
-import { ScimQuery } from './scim-http';
+import { SCIM_CONTENT_TYPE } from '../errors/scim-error.util';
+import { ScimQuery } from './scim-http.util';
 import { SCIM_PAGE } from './scim-users.service';
 
 /**

@@ -1,5 +1,5 @@
 import { blankToNull, CORE_GROUP_URN, FRANKLI_GROUP_URN } from '@app/scim-protocol';
-import type { DirectoryGroup, GroupFields } from '../groups/directory-groups.service';
+import type { DirectoryGroup, GroupFields } from '../groups/groups-sync.service';
 
 type Json = Record<string, unknown>;
 

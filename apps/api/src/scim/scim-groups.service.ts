@@ -18,15 +18,15 @@ import {
   ProjectionParams,
   SqlDialect,
 } from '@app/scim-protocol';
-import type { DirectoryPrincipal } from '../auth/principals';
-import type { VersionPrecondition } from '../common/version-precondition';
+import type { DirectoryPrincipal } from '../auth/principal.types';
+import type { VersionPrecondition } from '../common/version-precondition.util';
 import { scimTenantUrl } from '../directories/directory-urls.util';
-import { DirectoryGroupsService, GroupFields, MembershipChange } from '../groups/directory-groups.service';
-import type { OperationNote } from '../provisioning-log/operation-note';
-import { GROUP_ATTRIBUTE_MAP } from './group-attribute-map';
+import { GroupsSyncService, GroupFields, MembershipChange } from '../groups/groups-sync.service';
+import type { OperationNote } from '../provisioning-log/operation-note.decorator';
+import { GROUP_ATTRIBUTE_MAP } from './group-attribute-map.constants';
 import { groupFieldsFromScim, memberIdsFromScim, toScimGroup } from './scim-group.mapper';
 import { ListQuery, SCIM_PAGE } from './scim-users.service';
-import { Json, Patched, scopeOf, shapeResource, wantsResource } from './scim-http';
+import { Json, Patched, scopeOf, shapeResource, wantsResource } from './scim-http.util';
 
 /** SCIM Groups on top of the groups domain: parsing, filtering, projection, shapes. */
 @Injectable()
@@ -36,7 +36,7 @@ export class ScimGroupsService {
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
-    private readonly groups: DirectoryGroupsService,
+    private readonly groups: GroupsSyncService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.baseUrl = scimTenantUrl(config.publicUrl);
@@ -85,7 +85,7 @@ export class ScimGroupsService {
     return toScimGroup(created, this.baseUrl);
   }
 
-  /** PUT: new fields and exactly these members (DirectoryGroupsService.replace, spelled out to see what changed). */
+  /** PUT: new fields and exactly these members (GroupsSyncService.replace, spelled out to see what changed). */
   async replace(dir: DirectoryPrincipal, id: string, body: unknown, precondition?: VersionPrecondition, note: OperationNote = {}): Promise<Json> {
     const resource = parseResourceBody(body, GROUP_RESOURCE);
     const fields = groupFieldsFromScim(resource);

@@ -1,8 +1,8 @@
 import { createParamDecorator, ExecutionContext, Header, Res } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { VersionPrecondition } from '../common/version-precondition';
-import { SCIM_CONTENT_TYPE } from '../errors/scim-error';
-import { versionPrecondition } from './scim-http';
+import type { VersionPrecondition } from '../common/version-precondition.util';
+import { SCIM_CONTENT_TYPE } from '../errors/scim-error.util';
+import { versionPrecondition } from './scim-http.util';
 
 /** Decorators the SCIM resource routes share, so their controllers say only what differs. */
 

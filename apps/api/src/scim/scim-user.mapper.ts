@@ -1,10 +1,10 @@
 import { blankToNull, CORE_USER_URN, ENTERPRISE_USER_URN } from '@app/scim-protocol';
-import type { GroupRef } from '../groups/directory-groups.service';
-import type { ManagedUser } from '../users/managed-users.service';
-import { directoryActive } from '../users/people-lifecycle';
-import { DIRECTORY_TEXT_FIELD_NAMES } from '../users/user-fields';
-import type { DirectoryTextField, DirectoryUserFields, EmailField } from '../users/user-fields';
-import { splitBinding, TextBinding, USER_TEXT_BINDINGS } from './user-attributes';
+import type { GroupRef } from '../groups/groups-sync.service';
+import type { ManagedUser } from '../users/users-sync.service';
+import { directoryActive } from '../users/users-lifecycle.service';
+import { DIRECTORY_TEXT_FIELD_NAMES } from '../users/user-fields.util';
+import type { DirectoryTextField, DirectoryUserFields, EmailField } from '../users/user-fields.util';
+import { splitBinding, TextBinding, USER_TEXT_BINDINGS } from './user-attributes.constants';
 
 type Json = Record<string, unknown>;
 

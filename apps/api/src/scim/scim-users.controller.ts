@@ -3,12 +3,12 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ListResponse } from '@app/scim-protocol';
 import { CurrentDirectory } from '../auth/current-principal.decorator';
-import { DirectoryAuth } from '../auth/guards';
-import type { DirectoryPrincipal } from '../auth/principals';
-import type { VersionPrecondition } from '../common/version-precondition';
+import { DirectoryAuth } from '../auth/route-access.decorator';
+import type { DirectoryPrincipal } from '../auth/principal.types';
+import type { VersionPrecondition } from '../common/version-precondition.util';
 import { SCIM_PATH } from '../directories/directory-urls.util';
-import { LogNote, type OperationNote } from '../provisioning-log/operation-note';
-import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource } from './scim-http';
+import { LogNote, type OperationNote } from '../provisioning-log/operation-note.decorator';
+import { Json, Projection, ScimQuery, sendCreated, sendPatched, sendResource } from './scim-http.util';
 import { IfMatch, IfNoneMatch, ScimContentType, ScimReply } from './scim-params.decorator';
 import { ListQuery, ScimUsersService } from './scim-users.service';
 

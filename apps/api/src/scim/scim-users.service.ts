@@ -18,16 +18,16 @@ import {
   ProjectionParams,
   USER_RESOURCE,
 } from '@app/scim-protocol';
-import type { DirectoryPrincipal } from '../auth/principals';
+import type { DirectoryPrincipal } from '../auth/principal.types';
 import { scimTenantUrl } from '../directories/directory-urls.util';
-import { DirectoryGroupsService, GroupRef, groupRefsOf } from '../groups/directory-groups.service';
-import { ManagedUser, ManagedUsersService } from '../users/managed-users.service';
-import type { OperationNote } from '../provisioning-log/operation-note';
-import { scimAttributeNames } from './logged-attributes';
+import { GroupsSyncService, GroupRef, groupRefsOf } from '../groups/groups-sync.service';
+import { ManagedUser, UsersSyncService } from '../users/users-sync.service';
+import type { OperationNote } from '../provisioning-log/operation-note.decorator';
+import { scimAttributeNames } from './logged-attributes.util';
 import { fieldsFromScim, toScimUser } from './scim-user.mapper';
-import { USER_ATTRIBUTE_MAP } from './user-attribute-map';
-import type { VersionPrecondition } from '../common/version-precondition';
-import { Json, Patched, scopeOf, shapeResource, wantsResource } from './scim-http';
+import { USER_ATTRIBUTE_MAP } from './user-attribute-map.constants';
+import type { VersionPrecondition } from '../common/version-precondition.util';
+import { Json, Patched, scopeOf, shapeResource, wantsResource } from './scim-http.util';
 
 /** Page sizes of both paging methods; cursors name a position in id order, so they never go stale. */
 export const SCIM_PAGE = { defaultCount: 100, maxCount: 500, cursorTimeoutSeconds: 3600 };
@@ -48,8 +48,8 @@ export class ScimUsersService {
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
-    private readonly users: ManagedUsersService,
-    private readonly groups: DirectoryGroupsService,
+    private readonly users: UsersSyncService,
+    private readonly groups: GroupsSyncService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.baseUrl = scimTenantUrl(config.publicUrl);

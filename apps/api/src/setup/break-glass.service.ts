@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '@app/database';
 import { ApiTokensService } from '../credentials/api-tokens.service';
-import { notFound } from '../common/domain-error';
-import { PeopleAdminService } from '../users/people-admin.service';
+import { notFound } from '../common/domain.errors';
+import { UsersAdminService } from '../users/users-admin.service';
 import { Organization } from '../organizations/organization.entity';
 
 export interface BreakGlassInput {
@@ -22,14 +22,14 @@ export interface BreakGlassResult {
 /**
  * Break-glass (issue #9): an operator with database access gives an organisation an admin back
  * when its directory archived every admin. The person with that email becomes a direct admin
- * (PeopleAdminService.grantDirectAdmin says how), and a new admin API token is minted for them,
+ * (UsersAdminService.grantDirectAdmin says how), and a new admin API token is minted for them,
  * all or nothing in one transaction.
  */
 @Injectable()
 export class BreakGlassService {
   constructor(
     private readonly tx: Transactions,
-    private readonly people: PeopleAdminService,
+    private readonly people: UsersAdminService,
     private readonly apiTokens: ApiTokensService,
   ) {}
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Transactions } from '@app/database';
 import { ApiTokensService } from '../credentials/api-tokens.service';
-import { insertFirstAdmin } from '../users/people-writes';
+import { insertFirstAdmin } from '../users/users-writes.util';
 import { Organization } from '../organizations/organization.entity';
 
 export interface SetupInput {

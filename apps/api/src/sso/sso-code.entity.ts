@@ -1,6 +1,6 @@
 import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '../users/user.entity';
-import { HashColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { HashColumn, RefColumn, TimestampColumn } from '../common/columns.decorator';
 
 /** A one-time code the callback hands to the browser (its SHA-256 only); exchanged once, within 60 s. */
 @Entity({ name: 'sso_codes' })

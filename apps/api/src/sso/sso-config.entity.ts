@@ -1,6 +1,6 @@
 import { Column, Entity, JoinColumn, ManyToOne } from 'typeorm';
 import { Organization } from '../organizations/organization.entity';
-import { RefColumn, TimestampColumn } from '../common/columns';
+import { RefColumn, TimestampColumn } from '../common/columns.decorator';
 
 export type PasswordSignIn = 'allowed' | 'disabled';
 

@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Transactions } from '@app/database';
-import { DomainError } from '../common/domain-error';
-import { PasswordSignInPolicy, PasswordSignInRule } from '../credentials/password-sign-in-policy';
-import { issuerProblem, OidcClient, ProviderSettings } from './oidc-client';
-import { SecretBox } from './secret-box';
+import { DomainError } from '../common/domain.errors';
+import { PasswordSignInPolicy, PasswordSignInRule } from '../credentials/password-sign-in-policy.service';
+import { issuerProblem, OidcClient, ProviderSettings } from './oidc-client.service';
+import { SecretBox } from './secret-box.service';
 import { PasswordSignIn, SsoConfig } from './sso-config.entity';
 
 export interface SsoConfigInput {

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { User } from '../users/user.entity';
-import { HashColumn, IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { HashColumn, IdColumn, RefColumn, TimestampColumn } from '../common/columns.decorator';
 
 /**
  * A provider identity pinned to a person: (tenant `tid` or issuer, `oid` or `sub`). One per

@@ -12,17 +12,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { isDatabaseUnavailable, normalizedKey } from '@app/database';
 import { LoginResponse } from '../credentials/dto/auth.dto';
-import { LoginLimiter } from '../credentials/login-limiter';
+import { LoginLimiter } from '../credentials/login-limiter.service';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
-import { AdminAuth, Public } from '../auth/guards';
-import type { AdminPrincipal } from '../auth/principals';
-import { DATABASE_RETRY_AFTER_SECONDS, DomainError } from '../common/domain-error';
+import { AdminAuth, Public } from '../auth/route-access.decorator';
+import type { AdminPrincipal } from '../auth/principal.types';
+import { DATABASE_RETRY_AFTER_SECONDS, DomainError } from '../common/domain.errors';
 import { ErrorResponse } from '../errors/error-response.dto';
-import { statusOf } from '../errors/error-status';
+import { statusOf } from '../errors/error-status.util';
 import { mapUser } from '../users/users.mapper';
-import { UsersService } from '../users/users.service';
+import { UsersQueryService } from '../users/users-query.service';
 import { PutSsoConfigRequest, SsoConfigResponse, SsoExchangeRequest, SsoLinkResponse } from './dto/sso.dto';
-import { sendPage, ssoErrorPage, ssoReturnPage } from './pages/sso-pages';
+import { sendPage, ssoErrorPage, ssoReturnPage } from './pages/sso.pages';
 import { SsoConfigService } from './sso-config.service';
 import { mapSsoConfig, mapSsoLink } from './sso.mapper';
 import { FLOW_TTL_SECONDS, SsoSignInService } from './sso-sign-in.service';
@@ -92,7 +92,7 @@ export class SsoFlowController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly signIns: SsoSignInService,
-    private readonly users: UsersService,
+    private readonly users: UsersQueryService,
     private readonly limiter: LoginLimiter,
   ) {}
 

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { UsersModule } from '../users/users.module';
-import { OidcClient } from './oidc-client';
+import { OidcClient } from './oidc-client.service';
 import { AcceptInvitationPageController } from './pages/accept-invitation-page.controller';
-import { SecretBox } from './secret-box';
+import { SecretBox } from './secret-box.service';
 import { SsoConfigService } from './sso-config.service';
 import { SsoSignInService } from './sso-sign-in.service';
 import { SsoConfigController, SsoFlowController, SsoReturnPageController } from './sso.controller';

@@ -3,17 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { dateParam, isSqlite, Transactions, writeLock } from '@app/database';
-import { notFound } from '../common/domain-error';
+import { notFound } from '../common/domain.errors';
 import { DeprovisionGuard, DeprovisionGuardSettings, settingsOf } from '../directories/deprovision-guard.entity';
 import { Directory } from '../directories/directory.entity';
 import { MailService } from '../mail/mail.service';
 import { Organization } from '../organizations/organization.entity';
-import type { DirectoryScope } from '../org-structure/org-structure.service';
-import { effectiveAdminSql } from './admin-rights';
-import { NOT_DEPROVISIONING, PeopleLifecycle, setArchived, snapshot } from './people-lifecycle';
+import type { DirectoryScope } from '../org-structure/org-structure-sync.service';
+import { effectiveAdminSql } from './admin-rights.sql';
+import { NOT_DEPROVISIONING, UsersLifecycle, setArchived, snapshot } from './users-lifecycle.service';
 import { DeprovisionReason, User } from './user.entity';
-import { findKeysetPage } from '../common/keyset';
-import { keysetPosition, PageQuery } from '../common/page';
+import { findKeysetPage } from '../common/keyset.util';
+import { keysetPosition, PageQuery } from '../common/page.dto';
 
 /** What a deactivation or deletion did: archived now, suspended until the grace ends, held by the tripped guard, or nothing new. */
 export type DeprovisionOutcome = 'archived' | 'pending' | 'held' | 'unchanged';
@@ -66,7 +66,7 @@ export class DeprovisionGuardService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tx: Transactions,
-    private readonly lifecycle: PeopleLifecycle,
+    private readonly lifecycle: UsersLifecycle,
     private readonly mail: MailService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
-import { AdminAuth } from '../auth/guards';
-import type { AdminPrincipal } from '../auth/principals';
-import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page';
+import { AdminAuth } from '../auth/route-access.decorator';
+import type { AdminPrincipal } from '../auth/principal.types';
+import { byKeyset, keysetPageOf, pageOf, PageQuery } from '../common/page.dto';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { DeprovisionGuardService } from './deprovision-guard.service';
 import { HeldDeprovisionDecisionDto, HeldDeprovisionDecisionResponse, HeldDeprovisionPage } from './dto/held-deprovision.dto';

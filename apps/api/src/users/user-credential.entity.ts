@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
-import { ID_LENGTH, RefColumn, TimestampColumn } from '../common/columns';
+import { ID_LENGTH, RefColumn, TimestampColumn } from '../common/columns.decorator';
 import { User } from './user.entity';
 
 /** A person's password hash (argon2id), kept out of the users row that every query reads. */

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn } from '../common/columns';
+import { IdColumn, RefColumn } from '../common/columns.decorator';
 import { User } from './user.entity';
 
 /**

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { IdColumn, RefColumn, TimestampColumn } from '../common/columns';
+import { IdColumn, RefColumn, TimestampColumn } from '../common/columns.decorator';
 import { Directory } from '../directories/directory.entity';
 import { Department } from '../org-structure/department.entity';
 import { Role } from '../org-structure/role.entity';
@@ -54,7 +54,7 @@ export class User {
 
   /**
    * emailKey while the person is not archived, else null: the unique key that makes a work email
-   * unique among the organisation's people who are not archived (set only via people-lifecycle).
+   * unique among the organisation's people who are not archived (set only via UsersLifecycle, users-lifecycle.service.ts).
    */
   @Column({ name: 'active_email_key', type: 'varchar', length: 64, nullable: true })
   activeEmailKey!: string | null;

@@ -1,15 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentAdmin } from '../auth/current-principal.decorator';
-import { AdminAuth } from '../auth/guards';
-import type { AdminPrincipal } from '../auth/principals';
-import { byKeyset, keysetPageOf, pageOf } from '../common/page';
+import { AdminAuth } from '../auth/route-access.decorator';
+import type { AdminPrincipal } from '../auth/principal.types';
+import { byKeyset, keysetPageOf, pageOf } from '../common/page.dto';
 import { ErrorResponse } from '../errors/error-response.dto';
 import { CreatePersonRequest, UpdatePersonRequest } from './dto/person.dto';
 import { ListUsersQuery, UserPage, UserResponse } from './dto/user.dto';
-import { PeopleAdminService } from './people-admin.service';
+import { UsersAdminService } from './users-admin.service';
 import { mapUser } from './users.mapper';
-import { UsersService } from './users.service';
+import { UsersQueryService } from './users-query.service';
 
 const PERSON_ID = ApiParam({ name: 'id', description: 'The person id (also their SCIM id)', example: '3f1c2b9e-8a4d-4c6e-9b1a-2d7e5f0a1c3b' });
 const NOT_FOUND = ApiNotFoundResponse({ type: ErrorResponse, description: 'USER_NOT_FOUND' });
@@ -23,8 +23,8 @@ const BAD_INPUT = ApiBadRequestResponse({
 @Controller('api/v1/users')
 export class UsersController {
   constructor(
-    private readonly users: UsersService,
-    private readonly people: PeopleAdminService,
+    private readonly users: UsersQueryService,
+    private readonly people: UsersAdminService,
   ) {}
 
   /** People of the organisation, filtered by status, text, site, department, role or directory; numbered pages, or keyset pages with `cursor`. */

@@ -1,7 +1,7 @@
 import type { HeldDeprovisionResponse } from './dto/held-deprovision.dto';
 import type { User } from './user.entity';
 import type { UserResponse } from './dto/user.dto';
-import type { Person } from './users.service';
+import type { Person } from './users-query.service';
 
 const ref = (e: { id: string; name: string } | null | undefined) => (e ? { id: e.id, name: e.name } : null);
 

@@ -3,7 +3,7 @@ import { defineAttribute as a, deepFreeze, Schema } from './schema-types';
 
 // Exactly what this server stores for a user, no more: Entra adds only discovered
 // attributes to its mapping list, and advertising one we drop would lose data silently. Every
-// writable attribute here is stored (apps/api/src/scim/user-attributes.ts binds each to its
+// writable attribute here is stored (apps/api/src/scim/user-attributes.constants.ts binds each to its
 // column; a unit test keeps the two in step), and requests naming anything else are refused.
 export const USER_SCHEMA: Schema = deepFreeze({
   id: CORE_USER_URN,

@@ -1,5 +1,5 @@
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { Trim } from '../../common/trim';
+import { Trim } from '../../common/trim.decorator';
 import { UserResponse } from '../../users/dto/user.dto';
 
 export class LoginRequest {

@@ -14,9 +14,9 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { Trim } from '../../common/trim';
+import { Trim } from '../../common/trim.decorator';
 import { DIRECTORY_STATUSES, DirectoryStatus } from '../directory.entity';
-import type { DirectoryState } from '../directory-states';
+import type { DirectoryState } from '../directory-states.service';
 
 export class CreateDirectoryDto {
   /** A name admins recognise, e.g. "Contoso Entra ID". @example "Contoso Entra ID" */

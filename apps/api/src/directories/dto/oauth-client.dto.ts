@@ -1,5 +1,5 @@
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { Trim } from '../../common/trim';
+import { Trim } from '../../common/trim.decorator';
 
 export class CreateOAuthClientDto {
   /** A label for the client, e.g. "Entra provisioning (gallery app)". @example "Entra provisioning" */

@@ -1,5 +1,5 @@
 import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
-import { PageQuery } from '../../common/page';
+import { PageQuery } from '../../common/page.dto';
 import type { PersonStatus } from '../../users/dto/user.dto';
 
 export class ListGroupsQuery extends PageQuery {

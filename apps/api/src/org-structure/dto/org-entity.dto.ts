@@ -1,7 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { applyDecorators } from '@nestjs/common';
 import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { Trim } from '../../common/trim';
+import { Trim } from '../../common/trim.decorator';
 
 export class CreateOrgEntityDto {
   /** Unique in the organisation, case-insensitively. @example "Engineering" */

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { DirectoryState } from '../../directories/directory-states';
+import type { DirectoryState } from '../../directories/directory-states.service';
 import { OUTCOMES, type Outcome } from '../provisioning-event.entity';
 
 export const MAX_EVENTS_PAGE = 200;

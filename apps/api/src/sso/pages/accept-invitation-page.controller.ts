@@ -2,11 +2,11 @@ import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { Public } from '../../auth/guards';
+import { Public } from '../../auth/route-access.decorator';
 import { InvitationAcceptanceService } from '../../credentials/invitation-acceptance.service';
 import { passwordSignInAllowed, SsoConfigService } from '../sso-config.service';
-import { escapeHtml, renderPage } from './html-page';
-import { sendPage } from './sso-pages';
+import { escapeHtml, renderPage } from './html-page.util';
+import { sendPage } from './sso.pages';
 
 const SCRIPT = `
 const token = new URLSearchParams(location.search).get('token') || '';

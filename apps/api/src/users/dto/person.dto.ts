@@ -1,7 +1,7 @@
 import { IsBoolean, IsEmail, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PartialType } from '@nestjs/swagger';
-import { Trim } from '../../common/trim';
-import { IsPlainEmail } from '../email-address';
+import { Trim } from '../../common/trim.decorator';
+import { IsPlainEmail } from '../email-address.util';
 
 /** A person an admin adds in the app: uninvited, managed by no directory. */
 export class CreatePersonRequest {

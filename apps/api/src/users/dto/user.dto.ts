@@ -1,6 +1,6 @@
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IntersectionType } from '@nestjs/swagger';
-import { PageQuery } from '../../common/page';
+import { PageQuery } from '../../common/page.dto';
 
 export const PERSON_STATUSES = ['uninvited', 'invited', 'active', 'archived'] as const;
 export type PersonStatus = (typeof PERSON_STATUSES)[number];
