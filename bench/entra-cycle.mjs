@@ -18,11 +18,11 @@
 // and recreated: its name must contain "test".
 import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import { createServer } from 'node:net';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds, requester } from './lib/run.mjs';
+import { freePort } from './lib/service.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -34,20 +34,10 @@ const GROUP_MEMBERS = Number(process.env.BENCH_GROUP_MEMBERS ?? 200);
 const BIG_GROUP = Number(process.env.BENCH_BIG_GROUP ?? 100_000);
 const BIG_ROUNDS = Number(process.env.BENCH_BIG_ROUNDS ?? 20);
 const BATCH = 50;
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
 const DEPARTMENTS = ['Engineering', 'Sales', 'Marketing', 'Finance', 'People', 'Support', 'Legal', 'Operations'];
 const TITLES = ['Engineer', 'Senior Engineer', 'Account Executive', 'Analyst', 'Manager', 'Designer'];
 const SITES = ['London', 'Paris', 'Berlin', 'Madrid', 'Lisbon'];
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function resetDatabase() {
   if (DATABASE_URL.startsWith('sqlite:')) {
@@ -66,37 +56,7 @@ async function resetDatabase() {
   await c.end();
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
-
-function request(port, method, path, token, body) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        agent,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(payload ? { 'content-type': 'application/scim+json; charset=utf-8', 'content-length': Buffer.byteLength(payload) } : {}),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode, body: text ? JSON.parse(text) : undefined });
-        });
-      },
-    );
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
-}
+const request = requester(CONCURRENCY * 2);
 
 function entraUser(i) {
   const userName = `bench.user.${i}@contoso.com`;
@@ -139,11 +99,6 @@ async function cycle(port, token, from, count) {
   const started = process.hrtime.bigint();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return { latencies, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
-}
-
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
 }
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -369,7 +324,7 @@ async function main() {
     if (BIG_GROUP > 0) await bigGroupPhase(port, dir.token, adminToken, setupIds.organizationId, dir.id);
   } finally {
     api.kill('SIGTERM');
-    agent.destroy();
+    request.close();
   }
 }
 

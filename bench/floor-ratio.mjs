@@ -18,10 +18,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commit, resultFile } from './lib/run.mjs';
+import { freePort } from './lib/service.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const int = (name, fallback) => {
@@ -91,15 +92,6 @@ function mariadbPid() {
   }
   for (const name of ['mariadbd', 'mysqld']) candidates.push(spawnSync('pidof', ['-s', name], { encoding: 'utf8' }).stdout?.trim());
   return candidates.find((pid) => pid && /^\d+$/.test(pid) && existsSync(`/proc/${pid}/stat`)) ?? null;
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function start(args, env, what) {
@@ -326,22 +318,6 @@ function findingsText(r) {
   return out.join('\n');
 }
 
-function commit() {
-  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
-  if (head.status !== 0) return null;
-  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).stdout?.trim();
-  return `${head.stdout.trim()}${dirty ? ' (with uncommitted changes)' : ''}`;
-}
-
-function outFile(date) {
-  if (process.env.BENCH_OUT) return process.env.BENCH_OUT;
-  const dir = join(root, 'bench/results');
-  for (let n = 1; ; n++) {
-    const file = join(dir, `${date}-floor-ratio${n === 1 ? '' : `-${n}`}.json`);
-    if (!existsSync(file)) return file;
-  }
-}
-
 async function main() {
   if (!existsSync(join(root, 'dist/apps/api/src/main.js')))
     throw new Error('dist/apps/api/src/main.js is missing: run `npm run build` first (the bench builds nothing)');
@@ -411,7 +387,7 @@ async function main() {
     rounds,
   };
   result.allGoalsMet = result.table.filter((r) => r.goal !== '—').every((r) => r.met === true);
-  const file = outFile(started.toISOString().slice(0, 10));
+  const file = resultFile('floor-ratio', started.toISOString().slice(0, 10));
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   const shown = relative(root, file);

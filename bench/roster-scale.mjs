@@ -20,9 +20,7 @@
 // SQL instead (faster, but people without emails). BENCH_NODE_ARGS passes flags to the API
 // processes (e.g. "--max-semi-space-size=4"); BENCH_API_STDOUT=<file> keeps their stdout (the
 // logs, --trace-gc); BENCH_KEEP_DATABASE=1 keeps the database.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import {
@@ -40,6 +38,7 @@ import {
   startApi,
   startFlags,
 } from './lib/service.mjs';
+import { commit, cpuSeconds, requester, resultFile } from './lib/run.mjs';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/roster_scale_test';
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
@@ -54,7 +53,6 @@ const LARGE_KEYS = Number(process.env.BENCH_LARGE_KEYS ?? PEOPLE);
 const BATCH = 25;
 const PHASES = (process.env.BENCH_PHASES ?? 'rss,lookups,memberadd').toLowerCase().split(',');
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 const GOALS = { lookupRatio: 1.1, memberAddRatio: 1.5, peakRssMb: 250 };
 
 const DEPARTMENTS = ['Engineering', 'Sales', 'Marketing', 'Finance', 'People', 'Support', 'Legal', 'Operations'];
@@ -63,40 +61,7 @@ const SITES = ['London', 'Paris', 'Berlin', 'Madrid', 'Lisbon'];
 
 if (DATABASE_URL.startsWith('sqlite:')) throw new Error('roster-scale measures MariaDB/MySQL (BENCH_DATABASE_URL=mysql://…)');
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
-
 /** One request over a kept-alive connection (as Entra's client does); answers the status, the body and the milliseconds. */
-function request(port, method, path, token, body) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const started = process.hrtime.bigint();
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        agent,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(payload ? { 'content-type': 'application/scim+json; charset=utf-8', 'content-length': Buffer.byteLength(payload) } : {}),
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode, body: text ? JSON.parse(text) : undefined, ms: Number(process.hrtime.bigint() - started) / 1e6 });
-        });
-      },
-    );
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
-}
-
 /** Runs `count` jobs, `CONCURRENCY` at a time; answers their results. */
 async function pool(count, job) {
   const results = [];
@@ -128,6 +93,8 @@ function entraUser(prefix, i) {
   };
 }
 
+const request = requester(CONCURRENCY * 2);
+
 const lookupPath = (userName) => `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName}"`).replace(/%20/g, '+')}`;
 
 /** Entra's initial cycle for `count` users: the lookup (no match), then the create. Answers the seconds taken. */
@@ -143,11 +110,6 @@ async function initialCycle(port, token, prefix, count, onProgress = () => {}) {
     onProgress(++done);
   });
   return Number(process.hrtime.bigint() - started) / 1e9;
-}
-
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
 }
 
 const round = (x, digits = 1) => Number(x.toFixed(digits));
@@ -339,21 +301,6 @@ async function memberAddPhase(api, large) {
   return result;
 }
 
-function commit() {
-  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
-  if (head.status !== 0) return null;
-  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).stdout?.trim();
-  return `${head.stdout.trim()}${dirty ? ' (with uncommitted changes)' : ''}`;
-}
-
-function outFile(date) {
-  if (process.env.BENCH_OUT) return process.env.BENCH_OUT;
-  for (let n = 1; ; n++) {
-    const file = join(root, 'bench/results', `${date}-roster-scale${n === 1 ? '' : `-${n}`}.json`);
-    if (!existsSync(file)) return file;
-  }
-}
-
 function table(r) {
   const met = (ok) => (ok ? 'yes' : '**no**');
   const k = (n) => `${(n / 1000).toLocaleString('en')}k`;
@@ -434,7 +381,7 @@ async function main() {
       await api.stop();
     }
   }
-  agent.destroy();
+  request.close();
   if (!process.env.BENCH_KEEP_DATABASE) await dropDatabase(DATABASE_URL);
 
   const result = {
@@ -471,7 +418,7 @@ async function main() {
     `\nRoster scale, ${result.date} · commit ${result.commit} · ${result.host.cores} cores · load ${loadAverageStart.join(' ')} → ${result.host.loadAverageEnd.join(' ')} · ` +
       `MariaDB ${version} (buffer pool ${Number(bufferPoolMb)} MB) · Node ${process.version}\n\n${text}\n`,
   );
-  const file = outFile(date);
+  const file = resultFile('roster-scale', date);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify({ ...result, table: text }, null, 2)}\n`);
   process.stdout.write(`\nJSON: ${relative(process.cwd(), file)}\n`);
