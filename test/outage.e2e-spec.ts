@@ -1,4 +1,4 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { createTestDatabase, Engine, testEngines, TestDatabase } from './support/databases';
 import { FaultProxy } from './support/fault-proxy';
-import { assertBuilt, childEnv, CLI_JS, freePort, MAIN_JS, ROOT, runCli, RunningApi, startApi } from './support/processes';
+import { assertBuilt, childEnv, CLI_JS, freePort, holdSqliteWriteLock, MAIN_JS, ROOT, runCli, RunningApi, startApi, stopChild } from './support/processes';
 
 /**
  * Issue 10: a database outage must never look like a credential failure (Entra quarantines an
@@ -157,25 +157,6 @@ async function json<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** Another process takes SQLite's write lock and keeps it until killed, as a stuck backup or shell would. */
-async function holdSqliteWriteLock(path: string): Promise<ChildProcess> {
-  const script = `const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.pragma('busy_timeout = 5000');
-    db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n'); setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['-e', script, path], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
-    child.once('exit', (code) => reject(new Error(`lock holder exited (${code})`)));
-  });
-  return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe.each(testEngines())('database outage on %s', (engine: Engine) => {
@@ -283,7 +264,7 @@ describe.each(testEngines())('database outage on %s', (engine: Engine) => {
       const pid = api.process.pid;
       await cutUnderLoad(async () => {
         const holder = await holdSqliteWriteLock(db.location);
-        return () => kill(holder);
+        return () => stopChild(holder);
       });
       expect(api.process.exitCode).toBeNull();
       expect(api.process.pid).toBe(pid);

@@ -1,26 +1,13 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { createConnection, Connection } from 'mysql2/promise';
 import { createTestDatabase, testEngines, TestDatabase } from './support/databases';
 import { FaultProxy } from './support/fault-proxy';
 import { nthMailTo, PASSWORD, tokenOf } from './support/people';
-import { assertBuilt, ROOT, runCli, RunningApi, startApi } from './support/processes';
+import { assertBuilt, holdSqliteWriteLock, runCli, RunningApi, startApi, stopChild } from './support/processes';
 import { SmtpListener, startSmtpListener } from './support/smtp';
 
 const EMAIL = 'ada.outage@example.test';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Another process takes SQLite's write lock and keeps it until killed (as in outage.e2e-spec.ts). */
-async function holdSqliteWriteLock(path: string): Promise<ChildProcess> {
-  const script = `const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.pragma('busy_timeout = 5000');
-    db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n'); setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['-e', script, path], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
-    child.once('exit', (code) => reject(new Error(`lock holder exited (${code})`)));
-  });
-  return child;
-}
 
 /** better-sqlite3 ships no types: the calls used here. */
 interface SqliteFile {
@@ -143,11 +130,7 @@ describe.each(testEngines())('sign-in during a database outage on %s', (engine) 
       restore = () => proxy!.restore();
     } else {
       const holder = await holdSqliteWriteLock(db.location);
-      restore = async () => {
-        const exited = new Promise((resolve) => holder.once('exit', resolve));
-        holder.kill('SIGKILL');
-        await exited;
-      };
+      restore = () => stopChild(holder);
     }
     try {
       expectOutage(await login(PASSWORD));

@@ -92,3 +92,23 @@ export async function startApi(env: Record<string, string>, cwd = ROOT, onOutput
     },
   };
 }
+
+/** Another process takes SQLite's write lock and keeps it until stopped, as a stuck backup or shell would. */
+export async function holdSqliteWriteLock(path: string): Promise<ChildProcess> {
+  const script = `const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.pragma('busy_timeout = 5000');
+    db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n'); setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['-e', script, path], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+    child.once('exit', (code) => reject(new Error(`lock holder exited (${code})`)));
+  });
+  return child;
+}
+
+/** Kills a child process (SIGKILL) and waits until it has exited. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
