@@ -104,18 +104,13 @@ function renderInvitation(d: InvitationMailData): RenderedMail {
 
   // Every interpolated value is escaped: names come from the directory and are not trusted.
   const e = escapeHtml;
-  const html = [
-    '<!doctype html>',
-    `<html><head><meta charset="utf-8"><title>${e(subject)}</title></head>`,
-    '<body style="font-family: sans-serif; line-height: 1.5">',
+  const html = htmlDocument(subject, [
     `<p>${d.inviteeName ? `Hello ${e(d.inviteeName)},` : 'Hello,'}</p>`,
     `<p>${d.inviterName ? `${e(d.inviterName)} has invited you` : 'You have been invited'} to join <strong>${e(d.organizationName)}</strong> on ${e(d.productName)}.</p>`,
     `<p><a href="${e(d.acceptUrl)}">Accept the invitation</a></p>`,
     `<p>Or copy this link into your browser:<br>${e(d.acceptUrl)}</p>`,
     `<p>The link can be used once and expires on ${e(expires)}.<br>If you did not expect this invitation, you can ignore this email.</p>`,
-    '</body></html>',
-    '',
-  ].join('\n');
+  ]);
 
   return { subject, text, html };
 }
@@ -133,16 +128,7 @@ function renderDirectoryFailing(d: DirectoryFailingMailData): RenderedMail {
     `You will get this email again only if the directory recovers and then fails again.`,
     '',
   ];
-  const e = escapeHtml;
-  const html = [
-    '<!doctype html>',
-    `<html><head><meta charset="utf-8"><title>${e(subject)}</title></head>`,
-    '<body style="font-family: sans-serif; line-height: 1.5">',
-    ...lines.filter(Boolean).map((l) => `<p>${e(l)}</p>`),
-    '</body></html>',
-    '',
-  ].join('\n');
-  return { subject, text: lines.join('\n'), html };
+  return plainMail(subject, lines);
 }
 
 function renderDeprovisionsHeld(d: DeprovisionsHeldMailData): RenderedMail {
@@ -156,16 +142,31 @@ function renderDeprovisionsHeld(d: DeprovisionsHeldMailData): RenderedMail {
     'If the change was a mistake (a scoping filter, an unassigned group), fix it in Entra ID first, then reject.',
     '',
   ];
-  const e = escapeHtml;
-  const html = [
+  return plainMail(subject, lines);
+}
+
+/** A mail of plain lines: the text joined, and each non-empty line an escaped HTML paragraph. */
+function plainMail(subject: string, lines: string[]): RenderedMail {
+  return {
+    subject,
+    text: lines.join('\n'),
+    html: htmlDocument(
+      subject,
+      lines.filter(Boolean).map((l) => `<p>${escapeHtml(l)}</p>`),
+    ),
+  };
+}
+
+/** The HTML document around a mail's paragraphs (already escaped), titled with its subject. */
+function htmlDocument(subject: string, paragraphs: string[]): string {
+  return [
     '<!doctype html>',
-    `<html><head><meta charset="utf-8"><title>${e(subject)}</title></head>`,
+    `<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
     '<body style="font-family: sans-serif; line-height: 1.5">',
-    ...lines.filter(Boolean).map((l) => `<p>${e(l)}</p>`),
+    ...paragraphs,
     '</body></html>',
     '',
   ].join('\n');
-  return { subject, text: lines.join('\n'), html };
 }
 
 /** "8 March 2026 at 14:05 UTC": one unambiguous form for every recipient, whatever their time zone. */
