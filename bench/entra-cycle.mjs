@@ -18,11 +18,10 @@
 // and recreated: its name must contain "test".
 import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuSeconds, requester } from './lib/run.mjs';
-import { freePort } from './lib/service.mjs';
+import { freePort, resetDatabase } from './lib/service.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
@@ -38,23 +37,6 @@ const BATCH = 50;
 const DEPARTMENTS = ['Engineering', 'Sales', 'Marketing', 'Finance', 'People', 'Support', 'Legal', 'Operations'];
 const TITLES = ['Engineer', 'Senior Engineer', 'Account Executive', 'Analyst', 'Manager', 'Designer'];
 const SITES = ['London', 'Paris', 'Berlin', 'Madrid', 'Lisbon'];
-
-async function resetDatabase() {
-  if (DATABASE_URL.startsWith('sqlite:')) {
-    const path = DATABASE_URL.slice('sqlite:'.length);
-    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-    return;
-  }
-  const url = new URL(DATABASE_URL);
-  const name = url.pathname.slice(1);
-  if (!/test/.test(name)) throw new Error(`Refusing to drop database "${name}": its name must contain "test"`);
-  const { createConnection } = await import('mysql2/promise');
-  url.pathname = '/';
-  const c = await createConnection({ uri: url.toString() });
-  await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
-  await c.end();
-}
 
 const request = requester(CONCURRENCY * 2);
 
@@ -259,7 +241,7 @@ async function bigGroupPhase(port, token, adminToken, organizationId, directoryI
 }
 
 async function main() {
-  await resetDatabase();
+  await resetDatabase(DATABASE_URL);
   const port = await freePort();
   const env = {
     ...process.env,

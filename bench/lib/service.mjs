@@ -23,6 +23,14 @@ export const freePort = () =>
 
 /** Drops and recreates the database (a MariaDB/MySQL one only when its name contains "test"), or removes the SQLite file. */
 export async function resetDatabase(url) {
+  await withServer(url, async (c, name) => {
+    await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  });
+}
+
+/** Runs `work(connection, name)` on the server of a "test" database; for SQLite, removes the file instead. */
+async function withServer(url, work) {
   if (isSqlite(url)) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(url.slice('sqlite:'.length) + suffix, { force: true });
     return;
@@ -33,22 +41,16 @@ export async function resetDatabase(url) {
   const { createConnection } = await import('mysql2/promise');
   u.pathname = '/';
   const c = await createConnection({ uri: u.toString() });
-  await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
-  await c.end();
+  try {
+    await work(c, name);
+  } finally {
+    await c.end();
+  }
 }
 
 /** Drops a MariaDB/MySQL database whose name contains "test" (the SQLite file is removed). */
 export async function dropDatabase(url) {
-  if (isSqlite(url)) return resetDatabase(url);
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  if (!/test/.test(name)) throw new Error(`Refusing to drop database "${name}": its name must contain "test"`);
-  const { createConnection } = await import('mysql2/promise');
-  u.pathname = '/';
-  const c = await createConnection({ uri: u.toString() });
-  await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await c.end();
+  await withServer(url, (c, name) => c.query(`DROP DATABASE IF EXISTS \`${name}\``));
 }
 
 /** A connection to the bench's database: `query(sql, params)` answers the rows (MariaDB) or the run result (SQLite). */
