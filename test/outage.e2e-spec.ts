@@ -174,13 +174,7 @@ describe.each(testEngines())('database outage on %s', (engine: Engine) => {
     expect(setup.status).toBe(0);
     ({ adminToken, organizationId } = JSON.parse(setup.stdout) as { adminToken: string; organizationId: string });
     let url = db.url;
-    if (engine === 'mysql') {
-      const direct = new URL(db.url);
-      proxy = await FaultProxy.start(direct.hostname, Number(direct.port || 3306));
-      const proxied = new URL(db.url);
-      proxied.host = `127.0.0.1:${proxy.port}`;
-      url = proxied.toString();
-    }
+    if (engine === 'mysql') ({ proxy, url } = await FaultProxy.inFrontOf(db.url));
     api = await startApi({ DATABASE_URL: url, LOG_LEVEL: 'warn' });
     const created = await fetch(`${api.baseUrl}/api/v1/directories`, {
       method: 'POST',

@@ -43,13 +43,7 @@ describe.each(testEngines())('sign-in during a database outage on %s', (engine) 
     expect(setup.status).toBe(0);
     const { adminToken } = JSON.parse(setup.stdout) as { adminToken: string };
     let url = db.url;
-    if (engine === 'mysql') {
-      const direct = new URL(db.url);
-      proxy = await FaultProxy.start(direct.hostname, Number(direct.port || 3306));
-      const proxied = new URL(db.url);
-      proxied.host = `127.0.0.1:${proxy.port}`;
-      url = proxied.toString();
-    }
+    if (engine === 'mysql') ({ proxy, url } = await FaultProxy.inFrontOf(db.url));
     api = await startApi({ DATABASE_URL: url, LOG_LEVEL: 'warn', SMTP_URL: smtp.url });
     const admin = (path: string, body?: unknown) =>
       fetch(`${api.baseUrl}${path}`, {

@@ -27,6 +27,15 @@ export class FaultProxy {
     return proxy;
   }
 
+  /** A proxy in front of a MySQL database URL, and the same URL through it. */
+  static async inFrontOf(databaseUrl: string): Promise<{ proxy: FaultProxy; url: string }> {
+    const direct = new URL(databaseUrl);
+    const proxy = await FaultProxy.start(direct.hostname, Number(direct.port || 3306));
+    const proxied = new URL(databaseUrl);
+    proxied.host = `127.0.0.1:${proxy.port}`;
+    return { proxy, url: proxied.toString() };
+  }
+
   get state(): Mode {
     return this.mode;
   }
